@@ -1,0 +1,53 @@
+// Generates src/generated/ from the bundled spec (spec/dist/daftra.json):
+//   daftra.ts       types for openapi-fetch (openapi-typescript)
+//   operations.ts   per-operation facts the runtime needs (which ones need credentials)
+// Nothing in src/generated/ is edited by hand or committed; `pnpm build` recreates it.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import openapiTS, { astToString } from "openapi-typescript";
+import { getApi, readBundle } from "@mizan/spec";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.join(here, "..", "src", "generated");
+const API = "daftra";
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const banner = `// Generated from spec/dist/${API}.json by scripts/generate.mjs. Do not edit.\n`;
+
+export async function generateTypes(doc) {
+  // defaultNonNullable: false keeps fields with a documented default optional in requests.
+  const ast = await openapiTS(doc, { alphabetize: false, rootTypes: false, defaultNonNullable: false });
+  return banner + astToString(ast);
+}
+
+export function generateOperations(doc) {
+  const globalSecurity = doc.security ?? [];
+  const rows = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const security = op.security ?? globalSecurity;
+      rows.push({ key: `${method.toUpperCase()} ${p}`, operationId: op.operationId, authenticated: security.length > 0 });
+    }
+  }
+  const lines = rows.map(
+    (r) => `  ${JSON.stringify(r.key)}: { operationId: ${JSON.stringify(r.operationId)}, authenticated: ${r.authenticated} },`,
+  );
+  return `${banner}
+/** Facts about each operation, keyed by "METHOD /path" as written in the spec. */
+export const operations = {
+${lines.join("\n")}
+} as const;
+
+export type OperationKey = keyof typeof operations;
+`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const doc = readBundle(API);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, `${API}.ts`), await generateTypes(doc));
+  writeFileSync(path.join(outDir, "operations.ts"), generateOperations(doc));
+  console.log(`generated src/generated/{${API},operations}.ts from ${path.relative(process.cwd(), getApi(API).bundle)}`);
+}

@@ -1,0 +1,65 @@
+// Type tests: checked by tsc (vitest typecheck), never executed. Each @ts-expect-error must
+// really be an error, or the run fails.
+import { describe, expectTypeOf, it } from "vitest";
+import { createDaftraClient } from "../src/index.js";
+
+const daftra = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k" } });
+
+describe("paths", () => {
+  it("accepts only documented paths", () => {
+    // @ts-expect-error: the resource is "clients", not "client"
+    void daftra.GET("/api2/client.json");
+    // @ts-expect-error: clients have no PATCH
+    void daftra.PATCH("/api2/clients/{id}.json", { params: { path: { id: 1 } } });
+    void daftra.GET("/api2/clients.json");
+  });
+});
+
+describe("parameters", () => {
+  it("types path and query parameters", () => {
+    // @ts-expect-error: id is a number
+    void daftra.GET("/api2/clients/{id}.json", { params: { path: { id: "512" } } });
+    // @ts-expect-error: the path parameter is required
+    void daftra.GET("/api2/clients/{id}.json", { params: { path: {} } });
+    // @ts-expect-error: limit is a number
+    void daftra.GET("/api2/clients.json", { params: { query: { limit: "50" } } });
+    // @ts-expect-error: clients have no documented filters
+    void daftra.GET("/api2/clients.json", { params: { query: { keywords: "x" } } });
+    // @ts-expect-error: direction is ASC or DESC
+    void daftra.GET("/api2/invoices.json", { params: { query: { direction: "up" } } });
+    void daftra.GET("/api2/invoices.json", { params: { query: { direction: "ASC", page: 2 } } });
+  });
+});
+
+describe("bodies", () => {
+  it("requires the model wrapper and the required fields", () => {
+    // @ts-expect-error: the record must be wrapped in "Client"
+    void daftra.POST("/api2/clients.json", { body: { business_name: "x" } });
+    // @ts-expect-error: business_name is required on create
+    void daftra.POST("/api2/clients.json", { body: { Client: { email: "a@b.example" } } });
+    // @ts-expect-error: type is 2 (individual) or 3 (business)
+    void daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x", type: 1 } } });
+    // @ts-expect-error: client_id is required on an invoice
+    void daftra.POST("/api2/invoices.json", { body: { Invoice: { currency_code: "SAR" } } });
+    // @ts-expect-error: grant_type is "password"
+    void daftra.POST("/v2/oauth/token", { body: { client_id: "1", client_secret: "s", grant_type: "code", username: "u", password: "p" } });
+    void daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x", type: 3 } } });
+  });
+});
+
+describe("responses", () => {
+  it("types the data of each status", async () => {
+    const { data, error } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 1 } } });
+    if (data) expectTypeOf(data.data.Client.business_name).toEqualTypeOf<string | undefined>();
+    if (error) expectTypeOf(error.message).toBeString();
+    const created = await daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
+    if (created.data) expectTypeOf(created.data.id).toEqualTypeOf<number | string>();
+  });
+});
+
+describe("options", () => {
+  it("refuses both credentials at once", () => {
+    // @ts-expect-error: an API key and a token together are refused by Daftra
+    createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k", accessToken: "t" } });
+  });
+});

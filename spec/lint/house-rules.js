@@ -1,0 +1,123 @@
+// House lint rules for every API under spec/. Redocly's own rules cover structure and
+// example validity; these cover what our consumers rely on: one tag per operation (the
+// docs menu and the client group by it), a real description, labelled assumptions that
+// are readable text, an example on every request and response body (Prism serves them),
+// and every tag placed in an x-tagGroups group (Redoc hides ungrouped tags).
+
+function OneTagPerOperation() {
+  return {
+    Operation: {
+      enter(operation, ctx) {
+        const tags = operation.tags ?? [];
+        if (tags.length !== 1) {
+          ctx.report({
+            message: `Operation must have exactly one tag (has ${tags.length}).`,
+            location: ctx.location.child("tags"),
+          });
+        }
+      },
+    },
+  };
+}
+
+function OperationDescription() {
+  return {
+    Operation: {
+      enter(operation, ctx) {
+        const text = typeof operation.description === "string" ? operation.description.trim() : "";
+        if (text.length < 20) {
+          ctx.report({
+            message: "Operation needs a description of at least 20 characters that says what it does.",
+            location: ctx.location.child("description"),
+          });
+        }
+      },
+    },
+  };
+}
+
+function AssumptionIsText() {
+  return {
+    any: {
+      enter(node, ctx) {
+        if (!node || typeof node !== "object" || !("x-assumption" in node)) return;
+        const value = node["x-assumption"];
+        if (typeof value !== "string" || value.trim().length < 10) {
+          ctx.report({
+            message: "x-assumption must be a sentence saying what is assumed and why.",
+            location: ctx.location.child("x-assumption"),
+          });
+        }
+      },
+    },
+  };
+}
+
+function hasExample(mediaType) {
+  if (!mediaType || typeof mediaType !== "object") return true;
+  if (mediaType.example !== undefined) return true;
+  return mediaType.examples !== undefined && Object.keys(mediaType.examples).length > 0;
+}
+
+function RequestAndResponseExamples() {
+  const check = (content, ctx, where) => {
+    if (!content) return;
+    for (const [type, media] of Object.entries(content)) {
+      if (!hasExample(media)) {
+        ctx.report({
+          message: `The ${type} ${where} needs an example (Prism serves it and the docs show it).`,
+          location: ctx.location.child(["content", type]),
+        });
+      }
+    }
+  };
+  return {
+    RequestBody: {
+      enter(body, ctx) {
+        check(body.content, ctx, "request body");
+      },
+    },
+    Response: {
+      enter(response, ctx) {
+        check(response.content, ctx, "response");
+      },
+    },
+  };
+}
+
+function TagInAGroup() {
+  return {
+    Root: {
+      enter(root, ctx) {
+        const grouped = new Set((root["x-tagGroups"] ?? []).flatMap((g) => g.tags ?? []));
+        (root.tags ?? []).forEach((tag, i) => {
+          if (!grouped.has(tag.name)) {
+            ctx.report({
+              message: `Tag "${tag.name}" is in no x-tagGroups group, so the docs would hide it.`,
+              location: ctx.location.child(["tags", i, "name"]),
+            });
+          }
+        });
+        for (const name of grouped) {
+          if (!(root.tags ?? []).some((t) => t.name === name)) {
+            ctx.report({
+              message: `x-tagGroups names "${name}", which is not declared in tags.`,
+              location: ctx.location.child("x-tagGroups"),
+            });
+          }
+        }
+      },
+    },
+  };
+}
+
+export default function housePlugin() {
+  const rules = {
+    "one-tag-per-operation": OneTagPerOperation,
+    "operation-description": OperationDescription,
+    "assumption-is-text": AssumptionIsText,
+    "request-and-response-examples": RequestAndResponseExamples,
+    "tag-in-a-group": TagInAGroup,
+  };
+  return { id: "house", rules: { oas3: rules } };
+}

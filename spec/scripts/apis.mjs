@@ -1,0 +1,42 @@
+// The list of APIs lives in one place: the `apis` section of spec/redocly.yaml.
+// Every consumer (bundle, client generation, mock, docs) asks this module instead of
+// keeping its own list, so adding an API is a folder plus one line in redocly.yaml.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+export const specDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const distDir = path.join(specDir, "dist");
+
+/** @returns {{ name: string, root: string, bundle: string, bundleYaml: string, mockBundle: string }[]} */
+export function listApis() {
+  const config = parse(readFileSync(path.join(specDir, "redocly.yaml"), "utf8"));
+  return Object.entries(config.apis ?? {}).map(([name, api]) => ({
+    name,
+    root: path.join(specDir, api.root),
+    bundle: path.join(distDir, `${name}.json`),
+    bundleYaml: path.join(distDir, `${name}.yaml`),
+    mockBundle: path.join(distDir, `${name}.mock.json`),
+  }));
+}
+
+/** Looks an API up by name and fails with the list of known names when it is unknown. */
+export function getApi(name) {
+  const apis = listApis();
+  const api = apis.find((a) => a.name === name);
+  if (!api) {
+    throw new Error(`Unknown API "${name}". Known APIs: ${apis.map((a) => a.name).join(", ")}.`);
+  }
+  return api;
+}
+
+/** Reads a bundled document, telling the caller how to produce it when it is missing. */
+export function readBundle(name, { mock = false } = {}) {
+  const api = getApi(name);
+  const file = mock ? api.mockBundle : api.bundle;
+  if (!existsSync(file)) {
+    throw new Error(`${path.relative(process.cwd(), file)} does not exist yet: run \`pnpm build\` (or \`pnpm --filter @mizan/spec bundle\`) first.`);
+  }
+  return JSON.parse(readFileSync(file, "utf8"));
+}

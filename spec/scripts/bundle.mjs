@@ -1,0 +1,37 @@
+// Bundles every API listed in redocly.yaml into spec/dist/:
+//   <api>.json / <api>.yaml  the published document (client, docs)
+//   <api>.mock.json          the same plus suffix-less path aliases (mock server)
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import { distDir, listApis, specDir } from "./apis.mjs";
+import { HTTP_METHODS, addSuffixlessAliases, loosenResponses } from "./transform.mjs";
+
+const redocly = path.join(specDir, "node_modules", ".bin", "redocly");
+
+rmSync(distDir, { recursive: true, force: true });
+mkdirSync(distDir, { recursive: true });
+
+for (const api of listApis()) {
+  const raw = path.join(distDir, `${api.name}.raw.json`);
+  const res = spawnSync(redocly, ["bundle", api.name, "--output", raw, "--ext", "json"], {
+    cwd: specDir,
+    encoding: "utf8",
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+  });
+  if (res.status !== 0) {
+    process.stderr.write(res.stdout + res.stderr);
+    throw new Error(`redocly bundle failed for ${api.name}`);
+  }
+  const bundled = JSON.parse(readFileSync(raw, "utf8"));
+  rmSync(raw);
+
+  const published = loosenResponses(bundled);
+  writeFileSync(api.bundle, `${JSON.stringify(published, null, 2)}\n`);
+  writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0 }));
+  writeFileSync(api.mockBundle, `${JSON.stringify(addSuffixlessAliases(published), null, 2)}\n`);
+
+  const ops = Object.values(published.paths).reduce((n, item) => n + Object.keys(item).filter((k) => HTTP_METHODS.includes(k)).length, 0);
+  console.log(`${api.name}: ${ops} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
+}

@@ -1,0 +1,223 @@
+// Pure transforms applied to a bundled OpenAPI document. No I/O here, so each is unit-tested.
+
+export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const SCHEMA_PREFIX = "#/components/schemas/";
+const RECORD_SUFFIX = "Record";
+
+const clone = (value) => structuredClone(value);
+const asArray = (type) => (type === undefined ? [] : Array.isArray(type) ? type : [type]);
+
+/** Calls fn on every object inside value (depth first), including value itself. */
+function walk(value, fn) {
+  if (Array.isArray(value)) {
+    value.forEach((v) => walk(v, fn));
+  } else if (value && typeof value === "object") {
+    fn(value);
+    Object.values(value).forEach((v) => walk(v, fn));
+  }
+}
+
+function schemaRefsIn(value) {
+  const names = new Set();
+  walk(value, (node) => {
+    if (typeof node.$ref === "string" && node.$ref.startsWith(SCHEMA_PREFIX)) {
+      names.add(node.$ref.slice(SCHEMA_PREFIX.length));
+    }
+  });
+  return names;
+}
+
+function resolveLocal(doc, ref) {
+  if (typeof ref !== "string" || !ref.startsWith("#/")) return undefined;
+  return ref
+    .slice(2)
+    .split("/")
+    .reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+}
+
+function operations(doc) {
+  const ops = [];
+  for (const [pathKey, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      if (item?.[method]) ops.push({ path: pathKey, method, operation: item[method], pathItem: item });
+    }
+  }
+  return ops;
+}
+
+/** Component schema names reachable from `roots`, following schema refs transitively. */
+function reachable(doc, roots) {
+  const seen = new Set();
+  const queue = [...roots];
+  while (queue.length) {
+    const name = queue.pop();
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const next of schemaRefsIn(doc.components?.schemas?.[name])) queue.push(next);
+  }
+  return seen;
+}
+
+/** The request side (bodies and parameters) and the response side of every operation. */
+function sides(doc) {
+  const requestParts = [];
+  const responseParts = [];
+  for (const { operation, pathItem } of operations(doc)) {
+    const params = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])];
+    for (const p of params) requestParts.push(p.$ref ? resolveLocal(doc, p.$ref) : p);
+    if (operation.requestBody) {
+      const body = operation.requestBody.$ref ? resolveLocal(doc, operation.requestBody.$ref) : operation.requestBody;
+      requestParts.push(body);
+    }
+    for (const response of Object.values(operation.responses ?? {})) {
+      responseParts.push(response.$ref ? resolveLocal(doc, response.$ref) : response);
+    }
+  }
+  return { requestParts, responseParts };
+}
+
+const NUMERIC_STRING = "^-?\\d+(\\.\\d+)?$";
+const INTEGER_STRING = "^-?\\d+$";
+
+/**
+ * Widens one schema node (not its children) the way the live server bends types in responses:
+ * numbers may come as numeric strings, booleans as 0/1 or "0"/"1".
+ */
+function widenNode(node) {
+  const types = asArray(node.type);
+  const isInteger = types.includes("integer");
+  const isNumber = types.includes("number");
+  const isBoolean = types.includes("boolean");
+  if (!isInteger && !isNumber && !isBoolean) return;
+
+  const added = new Set(types);
+  if (isInteger || isNumber) added.add("string");
+  if (isBoolean) {
+    added.add("integer");
+    added.add("string");
+  }
+
+  const values = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
+  if (values) {
+    const widened = [...values];
+    for (const v of values) {
+      if (typeof v === "number" && !widened.includes(String(v))) widened.push(String(v));
+      if (typeof v === "boolean") {
+        for (const alt of [v ? 1 : 0, v ? "1" : "0"]) if (!widened.includes(alt)) widened.push(alt);
+      }
+    }
+    delete node.const;
+    node.enum = widened;
+  } else if (isBoolean) {
+    node.enum = [true, false, 0, 1, "0", "1", ...(types.includes("null") ? [null] : [])];
+  } else if (node.pattern === undefined && !types.includes("string")) {
+    node.pattern = isNumber ? NUMERIC_STRING : INTEGER_STRING;
+  }
+  node.type = [...added];
+}
+
+function widenDeep(schema, renameRef) {
+  walk(schema, (node) => {
+    if (typeof node.$ref === "string") {
+      const renamed = renameRef(node.$ref);
+      if (renamed) node.$ref = renamed;
+    }
+    // Only nodes that describe a value carry `type`; property maps never do.
+    if ("type" in node || "const" in node) widenNode(node);
+  });
+}
+
+/**
+ * Makes every schema reachable from a response tolerant of the server's loose scalars,
+ * leaving request schemas strict. A component used on both sides is copied to
+ * `<Name>Record` for the response side; one used only by responses is widened in place.
+ */
+export function loosenResponses(input) {
+  const doc = clone(input);
+  const schemas = doc.components?.schemas ?? {};
+  const { requestParts, responseParts } = sides(doc);
+  const requestSide = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
+  const responseSide = reachable(doc, responseParts.flatMap((p) => [...schemaRefsIn(p)]));
+
+  // A schema used on both sides needs a response copy when widening changes it, or when it
+  // refers to another schema that needs one. Iterate to a fixed point.
+  const bothSides = [...responseSide].filter((name) => requestSide.has(name));
+  const changesWhenWidened = (name) => {
+    const copy = clone(schemas[name]);
+    widenDeep(copy, () => undefined);
+    return JSON.stringify(copy) !== JSON.stringify(schemas[name]);
+  };
+  const needsCopy = new Set(bothSides.filter(changesWhenWidened));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of bothSides) {
+      if (needsCopy.has(name)) continue;
+      if ([...schemaRefsIn(schemas[name])].some((ref) => needsCopy.has(ref))) {
+        needsCopy.add(name);
+        grew = true;
+      }
+    }
+  }
+  const shared = [...needsCopy];
+  for (const name of shared) {
+    const copy = `${name}${RECORD_SUFFIX}`;
+    if (schemas[copy]) throw new Error(`Cannot derive ${copy}: a schema with that name already exists.`);
+  }
+  const sharedSet = new Set(shared);
+  const renameRef = (ref) => {
+    if (!ref.startsWith(SCHEMA_PREFIX)) return undefined;
+    const name = ref.slice(SCHEMA_PREFIX.length);
+    return sharedSet.has(name) ? `${SCHEMA_PREFIX}${name}${RECORD_SUFFIX}` : undefined;
+  };
+
+  for (const name of shared) {
+    const copy = clone(schemas[name]);
+    widenDeep(copy, renameRef);
+    copy["x-derived-from"] = `${SCHEMA_PREFIX}${name}`;
+    schemas[`${name}${RECORD_SUFFIX}`] = copy;
+  }
+  for (const name of responseSide) {
+    if (!requestSide.has(name)) widenDeep(schemas[name], renameRef);
+  }
+  // Inline schemas inside responses (envelopes written in the path files).
+  const { responseParts: parts } = sides(doc);
+  const done = new Set();
+  for (const response of parts) {
+    if (done.has(response)) continue;
+    done.add(response);
+    for (const media of Object.values(response.content ?? {})) {
+      if (media.schema) widenDeep(media.schema, renameRef);
+    }
+    for (const header of Object.values(response.headers ?? {})) {
+      if (header.schema) widenDeep(header.schema, renameRef);
+    }
+  }
+  return doc;
+}
+
+/**
+ * The mock serves both `/api2/clients.json` and `/api2/clients`, because real integrations
+ * call both. Each `.json` path gets a suffix-less twin that points at the same operations.
+ */
+export function addSuffixlessAliases(input) {
+  const doc = clone(input);
+  const aliases = {};
+  for (const [pathKey, item] of Object.entries(doc.paths ?? {})) {
+    if (!pathKey.endsWith(".json")) continue;
+    const alias = pathKey.slice(0, -".json".length);
+    if (doc.paths[alias]) throw new Error(`Cannot alias ${pathKey}: ${alias} is already a path.`);
+    const twin = clone(item);
+    for (const method of HTTP_METHODS) {
+      if (twin[method]?.operationId) twin[method].operationId = `${twin[method].operationId}WithoutSuffix`;
+    }
+    twin["x-alias-of"] = pathKey;
+    aliases[alias] = twin;
+  }
+  // `/clients/5.json` also matches the alias `/clients/{id}` (with id "5.json"). When several
+  // paths match, Prism uses the one listed last, so the aliases go first and the canonical
+  // paths after them.
+  doc.paths = { ...aliases, ...doc.paths };
+  return doc;
+}
+
+export const internals = { widenNode, reachable, operations, resolveLocal };
