@@ -1,0 +1,78 @@
+// Opens the built reference from disk in Debian's Chromium (driven by playwright-core) with
+// every request off the machine blocked, and checks what a reader sees.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listApis, readBundle } from "@mizan/spec";
+
+const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const METHODS = ["get", "put", "post", "delete", "patch"];
+
+// Flags for a root user on a machine whose network is closed (see the toolchain notes).
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+if (!existsSync(executablePath)) {
+  throw new Error(`No Chromium at ${executablePath}. Run \`npm run setup\` (it installs Debian's chromium) or set CHROMIUM_PATH.`);
+}
+
+describe.each(listApis().map((api, i) => [api.name, i === 0 ? "index.html" : `${api.name}.html`]))("%s reference in Chromium", (name, page) => {
+  let browser;
+  let tab;
+  const offMachine = [];
+  const consoleErrors = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+    tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await tab.route("**/*", (route) => {
+      const url = route.request().url();
+      if (/^(file|data|blob):/.test(url)) return route.continue();
+      offMachine.push(url);
+      return route.abort();
+    });
+    tab.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    await tab.goto(pathToFileURL(path.join(appDir, "dist", page)).href);
+    await tab.waitForLoadState("load");
+  });
+
+  afterAll(async () => {
+    if (tab) {
+      mkdirSync(path.join(appDir, "reports"), { recursive: true });
+      await tab.screenshot({ path: path.join(appDir, "reports", `${name}.png`) });
+    }
+    await browser?.close();
+  });
+
+  it("opens from disk without any request leaving the machine", () => {
+    expect(offMachine).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("lists every operation of the bundle in the menu", async () => {
+    const doc = readBundle(name);
+    // Opening a tag shows its operations (and may fold its neighbours), so read the menu after each.
+    const seen = new Set();
+    for (const tag of doc.tags) {
+      await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
+      await tab.waitForTimeout(200);
+      for (const text of await tab.locator('[data-component-name="Menu/MenuItem"]').allTextContents()) seen.add(text);
+    }
+    const menu = [...seen].join("\n");
+    const summaries = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => item[m]).map((m) => item[m].summary));
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(summaries.filter((s) => !menu.includes(s))).toEqual([]);
+  });
+
+  it("renders a tag's operations with their labelled assumptions", async () => {
+    const doc = readBundle(name);
+    // The first tag one of whose operations carries an assumption.
+    const operationsOf = (t) => Object.values(doc.paths).flatMap((item) => METHODS.map((m) => item[m]).filter((op) => op?.tags?.includes(t.name)));
+    const tag = doc.tags.find((t) => operationsOf(t).some((op) => JSON.stringify(op).includes("x-assumption")));
+    expect(tag).toBeDefined();
+    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
+    await expect.poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+});

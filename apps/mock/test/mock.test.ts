@@ -1,0 +1,131 @@
+// The mock app's public API and CLI, each against a real Prism process on 127.0.0.1.
+import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { availableApis, startMock, type RunningMock } from "../dist/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, "..", "bin", "mizan-mock.js");
+
+async function refuses(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+describe("startMock", () => {
+  let mock: RunningMock;
+  beforeAll(async () => {
+    mock = await startMock({ api: "daftra", port: 0 });
+  });
+  afterAll(() => mock.stop());
+
+  it("picks a free port on 127.0.0.1 for port 0", () => {
+    expect(mock.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(mock.port).toBeGreaterThan(0);
+  });
+
+  it("serves the examples of the bundle, under both path forms", async () => {
+    for (const p of ["/api2/site_info.json", "/api2/site_info"]) {
+      const response = await fetch(`${mock.url}${p}`, { headers: { apikey: "test-api-key" } });
+      expect(response.status).toBe(200);
+      expect((await response.json()).data.Site.currency_code).toBe("SAR");
+    }
+  });
+
+  it("asks for credentials on protected operations only", async () => {
+    expect((await fetch(`${mock.url}/api2/clients.json`)).status).toBe(401);
+    const token = await fetch(`${mock.url}/v2/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ client_id: "1", client_secret: "s", grant_type: "password", username: "u", password: "p" }),
+    });
+    expect(token.status).toBe(200);
+  });
+});
+
+describe("lifecycle", () => {
+  it("stop() ends Prism and frees the port, and can be called twice", async () => {
+    const mock = await startMock({ port: 0 });
+    expect(await refuses(mock.url)).toBe(false);
+    await mock.stop();
+    await mock.stop();
+    expect(await refuses(mock.url)).toBe(true);
+  });
+
+  it("reports Prism's own error when the document cannot be served", async () => {
+    const bad = path.join(tmpdir(), `mizan-mock-bad-${process.pid}.json`);
+    writeFileSync(bad, "{ not json");
+    await expect(startMock({ specFile: bad, startTimeoutMs: 20_000 })).rejects.toThrow(/Prism exited .* before it was ready:[\s\S]*Error parsing/);
+  });
+
+  it("names the known APIs when asked for an unknown one", async () => {
+    await expect(startMock({ api: "nope" })).rejects.toThrow(/Unknown API "nope"\. Known APIs: daftra/);
+    expect(availableApis()).toContain("daftra");
+  });
+
+  it("takes Prism down when the process that started it is killed", async () => {
+    const script = `import { startMock } from ${JSON.stringify(path.join(here, "..", "dist", "index.js"))};
+      const m = await startMock({ port: 0 }); console.log(m.url);`;
+    const parent = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const url = await new Promise<string>((resolve, reject) => {
+      parent.stdout!.on("data", (b: Buffer) => resolve(b.toString().trim()));
+      parent.on("exit", (code) => reject(new Error(`parent exited early (${code})`)));
+    });
+    expect(await refuses(url)).toBe(false);
+    parent.kill("SIGKILL");
+    expect(await eventually(() => refuses(url))).toBe(true);
+  });
+});
+
+describe("CLI", () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 20_000 });
+
+  it("prints its usage", () => {
+    const res = run("--help");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/--port/);
+  });
+
+  it.each([
+    [["--port", "abc"], /--port must be an integer/],
+    [["--api", "nope"], /unknown API "nope"/],
+    [["--seed", "1.5"], /--seed must be an integer/],
+    [["--bogus"], /Unknown option/],
+  ])("refuses %j with a clear message", (args, message) => {
+    const res = run(...(args as string[]));
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(message);
+  });
+
+  it("serves until it is told to stop", async () => {
+    const child = spawn(process.execPath, [cli, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on("data", (b: Buffer) => {
+        const m = /listening on (\S+)/.exec(b.toString());
+        if (m) resolve(m[1]!);
+      });
+      child.on("exit", (code) => reject(new Error(`CLI exited early (${code})`)));
+    });
+    expect((await fetch(`${url}/api2/clients.json`, { headers: { apikey: "k" } })).status).toBe(200);
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGINT");
+    await exited;
+    expect(await refuses(url)).toBe(true);
+  });
+});

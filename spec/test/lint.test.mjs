@@ -1,0 +1,45 @@
+// The lint gate: every API lints with zero problems, and each house rule really fires.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { listApis, specDir } from "../scripts/apis.mjs";
+
+const redocly = path.join(specDir, "node_modules", ".bin", "redocly");
+
+function lint(target) {
+  const res = spawnSync(redocly, ["lint", target, "--format=json"], {
+    cwd: specDir,
+    encoding: "utf8",
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+  });
+  const start = res.stdout.indexOf("{");
+  return { status: res.status, problems: JSON.parse(res.stdout.slice(start)).problems };
+}
+
+describe.each(listApis().map((api) => [api.name]))("%s", (name) => {
+  it("lints with no errors and no warnings", () => {
+    const { status, problems } = lint(name);
+    expect(problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+    expect(status).toBe(0);
+  });
+});
+
+describe("house rules", () => {
+  const { status, problems } = lint("test/fixtures/breaks-house-rules.yaml");
+  const fired = new Set(problems.map((p) => p.ruleId));
+
+  it.each([
+    "house/one-tag-per-operation",
+    "house/operation-description",
+    "house/assumption-is-text",
+    "house/request-and-response-examples",
+    "house/tag-in-a-group",
+    "operation-4xx-response",
+  ])("%s reports the fixture", (rule) => {
+    expect(fired.has(rule)).toBe(true);
+  });
+
+  it("fails the lint run", () => {
+    expect(status).not.toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { addSuffixlessAliases, internals, loosenResponses } from "../scripts/transform.mjs";
+
+const { widenNode } = internals;
+const widened = (schema) => {
+  const copy = structuredClone(schema);
+  widenNode(copy);
+  return copy;
+};
+
+describe("widenNode", () => {
+  it("lets integers and numbers arrive as numeric strings", () => {
+    expect(widened({ type: "integer" })).toEqual({ type: ["integer", "string"], pattern: "^-?\\d+$" });
+    expect(widened({ type: "number" })).toEqual({ type: ["number", "string"], pattern: "^-?\\d+(\\.\\d+)?$" });
+  });
+  it("keeps an existing pattern and nullability", () => {
+    expect(widened({ type: ["number", "string"], pattern: "^\\d+$" })).toEqual({ type: ["number", "string"], pattern: "^\\d+$" });
+    expect(widened({ type: ["integer", "null"] }).type).toEqual(["integer", "null", "string"]);
+  });
+  it("adds the string form of every enum value and of a const", () => {
+    expect(widened({ type: "integer", enum: [2, 3] }).enum).toEqual([2, 3, "2", "3"]);
+    expect(widened({ type: "integer", const: 202 })).toEqual({ type: ["integer", "string"], enum: [202, "202"] });
+  });
+  it("lets booleans arrive as 0/1 in either type", () => {
+    expect(widened({ type: "boolean" })).toEqual({ type: ["boolean", "integer", "string"], enum: [true, false, 0, 1, "0", "1"] });
+    expect(widened({ type: ["boolean", "integer"], enum: [true, false, 0, 1] }).enum).toEqual([true, false, 0, 1, "1", "0"]);
+  });
+  it("leaves strings and objects alone", () => {
+    expect(widened({ type: "string", format: "date" })).toEqual({ type: "string", format: "date" });
+    expect(widened({ type: "object" })).toEqual({ type: "object" });
+  });
+});
+
+const json = (schema) => ({ content: { "application/json": { schema } } });
+const doc = {
+  openapi: "3.1.0",
+  paths: {
+    "/things/{id}.json": {
+      parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+      get: { operationId: "getThing", responses: { 200: json({ $ref: "#/components/schemas/Thing" }), 404: { $ref: "#/components/responses/NotFound" } } },
+      put: { operationId: "putThing", requestBody: json({ $ref: "#/components/schemas/Thing" }), responses: { 200: json({ type: "object", properties: { code: { type: "integer" } } }) } },
+    },
+    "/things.json": { get: { operationId: "listThings", responses: { 200: json({ type: "array", items: { $ref: "#/components/schemas/Label" } }) } } },
+  },
+  components: {
+    schemas: {
+      Thing: { type: "object", properties: { count: { type: "integer" }, label: { $ref: "#/components/schemas/Label" }, when: { $ref: "#/components/schemas/Stamp" } } },
+      Label: { type: "object", properties: { size: { type: "number" } } },
+      Stamp: { type: "string" },
+      Err: { type: "object", properties: { code: { type: "integer" } } },
+    },
+    responses: { NotFound: json({ $ref: "#/components/schemas/Err" }) },
+  },
+};
+
+describe("loosenResponses", () => {
+  const out = loosenResponses(doc);
+  const s = out.components.schemas;
+
+  it("keeps request schemas strict", () => {
+    expect(s.Thing.properties.count.type).toBe("integer");
+    expect(out.paths["/things/{id}.json"].put.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/Thing");
+    expect(out.paths["/things/{id}.json"].parameters[0].schema.type).toBe("integer");
+  });
+  it("gives shared schemas a loose Record copy on the response side", () => {
+    expect(s.ThingRecord.properties.count.type).toEqual(["integer", "string"]);
+    expect(s.ThingRecord["x-derived-from"]).toBe("#/components/schemas/Thing");
+    expect(out.paths["/things/{id}.json"].get.responses[200].content["application/json"].schema.$ref).toBe("#/components/schemas/ThingRecord");
+  });
+  it("widens schemas only responses use in place, and follows refs", () => {
+    // Label is reached from a request (through Thing) and from a response: copied.
+    expect(s.LabelRecord.properties.size.type).toEqual(["number", "string"]);
+    expect(s.ThingRecord.properties.label.$ref).toBe("#/components/schemas/LabelRecord");
+    expect(s.Err.properties.code.type).toEqual(["integer", "string"]);
+    expect(s.ErrRecord).toBeUndefined();
+  });
+  it("copies nothing that widening would not change", () => {
+    expect(s.StampRecord).toBeUndefined();
+    expect(s.ThingRecord.properties.when.$ref).toBe("#/components/schemas/Stamp");
+  });
+  it("widens inline response schemas", () => {
+    expect(out.paths["/things/{id}.json"].put.responses[200].content["application/json"].schema.properties.code.type).toEqual(["integer", "string"]);
+  });
+  it("does not modify its input", () => {
+    expect(doc.components.schemas.ThingRecord).toBeUndefined();
+    expect(doc.components.schemas.Err.properties.code.type).toBe("integer");
+  });
+});
+
+describe("addSuffixlessAliases", () => {
+  const out = addSuffixlessAliases(doc);
+  const keys = Object.keys(out.paths);
+
+  it("adds a twin without .json for every .json path", () => {
+    expect(keys).toEqual(expect.arrayContaining(["/things/{id}", "/things", "/things/{id}.json", "/things.json"]));
+    expect(out.paths["/things/{id}"]["x-alias-of"]).toBe("/things/{id}.json");
+    expect(out.paths["/things/{id}"].get.operationId).toBe("getThingWithoutSuffix");
+  });
+  it("lists the aliases before the canonical paths, because Prism uses the last match", () => {
+    expect(keys.indexOf("/things/{id}")).toBeLessThan(keys.indexOf("/things/{id}.json"));
+    expect(keys.slice(0, 2).every((k) => !k.endsWith(".json"))).toBe(true);
+  });
+  it("refuses to shadow an existing path", () => {
+    expect(() => addSuffixlessAliases({ paths: { "/a.json": {}, "/a": {} } })).toThrow(/already a path/);
+  });
+});
