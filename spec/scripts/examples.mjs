@@ -1,0 +1,88 @@
+// Example checks shared by the test suite and by `node scripts/check-examples.mjs <root>`:
+// every example must validate against its schema, and must not use a field that no schema
+// declares (JSON Schema would let it through, but the docs and the mock would then show a
+// field the generated types do not know).
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { HTTP_METHODS } from "./transform.mjs";
+
+export function operationsOf(doc) {
+  return Object.entries(doc.paths ?? {}).flatMap(([p, item]) =>
+    HTTP_METHODS.filter((m) => item[m]).map((m) => ({ key: `${m.toUpperCase()} ${p}`, path: p, method: m, op: item[m], pathItem: item })),
+  );
+}
+
+export function deref(doc, node) {
+  return node?.$ref ? deref(doc, node.$ref.slice(2).split("/").reduce((n, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc)) : node;
+}
+
+/** Every request and response example in the document, with the schema it belongs to. */
+export function examplesOf(doc) {
+  const found = [];
+  const fromContent = (where, content) => {
+    for (const [type, media] of Object.entries(content ?? {})) {
+      const values =
+        media.example !== undefined ? [["example", media.example]] : Object.entries(media.examples ?? {}).map(([k, e]) => [k, deref(doc, e).value]);
+      for (const [name, value] of values) found.push({ where: `${where} ${type} ${name}`, schema: media.schema, value });
+    }
+  };
+  for (const { key, op } of operationsOf(doc)) {
+    if (op.requestBody) fromContent(`${key} request`, deref(doc, op.requestBody).content);
+    for (const [status, response] of Object.entries(op.responses ?? {})) fromContent(`${key} ${status}`, deref(doc, response).content);
+  }
+  return found;
+}
+
+/** Points local refs at the document registered under $id "bundle.json". */
+function rewriteRefs(node) {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === "$ref" && typeof v === "string" && v.startsWith("#") ? `bundle.json${v}` : rewriteRefs(v)]),
+  );
+}
+
+/** Paths of the fields in `value` that no (sub)schema of `schema` declares. */
+export function undeclaredFields(doc, schema, value, at = "") {
+  const branches = (node) => {
+    const s = deref(doc, node);
+    if (!s || typeof s !== "object") return [];
+    return [s, ...["allOf", "anyOf", "oneOf"].flatMap((k) => (s[k] ?? []).flatMap(branches))];
+  };
+  const all = branches(schema);
+  if (Array.isArray(value)) {
+    const items = all.map((s) => s.items).filter(Boolean);
+    return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`)) : [];
+  }
+  if (!value || typeof value !== "object") return [];
+  const open = all.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties);
+  const problems = [];
+  for (const [key, v] of Object.entries(value)) {
+    const declared = all.map((s) => s.properties?.[key]).filter(Boolean);
+    if (!declared.length) {
+      if (!open) problems.push(`${at}/${key}`);
+      continue;
+    }
+    // allOf branches apply together, so their declarations of the same field add up.
+    problems.push(...undeclaredFields(doc, { allOf: declared }, v, `${at}/${key}`));
+  }
+  return problems;
+}
+
+/** A validator for schemas of `doc` (refs resolved inside it). */
+export function schemaValidator(doc) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: "bundle.json" });
+  return (schema, value) => {
+    const validate = ajv.compile(rewriteRefs(schema));
+    const errors = validate(value) ? [] : validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`);
+    return [...errors, ...undeclaredFields(doc, schema, value).map((p) => `${p} is not declared by the schema`)];
+  };
+}
+
+/** All problems with the examples of a document, as "where: problem" lines. */
+export function exampleProblems(doc) {
+  const check = schemaValidator(doc);
+  return examplesOf(doc).flatMap(({ where, schema, value }) => check(schema, value).map((p) => `${where}: ${p}`));
+}
