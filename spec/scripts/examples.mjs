@@ -86,3 +86,50 @@ export function exampleProblems(doc) {
   const check = schemaValidator(doc);
   return examplesOf(doc).flatMap(({ where, schema, value }) => check(schema, value).map((p) => `${where}: ${p}`));
 }
+
+function firstExample(node) {
+  if (!node) return undefined;
+  if (node.example !== undefined) return node.example;
+  if (Array.isArray(node.examples) && node.examples.length) return node.examples[0];
+  if (node.examples && typeof node.examples === "object") {
+    const first = Object.values(node.examples)[0];
+    if (first && "value" in first) return first.value;
+  }
+  return undefined;
+}
+
+function fallbackValue(schema) {
+  if (!schema) return "example";
+  if (schema.default !== undefined) return schema.default;
+  if (schema.enum?.length) return schema.enum.find((v) => v !== null);
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  if (type === "integer" || type === "number") return schema.minimum ?? 1;
+  if (type === "boolean") return true;
+  if (type === "array") return [fallbackValue(schema.items)];
+  return "example";
+}
+
+/**
+ * A valid request for an operation, built from the document's own examples: path and query
+ * parameters (required ones always, optional ones when they carry an example) and the body.
+ * Shared by the generated contract tests and the docs' code samples.
+ */
+export function exampleRequest(doc, { op, pathItem }) {
+  const params = { path: {}, query: {}, header: {} };
+  for (const raw of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])]) {
+    const p = deref(doc, raw);
+    if (!(p.in in params)) continue;
+    const schema = deref(doc, p.schema);
+    const value = firstExample(p) ?? firstExample(schema);
+    if (value === undefined && !p.required) continue;
+    params[p.in][p.name] = value ?? fallbackValue(schema);
+  }
+  let body;
+  let contentType;
+  if (op.requestBody) {
+    const content = deref(doc, op.requestBody).content ?? {};
+    contentType = "application/json" in content ? "application/json" : Object.keys(content)[0];
+    body = firstExample(content[contentType]);
+  }
+  return { params, body, contentType };
+}
