@@ -20,15 +20,39 @@ export async function generateTypes(doc) {
   return banner + astToString(ast);
 }
 
+/** Follows $refs and merges allOf branches into one list of subschemas. */
+function branches(doc, schema) {
+  const resolve = (node) => (node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n, k) => n[k], doc)) : node);
+  const s = resolve(schema);
+  return s ? [s, ...(s.allOf ?? []).flatMap((b) => branches(doc, b))] : [];
+}
+
+/**
+ * For a paginated list operation, the key that wraps each item (`{"Client": {...}}` -> "Client"):
+ * the 200 body has `pagination` and a `data` array whose items have one required key.
+ */
+export function listWrapper(doc, op) {
+  const schema = op.responses?.["200"] && branches(doc, op.responses["200"]).flatMap((r) => [r.content?.["application/json"]?.schema]).find(Boolean);
+  if (!schema) return undefined;
+  const parts = branches(doc, schema);
+  if (!parts.some((p) => p.properties?.pagination)) return undefined;
+  const items = parts.flatMap((p) => (p.properties?.data ? branches(doc, p.properties.data) : [])).flatMap((d) => (d.items ? branches(doc, d.items) : []));
+  const keys = [...new Set(items.flatMap((i) => i.required ?? []))];
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
 export function generateOperations(doc) {
   const globalSecurity = doc.security ?? [];
   const rows = [];
+  const lists = [];
   for (const [p, item] of Object.entries(doc.paths)) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
       const security = op.security ?? globalSecurity;
       rows.push({ key: `${method.toUpperCase()} ${p}`, operationId: op.operationId, authenticated: security.length > 0 });
+      const wrapper = method === "get" ? listWrapper(doc, op) : undefined;
+      if (wrapper) lists.push([p, wrapper]);
     }
   }
   const lines = rows.map(
@@ -41,6 +65,13 @@ ${lines.join("\n")}
 } as const;
 
 export type OperationKey = keyof typeof operations;
+
+/** Paginated list operations and the key that wraps each of their items. */
+export const listWrappers = {
+${lists.map(([p, w]) => `  ${JSON.stringify(p)}: ${JSON.stringify(w)},`).join("\n")}
+} as const;
+
+export type ListPath = keyof typeof listWrappers;
 `;
 }
 

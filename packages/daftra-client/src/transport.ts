@@ -1,0 +1,138 @@
+// The fetch that openapi-fetch calls: retries, time limits and the one-time replay after a
+// renewed token all live here, beneath the middleware chain, so each attempt is a fresh copy
+// of the request and middleware runs once per call.
+import { DaftraConnectionError, DaftraTimeoutError, contextOf, parseRetryAfter } from "./errors.js";
+
+export type FetchLike = (request: Request) => Promise<Response>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
+  retries?: number;
+  /** Backoff base: the cap of the first wait. Default 500 ms. */
+  minDelayMs?: number;
+  /** Longest wait between attempts. Default 8000 ms. */
+  maxDelayMs?: number;
+  /** A Retry-After longer than this is not waited for: the response is returned. Default 60 s. */
+  maxRetryAfterMs?: number;
+}
+
+export interface TransportOptions {
+  fetch?: FetchLike;
+  retry?: RetryOptions | false;
+  /** Time limit of each attempt. Default 30 s; 0 for none. */
+  timeoutMs?: number;
+  /** Time limit of the whole call, retries and waits included. Default none. */
+  totalTimeoutMs?: number;
+  /** Called after a 401 on a request that carried a renewable token; returns the request to replay. */
+  onUnauthorized?: (request: Request) => Promise<Request | undefined>;
+  /** Randomness for the jitter (tests pin it). */
+  random?: () => number;
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+// Errors that prove the request never reached the server, so even a POST may be sent again.
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
+}
+
+class AttemptTimeout extends Error {}
+
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Sends one attempt with its own time limit, linked to the caller's signal. */
+async function attempt(fetchFn: FetchLike, request: Request, timeoutMs: number): Promise<Response> {
+  if (!timeoutMs) return fetchFn(request);
+  const controller = new AbortController();
+  const outer = request.signal;
+  const onAbort = () => controller.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
+  try {
+    return await fetchFn(new Request(request, { signal: controller.signal }));
+  } catch (error) {
+    throw controller.signal.reason instanceof AttemptTimeout ? controller.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener("abort", onAbort);
+  }
+}
+
+export function createTransport(options: TransportOptions = {}): FetchLike {
+  const base: FetchLike = options.fetch ?? ((r) => globalThis.fetch(r));
+  const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
+  const retries = Math.max(0, retry.retries ?? 2);
+  const minDelay = retry.minDelayMs ?? 500;
+  const maxDelay = retry.maxDelayMs ?? 8000;
+  const maxRetryAfter = retry.maxRetryAfterMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const random = options.random ?? Math.random;
+  // Full jitter: a uniform wait between 0 and the exponential cap.
+  const backoff = (n: number) => random() * Math.min(maxDelay, minDelay * 2 ** n);
+
+  async function withRetries(request: Request, deadline: number): Promise<Response> {
+    const method = request.method;
+    const context = contextOf(request);
+    // Keep a pristine copy for later attempts: a body can be read only once.
+    const template = retries > 0 ? request.clone() : request;
+    for (let n = 0; ; n++) {
+      const current = n === 0 ? request : template.clone();
+      const left = deadline - Date.now();
+      if (left <= 0) throw new DaftraTimeoutError(options.totalTimeoutMs!, context);
+      let wait: number | undefined;
+      try {
+        // The attempt's limit, shortened when the whole call's deadline comes first.
+        const limit = Math.min(timeoutMs || Infinity, left);
+        const response = await attempt(base, current, Number.isFinite(limit) ? limit : 0);
+        const s = response.status;
+        const retryable = s === 429 || (IDEMPOTENT.has(method) && (s === 408 || s >= 500));
+        if (!retryable || n >= retries) return response;
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        if (retryAfter !== undefined && retryAfter > maxRetryAfter) return response;
+        wait = retryAfter ?? backoff(n);
+        await response.body?.cancel().catch(() => undefined);
+      } catch (error) {
+        if (request.signal.aborted) throw request.signal.reason;
+        const timedOut = error instanceof AttemptTimeout;
+        if (timedOut && Date.now() >= deadline) throw new DaftraTimeoutError(options.totalTimeoutMs!, context);
+        const safe = IDEMPOTENT.has(method) || (!timedOut && NOT_SENT.has(errorCode(error) ?? ""));
+        if (!safe || n >= retries) {
+          if (timedOut) throw new DaftraTimeoutError(timeoutMs, context);
+          throw new DaftraConnectionError(`${method} ${context.path} got no response: ${(error as Error)?.message ?? error}`, context, { cause: error });
+        }
+        wait = backoff(n);
+      }
+      if (Date.now() + wait >= deadline) throw new DaftraTimeoutError(options.totalTimeoutMs!, context);
+      await sleep(wait, request.signal);
+    }
+  }
+
+  return async (request) => {
+    const deadline = options.totalTimeoutMs ? Date.now() + options.totalTimeoutMs : Infinity;
+    const replayable = options.onUnauthorized ? request.clone() : undefined;
+    const response = await withRetries(request, deadline);
+    if (response.status !== 401 || !replayable) return response;
+    const replay = await options.onUnauthorized!(replayable);
+    if (!replay) return response;
+    await response.body?.cancel().catch(() => undefined);
+    return withRetries(replay, deadline);
+  };
+}
