@@ -66,12 +66,20 @@ ${lines.join("\n")}
 
 export type OperationKey = keyof typeof operations;
 
-/** Paginated list operations and the key that wraps each of their items. */
-export const listWrappers = {
-${lists.map(([p, w]) => `  ${JSON.stringify(p)}: ${JSON.stringify(w)},`).join("\n")}
-} as const;
+/** Operations that take no credentials (the runtime needs only this, not the whole table). */
+export const publicOperations: ReadonlySet<string> = new Set([
+${rows.filter((r) => !r.authenticated).map((r) => `  ${JSON.stringify(r.key)},`).join("\n")}
+]);
 
-export type ListPath = keyof typeof listWrappers;
+/**
+ * Paginated list operations and the key that wraps each of their items. Kept as a type (it
+ * costs no bytes at run time): items are unwrapped by their model key, which the spec gives.
+ */
+export interface ListWrappers {
+${lists.map(([p, w]) => `  ${JSON.stringify(p)}: ${JSON.stringify(w)};`).join("\n")}
+}
+
+export type ListPath = keyof ListWrappers;
 `;
 }
 

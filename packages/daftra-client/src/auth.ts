@@ -1,6 +1,6 @@
 // Credentials: which header an operation gets, and where Bearer tokens come from.
 import type { Middleware } from "openapi-fetch";
-import { operations } from "./generated/operations.js";
+import { publicOperations } from "./generated/operations.js";
 
 /** A token as cached and shared: `expiresAt` is epoch milliseconds. */
 export interface TokenSet {
@@ -41,8 +41,7 @@ export type DaftraAuth =
 
 /** True when the spec says the operation needs credentials (the token endpoint does not). */
 export function needsCredentials(method: string, schemaPath: string): boolean {
-  const entry = (operations as Record<string, { authenticated: boolean }>)[`${method.toUpperCase()} ${schemaPath}`];
-  return entry?.authenticated ?? true;
+  return !publicOperations.has(`${method.toUpperCase()} ${schemaPath}`);
 }
 
 export function checkAuth(auth: DaftraAuth | undefined): void {
@@ -50,7 +49,7 @@ export function checkAuth(auth: DaftraAuth | undefined): void {
   const a = auth as Record<string, unknown>;
   const modes = ["apiKey", "accessToken", "username", "getToken"].filter((k) => a[k] !== undefined);
   if (modes.length !== 1) {
-    throw new TypeError("`auth` takes exactly one of: { apiKey }, { accessToken }, { username, password, clientId, clientSecret } or { getToken }.");
+    throw new TypeError("`auth` takes exactly one of { apiKey }, { accessToken }, { username, password, clientId, clientSecret }, { getToken }.");
   }
   const need = modes[0] === "username" ? ["username", "password", "clientId", "clientSecret"] : modes;
   for (const key of need) {

@@ -8,12 +8,13 @@ export interface ErrorContext {
   path: string;
 }
 
+// Each class names itself with a string: bundlers rename classes when they minify.
 export class DaftraError extends Error {
+  override name: string = "DaftraError";
   readonly method: string;
   readonly path: string;
   constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.method = context.method;
     this.path = context.path;
   }
@@ -21,6 +22,7 @@ export class DaftraError extends Error {
 
 /** The server answered with an HTTP error status. */
 export class DaftraApiError extends DaftraError {
+  override name = "DaftraApiError";
   readonly status: number;
   /** The parsed error body (credentials removed). */
   readonly body: unknown;
@@ -36,6 +38,7 @@ export class DaftraApiError extends DaftraError {
 
 /** 400: the request was refused; `validationErrors` maps field names to reasons. */
 export class DaftraValidationError extends DaftraApiError {
+  override name = "DaftraValidationError";
   readonly validationErrors: Record<string, string> = {};
   constructor(...args: ConstructorParameters<typeof DaftraApiError>) {
     super(...args);
@@ -44,21 +47,34 @@ export class DaftraValidationError extends DaftraApiError {
   }
 }
 /** 401: missing, unknown or expired credentials. */
-export class DaftraAuthenticationError extends DaftraApiError {}
+export class DaftraAuthenticationError extends DaftraApiError {
+  override name = "DaftraAuthenticationError";
+}
 /** 403: valid credentials without the permission or plugin the operation needs. */
-export class DaftraPermissionError extends DaftraApiError {}
+export class DaftraPermissionError extends DaftraApiError {
+  override name = "DaftraPermissionError";
+}
 /** 404: no such record. */
-export class DaftraNotFoundError extends DaftraApiError {}
+export class DaftraNotFoundError extends DaftraApiError {
+  override name = "DaftraNotFoundError";
+}
 /** 429: too many requests. `retryAfterMs` is set when the server said how long to wait. */
-export class DaftraRateLimitError extends DaftraApiError {}
+export class DaftraRateLimitError extends DaftraApiError {
+  override name = "DaftraRateLimitError";
+}
 /** 5xx: the server failed. */
-export class DaftraServerError extends DaftraApiError {}
+export class DaftraServerError extends DaftraApiError {
+  override name = "DaftraServerError";
+}
 
 /** The request never got an HTTP answer (DNS, refused connection, reset...). */
-export class DaftraConnectionError extends DaftraError {}
+export class DaftraConnectionError extends DaftraError {
+  override name = "DaftraConnectionError";
+}
 
 /** An attempt, or the whole call, took longer than its time limit. */
 export class DaftraTimeoutError extends DaftraError {
+  override name = "DaftraTimeoutError";
   readonly timeoutMs: number;
   constructor(timeoutMs: number, context: ErrorContext) {
     super(`${context.method} ${context.path} timed out after ${timeoutMs} ms`, context);

@@ -15,14 +15,14 @@ import { createTransport, type FetchLike, type RetryOptions } from "./transport.
 
 export type { components, paths };
 export type Operations = operationTypes;
-export { operations, listWrappers } from "./generated/operations.js";
+export { operations } from "./generated/operations.js";
 export * from "./errors.js";
 export { authMiddleware, createTokenManager, needsCredentials, replayWithRenewedToken } from "./auth.js";
 export type { DaftraAuth, PasswordAuth, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
 export { createTransport } from "./transport.js";
 export type { FetchLike, RetryOptions, TransportOptions } from "./transport.js";
 export { items, pages, toArray } from "./paginate.js";
-export type { ListItem, ListOptions, ListPage, ListPath } from "./paginate.js";
+export type { ListItem, ListOptions, ListPage, ListPath, ListWrappers } from "./paginate.js";
 
 /** Host names Daftra accounts live on. */
 export type DaftraDomain = "daftra.com" | "daftara.com";
@@ -57,11 +57,11 @@ const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 export function daftraBaseUrl(subdomain: string, domain: DaftraDomain = "daftra.com"): string {
   if (typeof subdomain !== "string" || !SUBDOMAIN.test(subdomain)) {
     throw new TypeError(
-      `Invalid Daftra subdomain ${JSON.stringify(subdomain)}: use the first label of your account's host, e.g. "acme" for acme.daftra.com.`,
+      `Invalid Daftra subdomain ${JSON.stringify(subdomain)}: expected the first label of the host, as "acme" in acme.daftra.com.`,
     );
   }
   if (domain !== "daftra.com" && domain !== "daftara.com") {
-    throw new TypeError(`Invalid Daftra domain ${JSON.stringify(domain)}: use "daftra.com" or "daftara.com".`);
+    throw new TypeError(`Invalid Daftra domain ${JSON.stringify(domain)}: expected daftra.com or daftara.com.`);
   }
   return `https://${subdomain}.${domain}`;
 }

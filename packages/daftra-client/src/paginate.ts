@@ -3,13 +3,13 @@
 import type { Client, FetchOptions } from "openapi-fetch";
 import { apiErrorFor } from "./errors.js";
 import type { paths } from "./generated/daftra.js";
-import { listWrappers, type ListPath } from "./generated/operations.js";
+import type { ListPath, ListWrappers } from "./generated/operations.js";
 
-export type { ListPath };
+export type { ListPath, ListWrappers };
 /** The body of one page of a list operation. */
 export type ListPage<P extends ListPath> = paths[P]["get"]["responses"][200]["content"]["application/json"];
 /** One item of a list, unwrapped: a `Client` record for `/api2/clients.json`. */
-export type ListItem<P extends ListPath> = ListPage<P>["data"][number][(typeof listWrappers)[P]];
+export type ListItem<P extends ListPath> = ListPage<P>["data"][number][ListWrappers[P]];
 export type ListOptions<P extends ListPath> = FetchOptions<paths[P]["get"]>;
 
 const asNumber = (v: unknown) => (v === null || v === undefined || v === "" ? undefined : Number(v));
@@ -50,9 +50,12 @@ export async function* items<P extends ListPath>(
   init?: ListOptions<P>,
   secrets?: () => readonly string[],
 ): AsyncGenerator<ListItem<P>> {
-  const key = listWrappers[path];
   for await (const page of pages(client, path, init, secrets)) {
-    for (const entry of page.data) yield (entry as Record<string, unknown>)[key] as ListItem<P>;
+    for (const entry of page.data as Record<string, unknown>[]) {
+      // Each item is {"<Model>": {...}} (ListWrappers names the model); take the model key.
+      const key = Object.keys(entry).find((k) => /^[A-Z]/.test(k));
+      yield (key ? entry[key] : entry) as ListItem<P>;
+    }
   }
 }
 
@@ -65,7 +68,7 @@ export async function toArray<P extends ListPath>(
 ): Promise<ListItem<P>[]> {
   const { max, ...rest } = init ?? ({} as typeof init);
   if (!Number.isInteger(max) || max < 0) {
-    throw new TypeError("toArray needs `max`, a whole number of items to collect at most (e.g. { max: 500 }).");
+    throw new TypeError("toArray needs `max`: the most items to collect, e.g. { max: 500 }.");
   }
   const out: ListItem<P>[] = [];
   if (max === 0) return out;

@@ -3,7 +3,8 @@
 // of the request and middleware runs once per call.
 import { DaftraConnectionError, DaftraTimeoutError, contextOf, parseRetryAfter } from "./errors.js";
 
-export type FetchLike = (request: Request) => Promise<Response>;
+/** A fetch function. The transport passes the attempt's AbortSignal in `init.signal`. */
+export type FetchLike = (request: Request, init?: RequestInit) => Promise<Response>;
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2; 0 turns retrying off. */
@@ -67,7 +68,8 @@ async function attempt(fetchFn: FetchLike, request: Request, timeoutMs: number):
   else outer.addEventListener("abort", onAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
   try {
-    return await fetchFn(new Request(request, { signal: controller.signal }));
+    // The signal goes in `init`, which overrides the request's own: cheaper than copying the Request.
+    return await fetchFn(request, { signal: controller.signal });
   } catch (error) {
     throw controller.signal.reason instanceof AttemptTimeout ? controller.signal.reason : error;
   } finally {
@@ -77,7 +79,7 @@ async function attempt(fetchFn: FetchLike, request: Request, timeoutMs: number):
 }
 
 export function createTransport(options: TransportOptions = {}): FetchLike {
-  const base: FetchLike = options.fetch ?? ((r) => globalThis.fetch(r));
+  const base: FetchLike = options.fetch ?? ((r, init) => globalThis.fetch(r, init));
   const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
   const retries = Math.max(0, retry.retries ?? 2);
   const minDelay = retry.minDelayMs ?? 500;
@@ -91,10 +93,11 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   async function withRetries(request: Request, deadline: number): Promise<Response> {
     const method = request.method;
     const context = contextOf(request);
-    // Keep a pristine copy for later attempts: a body can be read only once.
-    const template = retries > 0 ? request.clone() : request;
+    // A body can be read only once: keep a pristine copy for later attempts. A request without
+    // a body can simply be sent again.
+    const template = retries > 0 && request.body ? request.clone() : undefined;
     for (let n = 0; ; n++) {
-      const current = n === 0 ? request : template.clone();
+      const current = n === 0 || !template ? request : template.clone();
       const left = deadline - Date.now();
       if (left <= 0) throw new DaftraTimeoutError(options.totalTimeoutMs!, context);
       let wait: number | undefined;
@@ -127,7 +130,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
 
   return async (request) => {
     const deadline = options.totalTimeoutMs ? Date.now() + options.totalTimeoutMs : Infinity;
-    const replayable = options.onUnauthorized ? request.clone() : undefined;
+    const replayable = options.onUnauthorized ? (request.body ? request.clone() : new Request(request)) : undefined;
     const response = await withRetries(request, deadline);
     if (response.status !== 401 || !replayable) return response;
     const replay = await options.onUnauthorized!(replayable);
