@@ -39,24 +39,23 @@ export type DaftraAuth =
       username?: never;
     };
 
-/** True when the spec says the operation needs credentials (the token endpoint does not). */
+/** True when the spec says the operation needs credentials (the token endpoint does not). `method` is upper case. */
 export function needsCredentials(method: string, schemaPath: string): boolean {
-  return !publicOperations.has(`${method.toUpperCase()} ${schemaPath}`);
+  return !publicOperations.has(`${method} ${schemaPath}`);
 }
 
 export function checkAuth(auth: DaftraAuth | undefined): void {
   if (auth === undefined) return;
   const a = auth as Record<string, unknown>;
   const modes = ["apiKey", "accessToken", "username", "getToken"].filter((k) => a[k] !== undefined);
-  if (modes.length !== 1) {
-    throw new TypeError("`auth` takes exactly one of { apiKey }, { accessToken }, { username, password, clientId, clientSecret }, { getToken }.");
-  }
   const need = modes[0] === "username" ? ["username", "password", "clientId", "clientSecret"] : modes;
-  for (const key of need) {
-    const value = a[key];
-    if (key === "getToken" ? typeof value !== "function" : typeof value !== "string" || value === "") {
-      throw new TypeError(`\`auth.${key}\` must be ${key === "getToken" ? "a function" : "a non-empty string"}.`);
-    }
+  const bad = modes.length !== 1 ? "" : need.find((k) => (k === "getToken" ? typeof a[k] !== "function" : typeof a[k] !== "string" || !a[k]));
+  if (bad !== undefined) {
+    throw new TypeError(
+      bad
+        ? `\`auth.${bad}\` must be ${bad === "getToken" ? "a function" : "a non-empty string"}.`
+        : "`auth` takes exactly one of: apiKey, accessToken, username+password+clientId+clientSecret, getToken.",
+    );
   }
 }
 

@@ -39,11 +39,9 @@ export class DaftraApiError extends DaftraError {
 /** 400: the request was refused; `validationErrors` maps field names to reasons. */
 export class DaftraValidationError extends DaftraApiError {
   override name = "DaftraValidationError";
-  readonly validationErrors: Record<string, string> = {};
-  constructor(...args: ConstructorParameters<typeof DaftraApiError>) {
-    super(...args);
+  get validationErrors(): Record<string, string> {
     const v = (this.body as { validation_errors?: unknown } | undefined)?.validation_errors;
-    if (v && typeof v === "object") this.validationErrors = v as Record<string, string>;
+    return v && typeof v === "object" ? (v as Record<string, string>) : {};
   }
 }
 /** 401: missing, unknown or expired credentials. */
@@ -86,7 +84,8 @@ const REDACTED = "[redacted]";
 
 /** Replaces every occurrence of each secret in a string or JSON-like value. */
 export function redact<T>(value: T, secrets: readonly string[]): T {
-  const live = secrets.filter((s) => typeof s === "string" && s.length >= 4);
+  // Short strings would redact ordinary words; real keys, tokens and passwords are longer.
+  const live = secrets.filter((s) => s?.length >= 4);
   if (!live.length || value === undefined) return value;
   const scrub = (text: string) => live.reduce((t, s) => t.split(s).join(REDACTED), text);
   if (typeof value === "string") return scrub(value) as T;
@@ -116,19 +115,14 @@ export function apiErrorFor(response: Response, body: unknown, context: ErrorCon
   const fromBody = (clean as { message?: unknown } | undefined)?.message;
   const message = typeof fromBody === "string" && fromBody ? fromBody : response.statusText || "request failed";
   const s = response.status;
-  const Kind =
-    s === 400
-      ? DaftraValidationError
-      : s === 401
-        ? DaftraAuthenticationError
-        : s === 403
-          ? DaftraPermissionError
-          : s === 404
-            ? DaftraNotFoundError
-            : s === 429
-              ? DaftraRateLimitError
-              : s >= 500
-                ? DaftraServerError
-                : DaftraApiError;
-  return new Kind(s, redact(message, secrets), clean, context, parseRetryAfter(response.headers.get("retry-after")));
+  const byStatus: Record<number, typeof DaftraApiError> = {
+    400: DaftraValidationError,
+    401: DaftraAuthenticationError,
+    403: DaftraPermissionError,
+    404: DaftraNotFoundError,
+    429: DaftraRateLimitError,
+  };
+  const Kind = byStatus[s] ?? (s >= 500 ? DaftraServerError : DaftraApiError);
+  // `message` comes from the already redacted body, or from the status line.
+  return new Kind(s, message, clean, context, parseRetryAfter(response.headers.get("retry-after")));
 }

@@ -11,7 +11,7 @@ import {
 import { apiErrorFor, contextOf, redact } from "./errors.js";
 import type { components, operations as operationTypes, paths } from "./generated/daftra.js";
 import { items, pages, toArray, type ListItem, type ListOptions, type ListPage, type ListPath } from "./paginate.js";
-import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
+import { CALLER_SIGNAL, createTransport, type FetchLike, type RetryOptions } from "./transport.js";
 
 export type { components, paths };
 export type Operations = operationTypes;
@@ -55,32 +55,22 @@ const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** https://<subdomain>.<domain>, after checking that the subdomain is a single DNS label. */
 export function daftraBaseUrl(subdomain: string, domain: DaftraDomain = "daftra.com"): string {
-  if (typeof subdomain !== "string" || !SUBDOMAIN.test(subdomain)) {
-    throw new TypeError(
-      `Invalid Daftra subdomain ${JSON.stringify(subdomain)}: expected the first label of the host, as "acme" in acme.daftra.com.`,
-    );
-  }
-  if (domain !== "daftra.com" && domain !== "daftara.com") {
-    throw new TypeError(`Invalid Daftra domain ${JSON.stringify(domain)}: expected daftra.com or daftara.com.`);
+  if (typeof subdomain !== "string" || !SUBDOMAIN.test(subdomain) || (domain !== "daftra.com" && domain !== "daftara.com")) {
+    throw new TypeError(`Invalid Daftra host ${JSON.stringify(`${subdomain}.${domain}`)}: expected a subdomain such as "acme" on daftra.com or daftara.com.`);
   }
   return `https://${subdomain}.${domain}`;
 }
 
 function resolveBaseUrl(options: DaftraCoreOptions): string {
-  if (options.baseUrl !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
-      // reported below
+  const { baseUrl, subdomain } = options;
+  if (baseUrl !== undefined) {
+    if (typeof baseUrl !== "string" || !/^https?:\/\/[^/?#\s]+/i.test(baseUrl)) {
+      throw new TypeError(`Invalid baseUrl ${JSON.stringify(baseUrl)}: expected an absolute http(s) URL.`);
     }
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      throw new TypeError(`Invalid baseUrl ${JSON.stringify(options.baseUrl)}: expected an absolute http(s) URL.`);
-    }
-    return options.baseUrl.replace(/\/+$/, "");
+    return baseUrl.replace(/\/+$/, "");
   }
-  if (options.subdomain !== undefined) return daftraBaseUrl(options.subdomain, options.domain);
-  throw new TypeError('A Daftra client needs either `subdomain` (e.g. "acme") or `baseUrl`.');
+  if (subdomain !== undefined) return daftraBaseUrl(subdomain, options.domain);
+  throw new TypeError('A Daftra client needs `subdomain` (e.g. "acme") or `baseUrl`.');
 }
 
 /**
@@ -179,32 +169,31 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   const baseUrl = resolveBaseUrl(options);
   const transportOptions = { fetch, retry, timeoutMs, totalTimeoutMs };
 
+  // Where Bearer tokens come from, and which strings must never appear in an error.
+  const a = auth as Record<string, any> | undefined;
   let source: TokenSource | undefined;
   let secrets: () => readonly string[] = () => [];
-  if (auth && "username" in auth && auth.username !== undefined) {
+  if (a?.username) {
     // The token endpoint is called through a client without auth middleware (it needs none).
     const tokenClient = createDaftraCore({ ...core, baseUrl, fetch: createTransport(transportOptions) });
     const manager = createTokenManager({
-      store: auth.tokenStore,
-      grant: (refreshToken) => passwordGrant(tokenClient, auth, refreshToken, () => secrets()),
+      store: a.tokenStore,
+      grant: (refreshToken) => passwordGrant(tokenClient, a as PasswordCredentials, refreshToken, () => secrets()),
     });
     source = manager;
-    secrets = () => [auth.password, auth.clientSecret, ...manager.secrets()];
-  } else if (auth && "getToken" in auth && auth.getToken) {
-    const getToken = auth.getToken;
+    secrets = () => [a.password, a.clientSecret, ...manager.secrets()];
+  } else if (a?.getToken) {
     let last = "";
     source = {
-      get: async () => (last = await getToken({ renew: false })),
-      renew: async () => (last = await getToken({ renew: true })),
+      get: async () => (last = await a.getToken({ renew: false })),
+      renew: async () => (last = await a.getToken({ renew: true })),
     };
     secrets = () => [last];
-  } else if (auth && "accessToken" in auth && auth.accessToken !== undefined) {
-    const token = auth.accessToken;
-    source = { get: async () => token };
-    secrets = () => [token];
-  } else if (auth && "apiKey" in auth && auth.apiKey !== undefined) {
-    const key = auth.apiKey;
-    secrets = () => [key];
+  } else if (a?.accessToken) {
+    source = { get: async () => a.accessToken };
+    secrets = () => [a.accessToken];
+  } else if (a?.apiKey) {
+    secrets = () => [a.apiKey];
   }
 
   const transport = createTransport({
@@ -212,8 +201,9 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
     onUnauthorized: source?.renew ? replayWithRenewedToken(source) : undefined,
   });
   const client = createDaftraCore({ ...core, baseUrl, fetch: transport });
-  if (auth) client.use(authMiddleware(source ?? { apiKey: (auth as { apiKey: string }).apiKey }));
+  if (a) client.use(authMiddleware(source ?? { apiKey: a.apiKey }));
   if (throwOnError) client.use(throwOnErrorMiddleware(secrets));
+  linkCallerSignals(client);
 
   return Object.assign(client, {
     paginate: <P extends ListPath>(path: P, init?: ListOptions<P>) => items(client, path, init, secrets),
@@ -222,9 +212,26 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   });
 }
 
+/**
+ * Marks the requests of calls that pass a `signal`, so the transport watches it. (openapi-fetch
+ * copies unknown init keys onto the Request.) Calls without a signal skip that cost.
+ */
+function linkCallerSignals(client: Client<paths>) {
+  const c = client as unknown as Record<string, (...args: any[]) => unknown>;
+  for (const m of ["GET", "PUT", "POST", "DELETE", "request"]) {
+    const send = c[m]!;
+    // The init is the last argument of every method.
+    c[m] = (...args) => {
+      const last = args.length - 1;
+      if (args[last]?.signal) args[last] = { ...args[last], [CALLER_SIGNAL]: true };
+      return send(...args);
+    };
+  }
+}
+
 async function passwordGrant(
   client: Client<paths>,
-  auth: { username: string; password: string; clientId: string; clientSecret: string },
+  auth: PasswordCredentials,
   refreshToken: string | undefined,
   secrets: () => readonly string[],
 ): Promise<TokenSet> {

@@ -30,8 +30,7 @@ export async function* pages<P extends ListPath>(
       params: { ...params, query },
     });
     if (result.error !== undefined || !result.data) {
-      const context = { method: "GET", path: result.response.url ? new URL(result.response.url).pathname : path };
-      throw apiErrorFor(result.response, result.error, context, secrets());
+      throw apiErrorFor(result.response, result.error, { method: "GET", path }, secrets());
     }
     const body = result.data;
     yield body;
