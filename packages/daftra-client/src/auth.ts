@@ -98,15 +98,8 @@ export function createTokenManager(options: {
       }
     })());
 
-  return {
-    async get() {
-      return usable(current) ? current!.accessToken : (await obtain()).accessToken;
-    },
-    async renew(refused) {
-      return usable(current, refused) ? current!.accessToken : (await obtain(refused)).accessToken;
-    },
-    secrets: () => (current ? [current.accessToken, current.refreshToken ?? ""] : []),
-  };
+  const renew = async (refused?: string) => (usable(current, refused) ? current! : await obtain(refused)).accessToken;
+  return { get: () => renew(), renew, secrets: () => (current ? [current.accessToken, current.refreshToken ?? ""] : []) };
 }
 
 /** Where the Bearer token of a request comes from: a fixed value, a manager, or the user. */

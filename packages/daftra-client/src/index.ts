@@ -5,13 +5,14 @@ import {
   createTokenManager,
   replayWithRenewedToken,
   type DaftraAuth,
+  type TokenManager,
   type TokenSet,
   type TokenSource,
 } from "./auth.js";
 import { apiErrorFor, contextOf, redact } from "./errors.js";
 import type { components, operations as operationTypes, paths } from "./generated/daftra.js";
 import { items, pages, toArray, type ListItem, type ListOptions, type ListPage, type ListPath } from "./paginate.js";
-import { CALLER_SIGNAL, createTransport, type FetchLike, type RetryOptions } from "./transport.js";
+import { CALLER_SIGNAL, createTransport, type FetchLike, type RetryOptions, type TransportOptions } from "./transport.js";
 
 export type { components, paths };
 export type Operations = operationTypes;
@@ -167,40 +168,31 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   const { auth, retry, timeoutMs, totalTimeoutMs, throwOnError, fetch, ...core } = options;
   checkAuth(auth);
   const baseUrl = resolveBaseUrl(options);
-  const transportOptions = { fetch, retry, timeoutMs, totalTimeoutMs };
+  const transport = (onUnauthorized?: TransportOptions["onUnauthorized"]) =>
+    createTransport({ fetch, retry, timeoutMs, totalTimeoutMs, onUnauthorized });
 
-  // Where Bearer tokens come from, and which strings must never appear in an error.
+  // Where Bearer tokens come from.
   const a = auth as Record<string, any> | undefined;
   let source: TokenSource | undefined;
-  let secrets: () => readonly string[] = () => [];
+  let manager: TokenManager | undefined;
+  let last = "";
   if (a?.username) {
     // The token endpoint is called through a client without auth middleware (it needs none).
-    const tokenClient = createDaftraCore({ ...core, baseUrl, fetch: createTransport(transportOptions) });
-    const manager = createTokenManager({
+    const tokenClient = createDaftraCore({ ...core, baseUrl, fetch: transport() });
+    source = manager = createTokenManager({
       store: a.tokenStore,
-      grant: (refreshToken) => passwordGrant(tokenClient, a as PasswordCredentials, refreshToken, () => secrets()),
+      grant: (refreshToken) => passwordGrant(tokenClient, a as PasswordCredentials, refreshToken, secrets),
     });
-    source = manager;
-    secrets = () => [a.password, a.clientSecret, ...manager.secrets()];
   } else if (a?.getToken) {
-    let last = "";
-    source = {
-      get: async () => (last = await a.getToken({ renew: false })),
-      renew: async () => (last = await a.getToken({ renew: true })),
-    };
-    secrets = () => [last];
+    const ask = async (renew: boolean) => (last = await a.getToken({ renew }));
+    source = { get: () => ask(false), renew: () => ask(true) };
   } else if (a?.accessToken) {
     source = { get: async () => a.accessToken };
-    secrets = () => [a.accessToken];
-  } else if (a?.apiKey) {
-    secrets = () => [a.apiKey];
   }
+  // Strings that must never appear in an error (undefined and short ones are skipped).
+  const secrets = () => [a?.apiKey, a?.accessToken, a?.password, a?.clientSecret, last, ...(manager?.secrets() ?? [])];
 
-  const transport = createTransport({
-    ...transportOptions,
-    onUnauthorized: source?.renew ? replayWithRenewedToken(source) : undefined,
-  });
-  const client = createDaftraCore({ ...core, baseUrl, fetch: transport });
+  const client = createDaftraCore({ ...core, baseUrl, fetch: transport(source?.renew && replayWithRenewedToken(source)) });
   if (a) client.use(authMiddleware(source ?? { apiKey: a.apiKey }));
   if (throwOnError) client.use(throwOnErrorMiddleware(secrets));
   linkCallerSignals(client);
@@ -248,7 +240,7 @@ async function passwordGrant(
   result ??= await send({ ...common, grant_type: "password", username: auth.username, password: auth.password });
   const { data, error, response } = result;
   if (!data?.access_token) {
-    throw apiErrorFor(response, redact(error, secrets()), { method: "POST", path: "/v2/oauth/token" }, secrets());
+    throw apiErrorFor(response, error, { method: "POST", path: "/v2/oauth/token" }, secrets());
   }
   // A missing or unreadable lifetime is treated as one hour rather than "never expires".
   const ttl = Number(data.expires_in);
