@@ -63,3 +63,30 @@ describe("options", () => {
     createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k", accessToken: "t" } });
   });
 });
+
+describe("pagination", () => {
+  it("types items by the list they come from", async () => {
+    for await (const client of daftra.paginate("/api2/clients.json")) {
+      expectTypeOf(client.business_name).toEqualTypeOf<string | undefined>();
+      break;
+    }
+    const invoices = await daftra.toArray("/api2/invoices.json", { max: 10, params: { query: { direction: "ASC" } } });
+    expectTypeOf(invoices[0]!.client_id).not.toBeAny();
+    // @ts-expect-error: only list operations can be paginated
+    void daftra.paginate("/api2/clients/{id}.json");
+    // @ts-expect-error: toArray needs a cap
+    void daftra.toArray("/api2/clients.json", {});
+  });
+});
+
+describe("auth options", () => {
+  it("takes the four documented modes and nothing half-filled", () => {
+    createDaftraClient({ subdomain: "acme", auth: { username: "u", password: "p", clientId: "1", clientSecret: "s" } });
+    createDaftraClient({ subdomain: "acme", auth: { getToken: async () => "t" } });
+    createDaftraClient({ subdomain: "acme", domain: "daftara.com", auth: { accessToken: "t" }, retry: false, timeoutMs: 5_000 });
+    // @ts-expect-error: a login without the client secret
+    createDaftraClient({ subdomain: "acme", auth: { username: "u", password: "p", clientId: "1" } });
+    // @ts-expect-error: only daftra.com and daftara.com host accounts
+    createDaftraClient({ subdomain: "acme", domain: "example.com" });
+  });
+});
