@@ -1,19 +1,25 @@
-// mizan-mock: serve a bundled API description with Prism.
+// mizan-mock: serve a bundled API description (or proxy a real account) with Prism.
 import { parseArgs } from "node:util";
-import { availableApis, startMock } from "./index.js";
+import { getApi } from "@mizan/spec";
+import { availableApis } from "./index.js";
+import { serve } from "./server.js";
 
 const usage = `Usage: mizan-mock [options]
 
 Serves a mock of an API from its bundled OpenAPI document (build it first with \`pnpm build\`).
 
 Options:
-  --api <name>      API to serve (${availableApis().join(", ")}). Default: daftra
-  --port <n>        Port, 0 for a free one. Default: 4010 (or $PORT)
-  --host <addr>     Interface to bind. Default: 127.0.0.1
-  --dynamic         Generate responses from the schemas instead of the examples
-  --seed <n>        Seed for --dynamic, for repeatable data
-  --verbose         Show Prism's request log
-  -h, --help        Show this help`;
+  --api <name>       API to serve (${availableApis().join(", ")}). Default: daftra
+  --port <n>         Port, 0 for a free one. Default: 4010 (or $PORT)
+  --host <addr>      Interface to bind. Default: 127.0.0.1
+  --dynamic          Generate responses from the schemas instead of the examples
+  --seed <n>         Seed for --dynamic, for repeatable data
+  --proxy <url>      Forward to a real server (e.g. https://acme.daftra.com) and report
+                     every request or response that breaks the spec
+  --verbose          Show Prism's request log
+  -h, --help         Show this help
+
+Ask for a documented answer with a header: \`Prefer: code=404\` or \`Prefer: example=<name>\`.`;
 
 function fail(message: string): never {
   console.error(`mizan-mock: ${message}\n\n${usage}`);
@@ -29,6 +35,7 @@ try {
       host: { type: "string", default: "127.0.0.1" },
       dynamic: { type: "boolean", default: false },
       seed: { type: "string" },
+      proxy: { type: "string" },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -47,11 +54,22 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an
 const seed = values.seed === undefined ? undefined : Number(values.seed);
 if (seed !== undefined && !Number.isInteger(seed)) fail(`--seed must be an integer, got "${values.seed}"`);
 if (!availableApis().includes(values.api!)) fail(`unknown API "${values.api}"`);
+if (values.proxy !== undefined && !/^https?:\/\/[^/]+/.test(values.proxy)) fail(`--proxy must be an http(s) URL, got "${values.proxy}"`);
+if (values.proxy !== undefined && values.dynamic) fail("--dynamic and --proxy cannot be combined");
 
 try {
-  const mock = await startMock({ api: values.api, port, host: values.host, dynamic: values.dynamic, seed, verbose: values.verbose });
-  console.log(`Mock of ${values.api} listening on ${mock.url}  (Ctrl-C to stop)`);
-  const shutdown = () => void mock.stop().then(() => process.exit(0));
+  const server = await serve({
+    specFile: getApi(values.api!).mockBundle,
+    host: values.host,
+    port,
+    dynamic: values.dynamic,
+    seed,
+    upstream: values.proxy,
+    verbose: values.verbose,
+  });
+  const what = values.proxy ? `Validating proxy of ${values.api} to ${values.proxy}` : `Mock of ${values.api}`;
+  console.log(`${what} listening on ${server.url}  (Ctrl-C to stop)`);
+  const shutdown = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
 } catch (error) {

@@ -1,14 +1,13 @@
-// Starts Prism on a bundled API description and hands back its URL and a stop().
-// Prism runs as a child process through its public CLI; a small supervisor sits between
-// us and Prism so that Prism also goes away when this process dies without calling stop().
-import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
+// startMock(): a mock server in its own process, for test runners (vitest/jest global setup).
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getApi, listApis } from "@mizan/spec";
+import type { ServeOptions, Violation } from "./server.js";
 
-const require = createRequire(import.meta.url);
+export type { Violation } from "./server.js";
+export { explainViolations, violationFields } from "./server.js";
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface StartMockOptions {
@@ -22,9 +21,11 @@ export interface StartMockOptions {
   dynamic?: boolean;
   /** Seed for dynamic responses, so generated data repeats from run to run. */
   seed?: number;
-  /** Pass Prism's own log through (it slows Prism down, so it is off by default). */
+  /** Proxy to a real server and report where its answers break the spec (see `violations()`). */
+  upstream?: string;
+  /** Pass Prism's request log through to stderr (it slows Prism down, so it is off by default). */
   verbose?: boolean;
-  /** How long to wait for Prism to answer before giving up. Default 30 s. */
+  /** How long to wait for the server to be ready. Default 30 s. */
   startTimeoutMs?: number;
   /** Serve this document instead of a bundled API (tests of the mock itself). */
   specFile?: string;
@@ -34,7 +35,9 @@ export interface RunningMock {
   /** Base URL, e.g. http://127.0.0.1:4010 */
   url: string;
   port: number;
-  /** Stops Prism and waits until its process has exited. Safe to call twice. */
+  /** Every request or response the mock found at odds with the spec (proxy mode mostly). */
+  violations(): Promise<Violation[]>;
+  /** Stops the server and waits until its process has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -42,70 +45,28 @@ export function availableApis(): string[] {
   return listApis().map((api) => api.name);
 }
 
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function prismBin(): string {
-  const pkgFile = require.resolve("@stoplight/prism-cli/package.json");
-  const pkg = require(pkgFile) as { bin: { prism: string } };
-  return path.join(path.dirname(pkgFile), pkg.bin.prism);
-}
-
-async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number, log: () => string) {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  child.once("exit", (code, signal) => {
-    exited = `exited with ${signal ?? `code ${code}`}`;
-  });
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`Prism ${exited} before it was ready:\n${log()}`);
-    try {
-      // Any HTTP answer (Prism says 404 for "/") means the server is up.
-      await fetch(`${url}/__mizan_ready`, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`Prism did not answer on ${url} within ${timeoutMs} ms:\n${log()}`);
-}
-
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const host = options.host ?? "127.0.0.1";
-  const port = options.port && options.port > 0 ? options.port : await freePort(host);
-  const spec = options.specFile ?? getApi(options.api ?? "daftra").mockBundle;
-  const args = [prismBin(), "mock", spec, "--host", host, "--port", String(port)];
-  if (options.dynamic) args.push("--dynamic");
-  if (options.seed !== undefined) args.push("--seed", String(options.seed));
-  if (!options.verbose) args.push("--verboseLevel", "error");
-
-  const child = spawn(process.execPath, [path.join(here, "supervisor.js"), ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, NODE_ENV: "production" },
-  });
-  let output = "";
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 20_000) output = output.slice(-20_000);
-    if (options.verbose) process.stderr.write(chunk);
+  const serveOptions: ServeOptions = {
+    specFile: options.specFile ?? getApi(options.api ?? "daftra").mockBundle,
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    dynamic: options.dynamic,
+    seed: options.seed,
+    upstream: options.upstream,
+    verbose: options.verbose,
   };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify(serveOptions)], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+    if (options.verbose) process.stderr.write(chunk);
+  });
 
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= new Promise<void>((resolve) => {
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const force = setTimeout(() => child.kill("SIGKILL"), 3000);
       child.once("exit", () => {
@@ -113,15 +74,49 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         resolve();
       });
       child.kill("SIGTERM");
-    });
-    return stopped;
-  };
+    }));
 
-  try {
-    await waitUntilAnswering(url, child, options.startTimeoutMs ?? 30_000, () => output);
-  } catch (error) {
+  // Ready means: the child said so on stdout, and the server then answers a health request.
+  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The mock did not start within ${options.startTimeoutMs ?? 30_000} ms.\n${log}`)), options.startTimeoutMs ?? 30_000);
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      for (let nl = out.indexOf("\n"); nl >= 0; nl = out.indexOf("\n")) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        let message: { event?: string; url?: string; port?: number; message?: string };
+        try {
+          message = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        if (message.event === "ready") {
+          clearTimeout(timer);
+          resolve({ url: message.url!, port: message.port! });
+        } else if (message.event === "error") {
+          clearTimeout(timer);
+          reject(new Error(`The mock could not start: ${message.message}${log ? `\n${log}` : ""}`));
+        }
+      }
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`The mock exited (${signal ?? `code ${code}`}) before it was ready.\n${log}`));
+    });
+  }).catch(async (error) => {
     await stop();
     throw error;
+  });
+
+  const health = await fetch(`${ready.url}/__mock/health`).catch((error: Error) => error);
+  if (!(health instanceof Response) || !health.ok) {
+    await stop();
+    throw new Error(`The mock said it was ready on ${ready.url} but does not answer: ${health instanceof Error ? health.message : health.status}`);
   }
-  return { url, port, stop };
+  return {
+    ...ready,
+    violations: async () => (await fetch(`${ready.url}/__mock/violations`)).json() as Promise<Violation[]>,
+    stop,
+  };
 }

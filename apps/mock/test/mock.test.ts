@@ -1,5 +1,7 @@
 // The mock app's public API and CLI, each against a real Prism process on 127.0.0.1.
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -59,6 +61,91 @@ describe("startMock", () => {
   });
 });
 
+describe("Daftra-shaped answers", () => {
+  let mock: RunningMock;
+  beforeAll(async () => {
+    mock = await startMock({ port: 0 });
+  });
+  afterAll(() => mock.stop());
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${mock.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+  it("names each offending field and the rule it broke", async () => {
+    const response = await post({ Client: { email: "not-an-email", type: 7 } });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body).toMatchObject({ result: "failed", code: 400, message: "Bad Request" });
+    expect(body.validation_errors["Client.business_name"]).toMatch(/^required: .*business_name/);
+    expect(body.validation_errors["Client.email"]).toMatch(/^format: .*email/);
+    expect(body.validation_errors["Client.type"]).toMatch(/^enum: .*2, 3/);
+  });
+
+  it("names a query parameter out of range", async () => {
+    const response = await fetch(`${mock.url}/api2/invoices.json?limit=5000`, { headers: { apikey: "k" } });
+    expect(response.status).toBe(400);
+    expect((await response.json()).validation_errors.limit).toMatch(/^maximum: .*1000/);
+  });
+
+  it("refuses an API key and a token together, as Daftra does", async () => {
+    const response = await fetch(`${mock.url}/api2/clients.json`, { headers: { apikey: "k", authorization: "Bearer t" } });
+    expect(response.status).toBe(401);
+    expect((await response.json()).message).toMatch(/not both/);
+  });
+
+  it.each([
+    ["code=404", 404, "Item not found"],
+    ["code=429", 429, "Too Many Requests"],
+    ["code=401", 401, "Unauthorized"],
+    ["code=400, example=closedPeriod", 400, "closed period"],
+  ])("serves the documented answer for Prefer: %s", async (prefer, status, message) => {
+    const response = await fetch(`${mock.url}/api2/invoices/2415.json`, { method: "PUT", headers: { apikey: "k", prefer, "content-type": "application/json" }, body: JSON.stringify({ Invoice: { client_id: 512 } }) });
+    expect(response.status).toBe(status);
+    expect((await response.json()).message).toContain(message);
+  });
+});
+
+describe("dynamic responses", () => {
+  it("repeat for the same seed", async () => {
+    const bodies: string[] = [];
+    for (const seed of [7, 7, 8]) {
+      const mock = await startMock({ port: 0, dynamic: true, seed });
+      try {
+        bodies.push(await (await fetch(`${mock.url}/api2/clients/5.json`, { headers: { apikey: "k" } })).text());
+      } finally {
+        await mock.stop();
+      }
+    }
+    expect(JSON.parse(bodies[0]!).data.Client).toBeDefined();
+    expect(bodies[1]).toBe(bodies[0]);
+    expect(bodies[2]).not.toBe(bodies[0]);
+  });
+});
+
+describe("proxy mode", () => {
+  it("passes a real server's answers through and reports where they break the spec", async () => {
+    // A stand-in for a live account that answers the client list with a deliberately wrong body.
+    const upstream = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ code: 200, result: "successful", data: { Client: { id: "x" } } }));
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+    const { port } = upstream.address() as AddressInfo;
+    const proxy = await startMock({ port: 0, upstream: `http://127.0.0.1:${port}` });
+    try {
+      const response = await fetch(`${proxy.url}/api2/clients.json`, { headers: { apikey: "k" } });
+      expect(response.status).toBe(200);
+      expect((await response.json()).data.Client.id).toBe("x");
+      const violations = await proxy.violations();
+      expect(violations.length).toBeGreaterThan(0);
+      expect(violations.every((v) => v.side === "response" && v.path === "/api2/clients.json")).toBe(true);
+      expect(violations.map((v) => v.message).join("\n")).toMatch(/data|pagination/);
+    } finally {
+      await proxy.stop();
+      upstream.close();
+    }
+  });
+});
+
 describe("lifecycle", () => {
   it("stop() ends Prism and frees the port, and can be called twice", async () => {
     const mock = await startMock({ port: 0 });
@@ -71,7 +158,7 @@ describe("lifecycle", () => {
   it("reports Prism's own error when the document cannot be served", async () => {
     const bad = path.join(tmpdir(), `mizan-mock-bad-${process.pid}.json`);
     writeFileSync(bad, "{ not json");
-    await expect(startMock({ specFile: bad, startTimeoutMs: 20_000 })).rejects.toThrow(/Prism exited .* before it was ready:[\s\S]*Error parsing/);
+    await expect(startMock({ specFile: bad, startTimeoutMs: 20_000 })).rejects.toThrow(/The mock could not start: Error parsing/);
   });
 
   it("names the known APIs when asked for an unknown one", async () => {
