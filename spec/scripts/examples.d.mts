@@ -14,4 +14,5 @@ export declare function exampleProblems(doc: any): string[];
 export declare function exampleRequest(
   doc: any,
   entry: { op: any; pathItem: any },
+  options?: { optional?: boolean },
 ): { params: { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown> }; body: unknown; contentType?: string };

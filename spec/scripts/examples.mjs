@@ -111,24 +111,26 @@ function fallbackValue(schema) {
 
 /**
  * A valid request for an operation, built from the document's own examples: path and query
- * parameters (required ones always, optional ones when they carry an example) and the body.
+ * parameters (required ones always, optional ones when they carry an example, unless
+ * `optional: false`) and the body.
  * Shared by the generated contract tests and the docs' code samples.
  */
-export function exampleRequest(doc, { op, pathItem }) {
+export function exampleRequest(doc, { op, pathItem }, { optional = true } = {}) {
   const params = { path: {}, query: {}, header: {} };
   for (const raw of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])]) {
     const p = deref(doc, raw);
     if (!(p.in in params)) continue;
     const schema = deref(doc, p.schema);
     const value = firstExample(p) ?? firstExample(schema);
-    if (value === undefined && !p.required) continue;
+    if (!p.required && (value === undefined || !optional)) continue;
     params[p.in][p.name] = value ?? fallbackValue(schema);
   }
   let body;
   let contentType;
   if (op.requestBody) {
     const content = deref(doc, op.requestBody).content ?? {};
-    contentType = "application/json" in content ? "application/json" : Object.keys(content)[0];
+    // The first media type is the documented one (the token endpoint lists multipart first).
+    contentType = Object.keys(content)[0];
     body = firstExample(content[contentType]);
   }
   return { params, body, contentType };

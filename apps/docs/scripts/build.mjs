@@ -1,31 +1,58 @@
-// Builds a self-contained Redoc page per API into apps/docs/dist/, with the bundled
-// document beside it for download. The first API in spec/redocly.yaml is the flagship and
-// gets index.html; any other API gets <name>.html.
+// Builds the docs site into apps/docs/dist/, self-contained and usable from disk:
+//   index.html          landing page linking every API
+//   <api>.html          Redoc reference (--inlineBundle, telemetry off, nothing from other hosts)
+//   <api>.json / .yaml  the bundled description, for download
+// and writes generated/<api>.samples.ts, the TypeScript code samples that `typecheck` compiles.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis, readBundle } from "@mizan/spec";
+import { operationsOf } from "@mizan/spec/examples";
+import { landingPage } from "./landing.mjs";
 import { prepareForDocs } from "./prepare.mjs";
+import { clientFor, typescriptSamplesModule } from "./samples.mjs";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(appDir, "dist");
+const samplesDir = path.join(appDir, "generated");
 const redocly = path.join(appDir, "node_modules", ".bin", "redocly");
+const require = createRequire(import.meta.url);
 const REDOC_BADGE =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='44' height='14'%3E%3Ctext x='0' y='11' font-family='sans-serif' font-size='11' fill='%23555'%3ERedoc%3C/text%3E%3C/svg%3E";
 
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
+/** An API has TypeScript samples when its client package is a dependency of this app. */
+function hasClient(api) {
+  try {
+    require.resolve(`${clientFor(api).packageName}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
-listApis().forEach((api, index) => {
-  const page = index === 0 ? "index.html" : `${api.name}.html`;
+rmSync(outDir, { recursive: true, force: true });
+rmSync(samplesDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+mkdirSync(samplesDir, { recursive: true });
+
+const pages = [];
+for (const api of listApis()) {
+  const bundle = readBundle(api.name);
+  const guideFile = path.join(appDir, "guides", `${api.name}.md`);
+  const client = hasClient(api.name);
+  const doc = prepareForDocs(api.name, bundle, { guide: existsSync(guideFile) ? readFileSync(guideFile, "utf8") : undefined, hasClient: client });
+  if (client) writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
+
+  const page = `${api.name}.html`;
   const prepared = path.join(outDir, `.${api.name}.docs.json`);
-  writeFileSync(prepared, JSON.stringify(prepareForDocs(readBundle(api.name))));
-  const res = spawnSync(
-    redocly,
-    ["build-docs", prepared, "--output", path.join(outDir, page), "--inlineBundle", "--title", `${readBundle(api.name).info.title} reference`],
-    { cwd: appDir, encoding: "utf8", env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } },
-  );
+  writeFileSync(prepared, JSON.stringify(doc));
+  const res = spawnSync(redocly, ["build-docs", prepared, "--output", path.join(outDir, page), "--inlineBundle", "--title", `${bundle.info.title} reference`], {
+    cwd: appDir,
+    encoding: "utf8",
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+  });
   rmSync(prepared);
   if (res.status !== 0) {
     process.stderr.write(res.stdout + res.stderr);
@@ -42,5 +69,8 @@ listApis().forEach((api, index) => {
   }
   copyFileSync(api.bundle, path.join(outDir, path.basename(api.bundle)));
   copyFileSync(api.bundleYaml, path.join(outDir, path.basename(api.bundleYaml)));
-  console.log(`${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB) + ${path.basename(api.bundle)}, ${path.basename(api.bundleYaml)}`);
-});
+  pages.push({ api: api.name, page, info: bundle.info, operations: operationsOf(bundle).length, tags: bundle.tags?.length ?? 0, client: client ? clientFor(api.name).packageName : undefined });
+  console.log(`${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB), ${pages.at(-1).operations} operations${client ? ", TypeScript samples" : ""}`);
+}
+writeFileSync(path.join(outDir, "index.html"), landingPage(pages));
+console.log(`landing: dist/index.html (${pages.length} APIs)`);

@@ -1,5 +1,6 @@
-// Docs-only changes to a bundled document. The bundle itself stays clean for the client
-// and the mock; here we make what Redoc does not render on its own visible.
+// Docs-only changes to a bundled document. The bundle itself stays clean for the client and the
+// mock; here we add what a reader needs and Redoc does not render on its own.
+import { addCodeSamples } from "./samples.mjs";
 
 const NOTE = "**Assumption (not confirmed by the vendor):**";
 
@@ -18,6 +19,15 @@ export function renderAssumptions(doc) {
   return doc;
 }
 
-export function prepareForDocs(bundle) {
-  return renderAssumptions(structuredClone(bundle));
+/**
+ * The document the reference page is built from: assumptions made visible, code samples on
+ * every operation, and the API's guides (apps/docs/guides/<api>.md) after its introduction.
+ */
+export function prepareForDocs(api, bundle, { guide, hasClient } = {}) {
+  const doc = structuredClone(bundle);
+  // Samples first: their request bodies must not carry the notes added to descriptions.
+  addCodeSamples(api, doc, { hasClient: !!hasClient });
+  renderAssumptions(doc);
+  if (guide) doc.info.description = `${doc.info.description ?? ""}\n\n${guide}`;
+  return doc;
 }

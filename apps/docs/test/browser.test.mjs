@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
+import { serverUrl as serverUrlOf } from "../scripts/samples.mjs";
 
 const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -18,7 +19,7 @@ if (!existsSync(executablePath)) {
   throw new Error(`No Chromium at ${executablePath}. Run \`npm run setup\` (it installs Debian's chromium) or set CHROMIUM_PATH.`);
 }
 
-describe.each(listApis().map((api, i) => [api.name, i === 0 ? "index.html" : `${api.name}.html`]))("%s reference in Chromium", (name, page) => {
+describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s reference in Chromium", (name, page) => {
   let browser;
   let tab;
   const offMachine = [];
@@ -66,6 +67,29 @@ describe.each(listApis().map((api, i) => [api.name, i === 0 ? "index.html" : `${
     expect(summaries.filter((s) => !menu.includes(s))).toEqual([]);
   });
 
+  it("finds a resource's operations by searching for it (\"invoice\" for Daftra)", async () => {
+    const doc = readBundle(name);
+    const tag = doc.tags.find((t) => t.name === "Invoices") ?? doc.tags[0];
+    const term = tag.name === "Invoices" ? "invoice" : tag.name.split(" ")[0].toLowerCase();
+    const tagged = Object.values(doc.paths).flatMap((item) => METHODS.map((m) => item[m]).filter((op) => op?.tags?.includes(tag.name)));
+    expect(tagged.length).toBeGreaterThan(0);
+    await tab.locator('[data-component-name*="Search"]').first().click();
+    await tab.keyboard.type(term);
+    await expect.poll(() => tab.locator('[data-component-name="Search/SearchItem"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const results = (await tab.locator('[data-component-name="Search/SearchItem"]').allTextContents()).join("\n");
+    expect(tagged.map((op) => op.summary).filter((s) => !results.includes(s))).toEqual([]);
+    await tab.keyboard.press("Escape");
+  });
+
+  it("shows code samples for an operation", async () => {
+    const doc = readBundle(name);
+    const tag = doc.tags[0];
+    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
+    await expect.poll(async () => (await tab.locator("main").innerText()).includes("curl -X "), { timeout: 10_000 }).toBe(true);
+    const text = await tab.locator("main").innerText();
+    expect(text).toContain(serverUrlOf(doc));
+  });
+
   it("renders a tag's operations with their labelled assumptions", async () => {
     const doc = readBundle(name);
     // The first tag one of whose operations carries an assumption.
@@ -74,5 +98,28 @@ describe.each(listApis().map((api, i) => [api.name, i === 0 ? "index.html" : `${
     expect(tag).toBeDefined();
     await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
     await expect.poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+});
+
+describe("landing page in Chromium", () => {
+  it("opens from disk, offline, and links every reference", async () => {
+    const browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+    try {
+      const tab = await browser.newPage();
+      const offMachine = [];
+      await tab.route("**/*", (route) => {
+        const url = route.request().url();
+        if (/^(file|data|blob):/.test(url)) return route.continue();
+        offMachine.push(url);
+        return route.abort();
+      });
+      await tab.goto(pathToFileURL(path.join(appDir, "dist", "index.html")).href);
+      expect(offMachine).toEqual([]);
+      for (const api of listApis()) {
+        await expect.poll(() => tab.locator(`a[href="${api.name}.html"]`).count()).toBeGreaterThan(0);
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });

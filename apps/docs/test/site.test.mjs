@@ -20,12 +20,28 @@ describe("renderAssumptions", () => {
   it("leaves the bundle itself untouched", () => {
     const bundle = readBundle("daftra");
     const before = JSON.stringify(bundle);
-    prepareForDocs(bundle);
+    prepareForDocs("daftra", bundle, { hasClient: true });
     expect(JSON.stringify(bundle)).toBe(before);
   });
 });
 
-describe.each(listApis().map((api, i) => [api.name, i === 0 ? "index.html" : `${api.name}.html`]))("%s page (%s)", (name, page) => {
+describe("landing page", () => {
+  const html = readFileSync(path.join(dist, "index.html"), "utf8");
+
+  it.each(listApis().map((api) => [api.name]))("links the %s reference and both bundles", (name) => {
+    for (const file of [`${name}.html`, `${name}.json`, `${name}.yaml`]) {
+      expect(html).toContain(`href="${file}"`);
+      expect(existsSync(path.join(dist, file))).toBe(true);
+    }
+    expect(html).toContain(readBundle(name).info.title);
+  });
+
+  it("loads nothing from another host", () => {
+    expect(html).not.toMatch(/<(?:script|link|img)\b[^>]*\b(?:src|href)="https?:\/\//i);
+  });
+});
+
+describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s reference (%s)", (name, page) => {
   const html = readFileSync(path.join(dist, page), "utf8");
   const doc = readBundle(name);
 
@@ -37,6 +53,11 @@ describe.each(listApis().map((api, i) => [api.name, i === 0 ? "index.html" : `${
   it("contains every operation of the bundle", () => {
     const missing = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => item[m]).map((m) => item[m].operationId)).filter((id) => !html.includes(id));
     expect(missing).toEqual([]);
+  });
+
+  it("carries a curl sample for every operation", () => {
+    const count = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => item[m])).length;
+    expect(html.match(/curl -X (GET|POST|PUT|DELETE|PATCH) /g)?.length ?? 0).toBeGreaterThanOrEqual(count);
   });
 
   it("shows every labelled assumption", () => {

@@ -1,0 +1,140 @@
+// Code samples for every operation, generated from the bundle at build time: TypeScript with
+// the API's typed client, and curl. The request of each sample is built from the operation's
+// own examples (the same builder the contract tests use), so a sample is a request the mock
+// accepts. The TypeScript samples are also written to one file that CI type-checks against
+// the client package, so they cannot drift from the client.
+import { deref, exampleRequest, operationsOf } from "@mizan/spec/examples";
+
+const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
+
+/**
+ * The client package of an API, by convention: `@mizan/<api>-client` exporting
+ * `create<Api>Client({ baseUrl, auth })`. APIs without one get curl samples only.
+ */
+export function clientFor(api) {
+  return { packageName: `@mizan/${api}-client`, factory: `create${pascal(api)}Client` };
+}
+
+/** The server URL with every variable at its default: https://your-account.daftra.com */
+export function serverUrl(doc) {
+  const server = doc.servers?.[0] ?? { url: "https://api.example.com" };
+  return server.url.replace(/\{([^}]+)\}/g, (_m, name) => server.variables?.[name]?.default ?? name);
+}
+
+/** How a sample authenticates, from the operation's security and the document's schemes. */
+function credential(doc, op) {
+  const requirements = op.security ?? doc.security ?? [];
+  if (!requirements.length) return undefined;
+  const schemes = doc.components?.securitySchemes ?? {};
+  const first = Object.keys(requirements[0])[0];
+  const scheme = schemes[first] ?? {};
+  if (scheme.type === "apiKey" && scheme.in === "header") return { header: scheme.name, value: "YOUR_API_KEY", auth: { apiKey: "YOUR_API_KEY" } };
+  if (scheme.type === "http" && scheme.scheme === "bearer") return { header: "Authorization", value: "Bearer YOUR_ACCESS_TOKEN", auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
+  if (scheme.type === "http" && scheme.scheme === "basic") return { header: "Authorization", value: "Basic BASE64(CLIENT_ID:CLIENT_SECRET)", auth: { basic: { username: "CLIENT_ID", password: "CLIENT_SECRET" } } };
+  if (scheme.type === "apiKey") return { header: scheme.name, value: "YOUR_TOKEN", auth: { accessToken: "YOUR_TOKEN" } };
+  return undefined;
+}
+
+const indent = (text, by) => text.replace(/\n/g, `\n${" ".repeat(by)}`);
+const shellQuote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+function fillPath(template, values) {
+  return template.replace(/\{([^}]+)\}/g, (_m, name) => encodeURIComponent(String(values[name] ?? name)));
+}
+
+function queryString(query) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const item of Array.isArray(v) ? v : [v]) params.append(k, String(item));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Form fields as curl -F flags (multipart) or --data-urlencode flags. */
+function formFlags(body, flag) {
+  return Object.entries(body ?? {}).map(([k, v]) => `${flag} ${shellQuote(`${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)}`);
+}
+
+export function curlSample(doc, entry) {
+  const { params, body, contentType } = exampleRequest(doc, entry, { optional: false });
+  const cred = credential(doc, entry.op);
+  const url = `${serverUrl(doc)}${fillPath(entry.path, params.path)}${queryString(params.query)}`;
+  const lines = [`curl -X ${entry.method.toUpperCase()} ${shellQuote(url)}`];
+  if (cred) lines.push(`-H ${shellQuote(`${cred.header}: ${cred.value}`)}`);
+  for (const [k, v] of Object.entries(params.header)) lines.push(`-H ${shellQuote(`${k}: ${v}`)}`);
+  if (body !== undefined) {
+    if (contentType === "multipart/form-data") lines.push(...formFlags(body, "-F"));
+    else if (contentType === "application/x-www-form-urlencoded") lines.push(...formFlags(body, "--data-urlencode"));
+    else lines.push(`-H 'Content-Type: ${contentType}'`, `-d ${shellQuote(JSON.stringify(body))}`);
+  }
+  return lines.join(" \\\n  ");
+}
+
+/** The statement(s) of a TypeScript sample, without imports; `client` is the typed client. */
+export function typescriptCall(doc, entry) {
+  const { params, body, contentType } = exampleRequest(doc, entry, { optional: false });
+  const init = [];
+  const p = {};
+  if (Object.keys(params.path).length) p.path = params.path;
+  if (Object.keys(params.query).length) p.query = params.query;
+  if (Object.keys(params.header).length) p.header = params.header;
+  if (Object.keys(p).length) init.push(`params: ${JSON.stringify(p)}`);
+  if (body !== undefined) init.push(`body: ${indent(JSON.stringify(body, null, 2), 2)}`);
+  if (contentType === "multipart/form-data") init.push("bodySerializer: toFormData");
+  else if (contentType === "application/x-www-form-urlencoded") init.push("bodySerializer: toUrlEncoded");
+  const args = init.length ? `, {\n  ${init.join(",\n  ")},\n}` : "";
+  return `const { data, error } = await client.${entry.method.toUpperCase()}(${JSON.stringify(entry.path)}${args});`;
+}
+
+export function typescriptSample(api, doc, entry) {
+  const { packageName, factory } = clientFor(api);
+  const cred = credential(doc, entry.op);
+  const contentType = entry.op.requestBody ? Object.keys(deref(doc, entry.op.requestBody).content ?? {})[0] : undefined;
+  const helper = contentType === "multipart/form-data" ? ", toFormData" : contentType === "application/x-www-form-urlencoded" ? ", toUrlEncoded" : "";
+  const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
+  return [
+    `import { ${factory}${helper} } from ${JSON.stringify(packageName)};`,
+    "",
+    `const client = ${factory}(${JSON.stringify(options).replace(/"(\w+)":/g, "$1: ")});`,
+    typescriptCall(doc, entry),
+  ].join("\n");
+}
+
+/** Adds x-codeSamples (TypeScript when the API has a client, and curl) to every operation. */
+export function addCodeSamples(api, doc, { hasClient }) {
+  for (const entry of operationsOf(doc)) {
+    entry.op["x-codeSamples"] = [
+      ...(hasClient ? [{ lang: "TypeScript", label: "TypeScript", source: typescriptSample(api, doc, entry) }] : []),
+      { lang: "Shell", label: "curl", source: curlSample(doc, entry) },
+    ];
+  }
+  return doc;
+}
+
+/**
+ * All TypeScript samples of an API as one module that `tsc --noEmit` checks against the client:
+ * each sample becomes a function, so each has its own scope.
+ */
+export function typescriptSamplesModule(api, doc) {
+  const { packageName, factory } = clientFor(api);
+  const out = [
+    `// Generated by apps/docs/scripts/samples.mjs from spec/dist/${api}.json: the TypeScript code samples of the`,
+    "// reference, type-checked against the client. Do not edit.",
+    `import { ${factory}, toFormData } from ${JSON.stringify(packageName)};`,
+    "",
+    "void toFormData;",
+  ];
+  for (const entry of operationsOf(doc)) {
+    const cred = credential(doc, entry.op);
+    const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
+    out.push(
+      "",
+      `// ${entry.key}`,
+      `export async function ${entry.op.operationId}() {`,
+      `  const client = ${factory}(${JSON.stringify(options)});`,
+      `  ${indent(typescriptCall(doc, entry), 2)}`,
+      "  return { data, error };",
+      "}",
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
