@@ -1,20 +1,19 @@
-// Generates src/generated/ from the bundled spec (spec/dist/daftra.json):
-//   daftra.ts       types for openapi-fetch (openapi-typescript)
-//   operations.ts   per-operation facts the runtime needs (which ones need credentials)
+#!/usr/bin/env node
+// mizan-codegen <api> [outDir]: generates a client package's src/generated/ from the bundle
+// spec/dist/<api>.json, for every API the same way:
+//   <api>.ts        types for openapi-fetch (openapi-typescript)
+//   operations.ts   per-operation facts the runtime needs (public operations, list item keys)
 // Nothing in src/generated/ is edited by hand or committed; `pnpm build` recreates it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
-import { getApi, readBundle } from "@mizan/spec";
+import { getApi, readBundle } from "./apis.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, "..", "src", "generated");
-const API = "daftra";
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
-const banner = `// Generated from spec/dist/${API}.json by scripts/generate.mjs. Do not edit.\n`;
+const bannerFor = (api) => `// Generated from spec/dist/${api}.json by mizan-codegen (spec/scripts/codegen.mjs). Do not edit.\n`;
 
-export async function generateTypes(doc) {
+export async function generateTypes(doc, banner = "") {
   // defaultNonNullable: false keeps fields with a documented default optional in requests.
   const ast = await openapiTS(doc, { alphabetize: false, rootTypes: false, defaultNonNullable: false });
   return banner + astToString(ast);
@@ -41,7 +40,16 @@ export function listWrapper(doc, op) {
   return keys.length === 1 ? keys[0] : undefined;
 }
 
-export function generateOperations(doc) {
+function authKind(doc, security) {
+  const name = Object.keys(security[0] ?? {})[0];
+  if (!name) return "none";
+  const scheme = doc.components?.securitySchemes?.[name] ?? {};
+  if (scheme.type === "http") return scheme.scheme?.toLowerCase() === "basic" ? "basic" : scheme.scheme?.toLowerCase() === "bearer" ? "bearer" : "other";
+  if (scheme.type === "apiKey" && scheme.in === "header") return `header:${scheme.name}`;
+  return "other";
+}
+
+export function generateOperations(doc, banner = "") {
   const globalSecurity = doc.security ?? [];
   const rows = [];
   const lists = [];
@@ -50,7 +58,7 @@ export function generateOperations(doc) {
       const op = item[method];
       if (!op) continue;
       const security = op.security ?? globalSecurity;
-      rows.push({ key: `${method.toUpperCase()} ${p}`, operationId: op.operationId, authenticated: security.length > 0 });
+      rows.push({ key: `${method.toUpperCase()} ${p}`, operationId: op.operationId, authenticated: security.length > 0, auth: authKind(doc, security) });
       const wrapper = method === "get" ? listWrapper(doc, op) : undefined;
       if (wrapper) lists.push([p, wrapper]);
     }
@@ -65,6 +73,15 @@ ${lines.join("\n")}
 } as const;
 
 export type OperationKey = keyof typeof operations;
+
+/**
+ * How each operation authenticates: the first scheme of its first security requirement, as
+ * "basic", "bearer", "header:<name>" (an API key header) or "none". Clients whose operations
+ * differ (a Basic-auth token endpoint, Bearer elsewhere) read this; others tree-shake it away.
+ */
+export const operationAuth: Record<OperationKey, "none" | "basic" | "bearer" | \`header:\${string}\` | "other"> = {
+${rows.map((r) => `  ${JSON.stringify(r.key)}: ${JSON.stringify(r.auth)},`).join("\n")}
+};
 
 /** Operations that take no credentials (the runtime needs only this, not the whole table). */
 export const publicOperations: ReadonlySet<string> = new Set([
@@ -83,10 +100,16 @@ export type ListPath = keyof ListWrappers;
 `;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const doc = readBundle(API);
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [api, out = "src/generated"] = process.argv.slice(2);
+  if (!api) {
+    console.error("usage: mizan-codegen <api> [outDir]   (writes <outDir>/<api>.ts and <outDir>/operations.ts)");
+    process.exit(2);
+  }
+  const doc = readBundle(api);
+  const outDir = path.resolve(out);
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, `${API}.ts`), await generateTypes(doc));
-  writeFileSync(path.join(outDir, "operations.ts"), generateOperations(doc));
-  console.log(`generated src/generated/{${API},operations}.ts from ${path.relative(process.cwd(), getApi(API).bundle)}`);
+  writeFileSync(path.join(outDir, `${api}.ts`), await generateTypes(doc, bannerFor(api)));
+  writeFileSync(path.join(outDir, "operations.ts"), generateOperations(doc, bannerFor(api)));
+  console.log(`generated ${path.relative(process.cwd(), outDir)}/{${api},operations}.ts from ${path.relative(process.cwd(), getApi(api).bundle)}`);
 }
