@@ -1,3 +1,4 @@
+import { toFormData } from "@mizan/client-core";
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
 import {
   authMiddleware,
@@ -15,6 +16,8 @@ import { items, pages, toArray, type ListItem, type ListOptions, type ListPage, 
 import { CALLER_SIGNAL, createTransport, type FetchLike, type RetryOptions, type TransportOptions } from "./transport.js";
 
 export type { components, paths };
+/** Multipart (the documented encoding of the token endpoint) and urlencoded request bodies. */
+export { toFormData, toUrlEncoded } from "@mizan/client-core";
 export type Operations = operationTypes;
 export { operations } from "./generated/operations.js";
 export * from "./errors.js";
@@ -95,13 +98,6 @@ export interface DaftraClient extends Client<paths> {
 /** Body of `POST /v2/oauth/token`. */
 export type TokenRequest = components["schemas"]["TokenRequest"];
 export type TokenResponse = components["schemas"]["TokenResponse"];
-
-/** Sends a body as multipart/form-data, the encoding the vendor documents for the token endpoint. */
-export function toFormData(body: Record<string, string | number | boolean>): FormData {
-  const form = new FormData();
-  for (const [key, value] of Object.entries(body)) form.append(key, String(value));
-  return form;
-}
 
 export interface PasswordCredentials {
   clientId: string;
@@ -228,7 +224,7 @@ async function passwordGrant(
   secrets: () => readonly string[],
 ): Promise<TokenSet> {
   const send = (body: TokenRequest) =>
-    client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b as Record<string, string>) });
+    client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b) });
   const common = { client_id: auth.clientId, client_secret: auth.clientSecret };
   let result: Awaited<ReturnType<typeof send>> | undefined;
   if (refreshToken) {
