@@ -8,14 +8,26 @@ import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
+import ts from "typescript";
 import { getApi, readBundle } from "./apis.mjs";
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 const bannerFor = (api) => `// Generated from spec/dist/${api}.json by mizan-codegen (spec/scripts/codegen.mjs). Do not edit.\n`;
 
+// `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
+const BINARY = ts.factory.createUnionTypeNode([
+  ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob")),
+  ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+]);
+
 export async function generateTypes(doc, banner = "") {
   // defaultNonNullable: false keeps fields with a documented default optional in requests.
-  const ast = await openapiTS(doc, { alphabetize: false, rootTypes: false, defaultNonNullable: false });
+  const ast = await openapiTS(doc, {
+    alphabetize: false,
+    rootTypes: false,
+    defaultNonNullable: false,
+    transform: (schema) => (schema.format === "binary" ? BINARY : undefined),
+  });
   return banner + astToString(ast);
 }
 
@@ -58,7 +70,9 @@ export function generateOperations(doc, banner = "") {
       const op = item[method];
       if (!op) continue;
       const security = op.security ?? globalSecurity;
-      rows.push({ key: `${method.toUpperCase()} ${p}`, operationId: op.operationId, authenticated: security.length > 0, auth: authKind(doc, security) });
+      const body = op.requestBody?.$ref ? op.requestBody.$ref.slice(2).split("/").reduce((n, k) => n[k], doc) : op.requestBody;
+      const urlencoded = Object.keys(body?.content ?? {})[0] === "application/x-www-form-urlencoded";
+      rows.push({ key: `${method.toUpperCase()} ${p}`, operationId: op.operationId, authenticated: security.length > 0, auth: authKind(doc, security), urlencoded });
       const wrapper = method === "get" ? listWrapper(doc, op) : undefined;
       if (wrapper) lists.push([p, wrapper]);
     }
@@ -82,6 +96,14 @@ export type OperationKey = keyof typeof operations;
 export const operationAuth: Record<OperationKey, "none" | "basic" | "bearer" | \`header:\${string}\` | "other"> = {
 ${rows.map((r) => `  ${JSON.stringify(r.key)}: ${JSON.stringify(r.auth)},`).join("\n")}
 };
+
+/**
+ * Operations whose documented request body is a urlencoded form. openapi-fetch labels every
+ * non-FormData body as JSON, so a client sets this Content-Type for them.
+ */
+export const urlencodedOperations: ReadonlySet<string> = new Set([
+${rows.filter((r) => r.urlencoded).map((r) => `  ${JSON.stringify(r.key)},`).join("\n")}
+]);
 
 /** Operations that take no credentials (the runtime needs only this, not the whole table). */
 export const publicOperations: ReadonlySet<string> = new Set([

@@ -55,7 +55,8 @@ export function undeclaredFields(doc, schema, value, at = "") {
     return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`)) : [];
   }
   if (!value || typeof value !== "object") return [];
-  const open = all.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties);
+  // A schema that declares no properties at all is free-form: any field is fine there.
+  const open = !all.some((s) => s.properties) || all.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties);
   const problems = [];
   for (const [key, v] of Object.entries(value)) {
     const declared = all.map((s) => s.properties?.[key]).filter(Boolean);

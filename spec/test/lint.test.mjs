@@ -2,12 +2,16 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { listApis, specDir } from "../scripts/apis.mjs";
+
+const apiRules = (name) => parse(readFileSync(path.join(specDir, "redocly.yaml"), "utf8")).apis[name]?.rules ?? {};
 
 const redocly = path.join(specDir, "node_modules", ".bin", "redocly");
 
-function lint(target) {
-  const res = spawnSync(redocly, ["lint", target, "--format=json"], {
+function lint(target, extraArgs = []) {
+  const res = spawnSync(redocly, ["lint", target, "--format=json", ...extraArgs], {
     cwd: specDir,
     encoding: "utf8",
     env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
@@ -23,9 +27,11 @@ describe.each(listApis().map((api) => [api.name, api]))("%s", (name, api) => {
     expect(status).toBe(0);
   });
 
-  // The published bundle differs from the source (derived Record schemas), so it is linted too.
+  // The published bundle differs from the source (derived Record schemas), so it is linted too,
+  // with the rules its API turns off in redocly.yaml turned off here as well.
   it("publishes a bundle that passes the same rules", () => {
-    const { status, problems } = lint(path.relative(specDir, api.bundle));
+    const off = Object.entries(apiRules(name)).filter(([, v]) => v === "off" || v?.severity === "off").map(([rule]) => rule);
+    const { status, problems } = lint(path.relative(specDir, api.bundle), off.flatMap((rule) => ["--skip-rule", rule]));
     expect(problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
     expect(status).toBe(0);
   });

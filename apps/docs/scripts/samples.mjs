@@ -28,10 +28,13 @@ function credential(doc, op) {
   const schemes = doc.components?.securitySchemes ?? {};
   const first = Object.keys(requirements[0])[0];
   const scheme = schemes[first] ?? {};
+  // A header that carries a token behind a prefix (VMSAlpha: `Authorization: Token <token>`).
+  if (scheme.type === "apiKey" && scheme.in === "header" && scheme["x-token-prefix"]) {
+    return { header: scheme.name, value: `${scheme["x-token-prefix"]} YOUR_ACCESS_TOKEN`, auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
+  }
   if (scheme.type === "apiKey" && scheme.in === "header") return { header: scheme.name, value: "YOUR_API_KEY", auth: { apiKey: "YOUR_API_KEY" } };
   if (scheme.type === "http" && scheme.scheme === "bearer") return { header: "Authorization", value: "Bearer YOUR_ACCESS_TOKEN", auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
   if (scheme.type === "http" && scheme.scheme === "basic") return { header: "Authorization", value: "Basic BASE64(CLIENT_ID:CLIENT_SECRET)", auth: { basic: { username: "CLIENT_ID", password: "CLIENT_SECRET" } } };
-  if (scheme.type === "apiKey") return { header: scheme.name, value: "YOUR_TOKEN", auth: { accessToken: "YOUR_TOKEN" } };
   return undefined;
 }
 

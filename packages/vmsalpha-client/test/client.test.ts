@@ -1,0 +1,55 @@
+// VMSAlpha answers errors with HTTP 200: the client must turn `success: false` into a typed error.
+import { describe, expect, inject, it } from "vitest";
+import { createVmsalphaClient, toUrlEncoded, VmsalphaError } from "../src/index.js";
+
+const mockUrl = inject("mockUrl");
+
+describe("typed errors on HTTP 200", () => {
+  it("returns the data of a successful call", async () => {
+    const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" } });
+    const { data, response } = await vms.GET("/v1/get/");
+    expect(response.status).toBe(200);
+    expect(data).toMatchObject({ success: true });
+  });
+
+  it("throws VmsalphaError with the server's code when the body says success: false", async () => {
+    const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" } });
+    const error = await vms.GET("/v1/get/{visitorId}", { params: { path: { visitorId: "a".repeat(40) } }, headers: { Prefer: "example=notFound" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VmsalphaError);
+    expect(error).toMatchObject({ status: 200, code: "3404", method: "GET" });
+  });
+
+  it("sends the token as `Authorization: Token ...`, and never in an error message", async () => {
+    const seen: Request[] = [];
+    const token = "secret-token-0123456789";
+    const vms = createVmsalphaClient({
+      baseUrl: "http://vms.example.test",
+      auth: { accessToken: token },
+      fetch: async (request: Request) => {
+        seen.push(request.clone());
+        const body = { success: false, errors: { message: `token ${token} is invalid`, type: "OAuthException", code: "1403" } };
+        return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+      },
+    });
+    const error = await vms.GET("/v1/get/").catch((e: unknown) => e);
+    expect(seen[0]!.headers.get("authorization")).toBe(`Token ${token}`);
+    expect(String((error as Error).message)).not.toContain(token);
+    expect((error as VmsalphaError).code).toBe("1403");
+  });
+
+  it("sends the token request as a urlencoded form, without the Authorization header", async () => {
+    const seen: Request[] = [];
+    const vms = createVmsalphaClient({
+      baseUrl: "http://vms.example.test",
+      auth: { accessToken: "t-123456" },
+      fetch: async (request: Request) => {
+        seen.push(request.clone());
+        return new Response(JSON.stringify({ success: true, data: { access_token: "x", expiry: 1 } }), { headers: { "content-type": "application/json" } });
+      },
+    });
+    await vms.POST("/v1/oauth/", { body: { username: "guard1", password: "pw" }, bodySerializer: toUrlEncoded });
+    expect(seen[0]!.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
+    expect(seen[0]!.headers.get("authorization")).toBeNull();
+    expect(await seen[0]!.text()).toBe("username=guard1&password=pw");
+  });
+});

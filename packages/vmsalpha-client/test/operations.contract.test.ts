@@ -1,0 +1,10 @@
+// Contract tests generated from the bundle (see @mizan/mock/contract): every operation's success
+// and documented errors, through the typed client, against the Prism mock.
+import { defineContractTests } from "@mizan/mock/contract";
+import { createVmsalphaClient, toFormData, toUrlEncoded } from "../src/index.js";
+
+defineContractTests({
+  api: "vmsalpha",
+  client: (baseUrl) => createVmsalphaClient({ baseUrl, auth: { accessToken: "test-access-token" } }),
+  serializers: { "multipart/form-data": toFormData, "application/x-www-form-urlencoded": toUrlEncoded },
+});
