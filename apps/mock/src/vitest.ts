@@ -22,3 +22,21 @@ declare module "vitest" {
     mockUrl: string;
   }
 }
+
+/**
+ * The vitest config of a client package: the tests are test/NAME.test.ts, the API's mock is
+ * started once by test/mock.global-setup.ts, and a JSON report goes to reports/ for the
+ * repository's summary line. Pass `typecheck: true` to also run the type tests (test/NAME.test-d.ts).
+ */
+export function clientTestConfig({ typecheck = false }: { typecheck?: boolean } = {}) {
+  return {
+    test: {
+      include: ["test/**/*.test.ts"],
+      globalSetup: ["./test/mock.global-setup.ts"],
+      testTimeout: 15_000,
+      hookTimeout: 60_000,
+      reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
+      ...(typecheck ? { typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" } } : {}),
+    },
+  };
+}

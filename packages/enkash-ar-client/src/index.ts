@@ -3,10 +3,10 @@
 // The token endpoint takes HTTP Basic with the client id and secret; the AR operations take the
 // Bearer token (an assumption, labelled in the spec). Which operation takes which comes from
 // the spec (`operationAuth`), not from a list kept here.
-import { checkBaseUrl } from "@mizan/client-core";
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+import { checkBaseUrl, specMiddleware } from "@mizan/client-core";
+import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
-import { operationAuth, urlencodedOperations, type OperationKey } from "./generated/operations.js";
+import { operationAuth, urlencodedOperations } from "./generated/operations.js";
 
 export type { components, paths };
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
@@ -36,19 +36,11 @@ export function createEnkashArClient(options: EnkashArClientOptions): EnkashArCl
     throw new TypeError("`auth.accessToken` must be a non-empty string.");
   }
   const client = createClient<paths>({ ...rest, baseUrl: checkBaseUrl(baseUrl) });
-  const middleware: Middleware = {
-    onRequest({ request, schemaPath }) {
-      const key = `${request.method} ${schemaPath}`;
-      if (urlencodedOperations.has(key)) request.headers.set("content-type", "application/x-www-form-urlencoded");
-      const kind = operationAuth[key as OperationKey];
-      if (kind === "basic" && auth?.basic) {
-        request.headers.set("authorization", `Basic ${base64(`${auth.basic.username}:${auth.basic.password}`)}`);
-      } else if (kind === "bearer" && auth?.accessToken) {
-        request.headers.set("authorization", `Bearer ${auth.accessToken}`);
-      }
-      return request;
-    },
-  };
-  client.use(middleware);
+  const basic = auth?.basic && `Basic ${base64(`${auth.basic.username}:${auth.basic.password}`)}`;
+  client.use(
+    specMiddleware({ operationAuth, urlencodedOperations }, (kind) =>
+      kind === "basic" && basic ? ["authorization", basic] : kind === "bearer" && auth?.accessToken ? ["authorization", `Bearer ${auth.accessToken}`] : undefined,
+    ),
+  );
   return client;
 }

@@ -1,10 +1,10 @@
 // A typed client for VMSAlpha. The server answers every error with HTTP 200 and
 // `{ success: false, errors: { message, type, code } }`, so the HTTP status cannot tell success
 // from failure: this client reads the body and throws a typed `VmsalphaError` instead.
-import { checkBaseUrl } from "@mizan/client-core";
+import { checkBaseUrl, specMiddleware } from "@mizan/client-core";
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/vmsalpha.js";
-import { operationAuth, urlencodedOperations, type OperationKey } from "./generated/operations.js";
+import { operationAuth, urlencodedOperations } from "./generated/operations.js";
 
 export type { components, paths };
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
@@ -61,16 +61,14 @@ export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaCl
   }
   const secrets = auth ? [auth.accessToken] : [];
   const client = createClient<paths>({ ...rest, baseUrl: checkBaseUrl(baseUrl) });
+  // Which header (if any) an operation takes comes from the spec; "add visitor" takes the
+  // token as a form field instead, which is part of its typed body.
+  client.use(
+    specMiddleware({ operationAuth, urlencodedOperations }, (kind) =>
+      auth && kind.startsWith("header:") ? [kind.slice("header:".length), `Token ${auth.accessToken}`] : undefined,
+    ),
+  );
   const middleware: Middleware = {
-    onRequest({ request, schemaPath }) {
-      const key = `${request.method} ${schemaPath}`;
-      if (urlencodedOperations.has(key)) request.headers.set("content-type", "application/x-www-form-urlencoded");
-      // Which header (if any) an operation takes comes from the spec; "add visitor" takes the
-      // token as a form field instead, which is part of its typed body.
-      const kind = operationAuth[key as OperationKey];
-      if (auth && kind?.startsWith("header:")) request.headers.set(kind.slice("header:".length), `Token ${auth.accessToken}`);
-      return request;
-    },
     async onResponse({ request, response }) {
       if (!/json/i.test(response.headers.get("content-type") ?? "")) return undefined;
       const body: unknown = await response.clone().json().catch(() => undefined);
