@@ -10,7 +10,7 @@ import {
   type TokenSet,
   type TokenSource,
 } from "./auth.js";
-import { apiErrorFor, contextOf, redact } from "./errors.js";
+import { apiErrorFor, contextOf } from "./errors.js";
 import type { components, operations as operationTypes, paths } from "./generated/daftra.js";
 import { items, pages, toArray, type ListItem, type ListOptions, type ListPage, type ListPath } from "./paginate.js";
 import { CALLER_SIGNAL, createTransport, type FetchLike, type RetryOptions, type TransportOptions } from "./transport.js";
