@@ -25,7 +25,7 @@ export function summarize(root) {
     if (!pkg.scripts?.test) continue;
     const report = path.join(root, dir, "reports", "vitest.json");
     if (!existsSync(report)) {
-      console.log(`${pkg.name}: no test report (its tests did not finish)`);
+      console.log(`  ${pkg.name.padEnd(26)} no test report (its tests did not finish)`);
       failed += 1;
       complete = false;
       continue;
@@ -36,7 +36,8 @@ export function summarize(root) {
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
     // A suite that failed to load has no failed tests but is still a failure.
     failed += r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0;
-    console.log(`${pkg.name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+    // Per package in another wording, so that the total below is the only "N passed, N failed" line.
+    console.log(`  ${pkg.name.padEnd(26)} ${String(r.numPassedTests).padStart(5)} ok  ${r.numFailedTests} failing`);
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   return complete && failed === 0 && passed > 0;
