@@ -119,9 +119,11 @@ describe("retries", () => {
   });
 });
 
-// Never answers; gives up when the attempt's signal (passed in init, as to fetch) aborts.
+// Never answers; gives up when the attempt's signal (passed in init, as to fetch) aborts, or at
+// once when it already has (a busy machine may run the handler after the abort).
 const hang: Handler = (request, _n, init) => {
   const signal = init?.signal ?? request.signal;
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
 };
 
