@@ -1,7 +1,8 @@
 // The mock server: Prism's engine (prism-http), run in this process with our own small HTTP
 // layer, which also speaks Daftra where Prism does not:
 //   - request validation failures keep the documented error body but name each field and rule;
-//   - a request carrying both `apikey` and `Authorization` is refused, as the real server does;
+//   - a request carrying two alternative credentials (Daftra: `apikey` and a Bearer token) is
+//     refused, as the real server does;
 //   - in proxy mode, every spec violation of the real server's answers is logged and listed.
 // Running Prism in-process (instead of its CLI, which forks a cluster worker) halves start-up,
 // and routing each request to its few candidate operations makes it several times faster.
@@ -128,7 +129,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Without this, generated objects get random extra properties (see anchors: Prism).
   fromPrism("json-schema-faker").JSONSchemaFaker.option("fillProperties", false);
 
-  const operations: { path: string; method: string }[] = await getHttpOperationsFromSpec(options.specFile);
+  const operations: PrismOperation[] = await getHttpOperationsFromSpec(options.specFile);
   if (!operations.length) throw new Error(`No operations found in ${options.specFile}.`);
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
   const config = {
@@ -162,9 +163,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       res.writeHead(204).end();
       return;
     }
-    if (req.headers.apikey !== undefined && req.headers.authorization !== undefined && pathname.startsWith("/api2/")) {
+    const candidates = routes.filter((r) => r.regex.test(pathname)).map((r) => r.op);
+    // Security alternatives mean "one of these": a request that carries two is refused, as
+    // Daftra refuses an API key sent together with a Bearer token.
+    const operation = candidates.find((op) => op.method === (req.method ?? "GET").toLowerCase());
+    const carried = (operation?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
+    if (carried.length > 1) {
       req.resume();
-      return send(res, 401, { result: "failed", code: 401, message: "Send either the apikey header or an Authorization header, not both." });
+      const names = carried.map((alternative) => alternative.map((scheme) => scheme.key).join("+")).join(" and ");
+      return send(res, 401, { result: "failed", code: 401, message: `Send one credential, not several: this request carries ${names}.` });
     }
     let body: unknown;
     try {
@@ -178,7 +185,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       headers: req.headers,
       body,
     };
-    const candidates = routes.filter((r) => r.regex.test(pathname)).map((r) => r.op);
     const requestConfig = getHttpConfigFromRequest(input);
     if (requestConfig._tag === "Left") return sendProblem(res, requestConfig.left);
     const result = await prism.request(input, candidates.length ? candidates : operations, {
@@ -236,6 +242,28 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       await closed;
     },
   };
+}
+
+interface PrismScheme {
+  key: string;
+  type: string;
+  in?: string;
+  name?: string;
+  scheme?: string;
+}
+
+interface PrismOperation {
+  path: string;
+  method: string;
+  security?: PrismScheme[][];
+}
+
+/** Whether the request carries the credential a security scheme describes. */
+function carries(req: IncomingMessage, scheme: PrismScheme): boolean {
+  if (scheme.type === "apiKey" && scheme.in === "header") return req.headers[scheme.name!.toLowerCase()] !== undefined;
+  if (scheme.type === "apiKey" && scheme.in === "query") return new URL(req.url ?? "/", "http://x").searchParams.has(scheme.name!);
+  if (scheme.type === "http") return (req.headers.authorization ?? "").toLowerCase().startsWith(`${(scheme.scheme ?? "").toLowerCase()} `);
+  return false;
 }
 
 interface PrismDetail {

@@ -89,7 +89,7 @@ describe("Daftra-shaped answers", () => {
   it("refuses an API key and a token together, as Daftra does", async () => {
     const response = await fetch(`${mock.url}/api2/clients.json`, { headers: { apikey: "k", authorization: "Bearer t" } });
     expect(response.status).toBe(401);
-    expect((await response.json()).message).toMatch(/not both/);
+    expect((await response.json()).message).toMatch(/one credential, not several: .*apikey and bearer/);
   });
 
   it.each([
