@@ -54,7 +54,7 @@ export function checkAuth(auth: DaftraAuth | undefined): void {
     throw new TypeError(
       bad
         ? `\`auth.${bad}\` must be ${bad === "getToken" ? "a function" : "a non-empty string"}.`
-        : "`auth` takes exactly one of: apiKey, accessToken, username+password+clientId+clientSecret, getToken.",
+        : "`auth` needs one of: apiKey, accessToken, username+password+clientId+clientSecret, getToken.",
     );
   }
 }

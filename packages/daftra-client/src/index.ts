@@ -60,7 +60,7 @@ const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 /** https://<subdomain>.<domain>, after checking that the subdomain is a single DNS label. */
 export function daftraBaseUrl(subdomain: string, domain: DaftraDomain = "daftra.com"): string {
   if (typeof subdomain !== "string" || !SUBDOMAIN.test(subdomain) || (domain !== "daftra.com" && domain !== "daftara.com")) {
-    throw new TypeError(`Invalid Daftra host ${JSON.stringify(`${subdomain}.${domain}`)}: expected a subdomain such as "acme" on daftra.com or daftara.com.`);
+    throw new TypeError(`Invalid Daftra host "${subdomain}.${domain}": expected e.g. "acme" on daftra.com or daftara.com.`);
   }
   return `https://${subdomain}.${domain}`;
 }

@@ -67,7 +67,7 @@ export async function toArray<P extends ListPath>(
 ): Promise<ListItem<P>[]> {
   const { max, ...rest } = init ?? ({} as typeof init);
   if (!Number.isInteger(max) || max < 0) {
-    throw new TypeError("toArray needs `max`: the most items to collect, e.g. { max: 500 }.");
+    throw new TypeError("toArray needs `max`, a cap on the items, e.g. { max: 500 }.");
   }
   const out: ListItem<P>[] = [];
   if (max === 0) return out;

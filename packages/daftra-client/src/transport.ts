@@ -34,12 +34,12 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 // Errors that prove the request never reached the server, so even a POST may be sent again.
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
-function errorCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
-    if (typeof e.code === "string") return e.code;
-  }
-  return undefined;
-}
+// undici puts the system error code on the cause of its "fetch failed" TypeError.
+const errorCode = (error: unknown): string | undefined => {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === "string" ? code : undefined;
+};
 
 class AttemptTimeout extends Error {}
 
@@ -95,11 +95,17 @@ function attempt(fetchFn: FetchLike, request: Request, timeoutMs: number): Promi
 export function createTransport(options: TransportOptions = {}): FetchLike {
   const base: FetchLike = options.fetch ?? ((r, init) => globalThis.fetch(r, init));
   const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
-  const retries = Math.max(0, retry.retries ?? 2);
+  // A negative or non-numeric setting would mean "no retries" or "time out at once": refuse it.
+  // (A negative totalTimeoutMs fails each call with a DaftraTimeoutError, which says so.)
+  const count = (value: number | undefined, fallback: number, name: string) => {
+    if (value !== undefined && !(value >= 0)) throw new TypeError(`${name} must be a number >= 0`);
+    return value ?? fallback;
+  };
+  const retries = count(retry.retries, 2, "retry.retries");
   const minDelay = retry.minDelayMs ?? 500;
   const maxDelay = retry.maxDelayMs ?? 8000;
   const maxRetryAfter = retry.maxRetryAfterMs ?? 60_000;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = count(options.timeoutMs, 30_000, "timeoutMs");
   const random = options.random ?? Math.random;
   // Full jitter: a uniform wait between 0 and the exponential cap.
   const backoff = (n: number) => random() * Math.min(maxDelay, minDelay * 2 ** n);

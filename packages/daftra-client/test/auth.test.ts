@@ -35,8 +35,8 @@ describe("headers", () => {
   });
 
   it.each([
-    [{ apiKey: "a", accessToken: "b" }, /exactly one/],
-    [{}, /exactly one/],
+    [{ apiKey: "a", accessToken: "b" }, /needs one of/],
+    [{}, /needs one of/],
     [{ apiKey: "" }, /apiKey.*non-empty/],
     [{ username: "u", password: "p", clientId: "1" }, /clientSecret.*non-empty/],
     [{ getToken: "nope" }, /getToken.*function/],

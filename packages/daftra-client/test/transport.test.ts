@@ -110,6 +110,14 @@ describe("retries", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it.each([
+    [{ timeoutMs: -1 }, /timeoutMs must be a number >= 0/],
+    [{ timeoutMs: Number.NaN }, /timeoutMs must be a number >= 0/],
+    [{ retry: { retries: -2 } }, /retry.retries must be a number >= 0/],
+  ])("refuses %j when the client is created", (options, message) => {
+    expect(() => createDaftraClient({ baseUrl, ...(options as object) })).toThrow(message);
+  });
+
   it("reads Retry-After as seconds or as an HTTP date", () => {
     const now = Date.parse("2026-11-22T10:00:00Z");
     expect(parseRetryAfter("2", now)).toBe(2000);
