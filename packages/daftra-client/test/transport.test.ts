@@ -1,4 +1,6 @@
 // Retries, time limits and typed errors, with an injected fetch.
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
@@ -65,6 +67,25 @@ describe("retries", () => {
     expect(data).toMatchObject({ id: 7 });
     expect(server.count()).toBe(2);
     expect(await server.requests[1]!.json()).toEqual(createClientBody.body);
+  });
+
+  it("recognises a real refused connection (undici's error, no stub)", async () => {
+    // A port on 127.0.0.1 that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    let attempts = 0;
+    const daftra = createDaftraClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { apiKey: "key-123456" },
+      retry: fast,
+      fetch: (request, init) => (attempts++, fetch(request, init)),
+    });
+    await expect(daftra.POST("/api2/clients.json", createClientBody)).rejects.toBeInstanceOf(DaftraConnectionError);
+    expect(attempts).toBe(3);
   });
 
   it("repeats a POST on 429", async () => {
