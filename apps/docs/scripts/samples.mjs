@@ -52,9 +52,19 @@ function queryString(query) {
   return text ? `?${text}` : "";
 }
 
-/** Form fields as curl -F flags (multipart) or --data-urlencode flags. */
-function formFlags(body, flag) {
-  return Object.entries(body ?? {}).map(([k, v]) => `${flag} ${shellQuote(`${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)}`);
+/** The properties a (composed) schema declares, following $refs and allOf. */
+function propertiesOf(doc, schema) {
+  const s = deref(doc, schema) ?? {};
+  return Object.assign({}, ...(s.allOf ?? []).map((b) => propertiesOf(doc, b)), s.properties ?? {});
+}
+
+/** Form fields as curl -F flags (multipart; binary fields as file uploads) or --data-urlencode flags. */
+function formFlags(doc, schema, body, flag) {
+  const props = propertiesOf(doc, schema);
+  return Object.entries(body ?? {}).map(([k, v]) => {
+    if (flag === "-F" && deref(doc, props[k])?.format === "binary") return `${flag} ${shellQuote(`${k}=@/path/to/${k}`)}`;
+    return `${flag} ${shellQuote(`${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)}`;
+  });
 }
 
 export function curlSample(doc, entry) {
@@ -65,8 +75,9 @@ export function curlSample(doc, entry) {
   if (cred) lines.push(`-H ${shellQuote(`${cred.header}: ${cred.value}`)}`);
   for (const [k, v] of Object.entries(params.header)) lines.push(`-H ${shellQuote(`${k}: ${v}`)}`);
   if (body !== undefined) {
-    if (contentType === "multipart/form-data") lines.push(...formFlags(body, "-F"));
-    else if (contentType === "application/x-www-form-urlencoded") lines.push(...formFlags(body, "--data-urlencode"));
+    const schema = deref(doc, entry.op.requestBody).content[contentType].schema;
+    if (contentType === "multipart/form-data") lines.push(...formFlags(doc, schema, body, "-F"));
+    else if (contentType === "application/x-www-form-urlencoded") lines.push(...formFlags(doc, schema, body, "--data-urlencode"));
     else lines.push(`-H 'Content-Type: ${contentType}'`, `-d ${shellQuote(JSON.stringify(body))}`);
   }
   return lines.join(" \\\n  ");

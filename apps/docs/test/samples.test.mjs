@@ -41,3 +41,13 @@ describe("code samples", () => {
     expect(operationsOf(curlOnly).every((e) => e.op["x-codeSamples"].length === 1)).toBe(true);
   });
 });
+
+describe("file uploads", () => {
+  it("sends binary multipart fields as files in curl", () => {
+    const vms = readBundle("vmsalpha");
+    const add = operationsOf(vms).find((e) => e.key === "POST /v1/add/");
+    const sample = curlSample(vms, add);
+    expect(sample).toContain("-F 'image=@/path/to/image'");
+    expect(sample).toContain("-F 'access_token=");
+  });
+});
