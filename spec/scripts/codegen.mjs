@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { getApi, readBundle } from "./apis.mjs";
+import { HTTP_METHODS } from "./transform.mjs";
 
-const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 const bannerFor = (api) => `// Generated from spec/dist/${api}.json by mizan-codegen (spec/scripts/codegen.mjs). Do not edit.\n`;
 
 // `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
@@ -66,7 +66,7 @@ export function generateOperations(doc, banner = "") {
   const rows = [];
   const lists = [];
   for (const [p, item] of Object.entries(doc.paths)) {
-    for (const method of METHODS) {
+    for (const method of HTTP_METHODS) {
       const op = item[method];
       if (!op) continue;
       const security = op.security ?? globalSecurity;

@@ -6,11 +6,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
+import { operationsOf } from "@mizan/spec/examples";
 import { serverUrl as serverUrlOf } from "../scripts/samples.mjs";
 
 const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const METHODS = ["get", "put", "post", "delete", "patch"];
 
 // Flags for a root user on a machine whose network is closed (see the toolchain notes).
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -62,14 +62,14 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
       for (const text of await tab.locator('[data-component-name="Menu/MenuItem"]').allTextContents()) seen.add(text);
     }
     const menu = [...seen].join("\n");
-    const summaries = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => item[m]).map((m) => item[m].summary));
+    const summaries = operationsOf(doc).map((e) => e.op.summary);
     expect(summaries.length).toBeGreaterThan(0);
     expect(summaries.filter((s) => !menu.includes(s))).toEqual([]);
   });
 
   it("finds a resource's operations by searching for it (\"invoice\" for Daftra)", async () => {
     const doc = readBundle(name);
-    const opsOf = (t) => Object.values(doc.paths).flatMap((item) => METHODS.map((m) => item[m]).filter((op) => op?.tags?.includes(t.name)));
+    const opsOf = (t) => operationsOf(doc).map((e) => e.op).filter((op) => op.tags?.includes(t.name));
     // The resource with the most operations, searched by its singular name ("Invoices" -> "invoice").
     const tag = [...doc.tags].sort((a, b) => opsOf(b).length - opsOf(a).length)[0];
     const term = tag.name.split(" ").at(-1).toLowerCase().replace(/s$/, "");
@@ -98,8 +98,8 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
   it("renders a tag's operations with their labelled assumptions", async () => {
     const doc = readBundle(name);
     // The first tag one of whose operations carries an assumption.
-    const operationsOf = (t) => Object.values(doc.paths).flatMap((item) => METHODS.map((m) => item[m]).filter((op) => op?.tags?.includes(t.name)));
-    const tag = doc.tags.find((t) => operationsOf(t).some((op) => JSON.stringify(op).includes("x-assumption")));
+    const opsOf = (t) => operationsOf(doc).map((e) => e.op).filter((op) => op.tags?.includes(t.name));
+    const tag = doc.tags.find((t) => opsOf(t).some((op) => JSON.stringify(op).includes("x-assumption")));
     expect(tag).toBeDefined();
     await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
     await expect.poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 }).toBeGreaterThan(0);

@@ -4,10 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
+import { operationsOf } from "@mizan/spec/examples";
 import { prepareForDocs, renderAssumptions } from "../scripts/prepare.mjs";
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const METHODS = ["get", "put", "post", "delete", "patch"];
 
 describe("renderAssumptions", () => {
   it("appends each x-assumption to the description beside it, once", () => {
@@ -51,12 +51,12 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
   });
 
   it("contains every operation of the bundle", () => {
-    const missing = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => item[m]).map((m) => item[m].operationId)).filter((id) => !html.includes(id));
+    const missing = operationsOf(doc).map((e) => e.op.operationId).filter((id) => !html.includes(id));
     expect(missing).toEqual([]);
   });
 
   it("carries a curl sample for every operation", () => {
-    const count = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => item[m])).length;
+    const count = operationsOf(doc).length;
     expect(html.match(/curl -X (GET|POST|PUT|DELETE|PATCH) /g)?.length ?? 0).toBeGreaterThanOrEqual(count);
   });
 
