@@ -1,32 +1,46 @@
-import { toFormData } from "@mizan/client-core";
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+// The Daftra client: the shared @mizan runtime plus what is Daftra's own: account hosts, the
+// four ways to authenticate (incl. the password grant with renewal), and its error bodies.
 import {
-  authMiddleware,
-  checkAuth,
+  callbackTokenSource,
+  checkBaseUrl,
+  createApiClient,
   createTokenManager,
-  replayWithRenewedToken,
-  type DaftraAuth,
+  createTransport,
+  toFormData,
+  apiErrorFor,
+  type Credentials,
+  type ErrorShape,
+  type RuntimeOptions,
   type TokenManager,
   type TokenSet,
-  type TokenSource,
-} from "./auth.js";
-import { apiErrorFor, contextOf } from "./errors.js";
+  type TokenStore,
+} from "@mizan/client-core";
+import createClient, { type Client, type ClientOptions, type FetchOptions } from "openapi-fetch";
 import type { components, operations as operationTypes, paths } from "./generated/daftra.js";
-import { items, pages, toArray, type ListItem, type ListOptions, type ListPage, type ListPath } from "./paginate.js";
-import { CALLER_SIGNAL, createTransport, type FetchLike, type RetryOptions, type TransportOptions } from "./transport.js";
+import { lists, security, urlencoded, type ListPath } from "./generated/operations.js";
 
-export type { components, paths };
+export type { components, paths, ListPath };
+export type Operations = operationTypes;
+export { lists, operations, security } from "./generated/operations.js";
 /** Multipart (the documented encoding of the token endpoint) and urlencoded request bodies. */
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
-export type Operations = operationTypes;
-export { operations } from "./generated/operations.js";
-export * from "./errors.js";
-export { authMiddleware, createTokenManager, needsCredentials, replayWithRenewedToken } from "./auth.js";
-export type { DaftraAuth, PasswordAuth, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
-export { createTransport } from "./transport.js";
-export type { FetchLike, RetryOptions, TransportOptions } from "./transport.js";
-export { items, pages, toArray } from "./paginate.js";
-export type { ListItem, ListOptions, ListPage, ListPath, ListWrappers } from "./paginate.js";
+export {
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  MizanError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  RedirectError,
+  ResponseParseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  createTokenManager,
+  parseRetryAfter,
+} from "@mizan/client-core";
+export type { FetchLike, RetryOptions, RuntimeOptions, TokenManager, TokenSet, TokenStore } from "@mizan/client-core";
 
 /** Host names Daftra accounts live on. */
 export type DaftraDomain = "daftra.com" | "daftara.com";
@@ -38,21 +52,36 @@ export interface DaftraCoreOptions extends Omit<ClientOptions, "baseUrl" | "fetc
   domain?: DaftraDomain;
   /** Full base URL instead of subdomain/domain, e.g. the mock: "http://127.0.0.1:4010". */
   baseUrl?: string;
-  /** The fetch to send requests with (tests, proxies, other runtimes). Default: global fetch. */
-  fetch?: FetchLike;
 }
 
-export interface DaftraClientOptions extends DaftraCoreOptions {
+export interface PasswordAuth {
+  username: string;
+  password: string;
+  clientId: string;
+  clientSecret: string;
+  /** Share tokens between processes (Redis, a database...). */
+  tokenStore?: TokenStore;
+  apiKey?: never;
+  accessToken?: never;
+  getToken?: never;
+}
+
+/** One of four ways to authenticate. Daftra refuses a request with both a key and a token. */
+export type DaftraAuth =
+  | { apiKey: string; accessToken?: never; getToken?: never; username?: never }
+  | { accessToken: string; apiKey?: never; getToken?: never; username?: never }
+  | PasswordAuth
+  | {
+      /** Returns a valid access token; called with `renew: true` after the server refused one. */
+      getToken: (context: { renew: boolean }) => string | Promise<string>;
+      apiKey?: never;
+      accessToken?: never;
+      username?: never;
+    };
+
+export interface DaftraClientOptions extends DaftraCoreOptions, RuntimeOptions {
   /** Credentials, added to every operation that needs them (per the spec). */
   auth?: DaftraAuth;
-  /** Retry policy, or `false` for none. Default: 2 retries, 500 ms–8 s full-jitter backoff. */
-  retry?: RetryOptions | false;
-  /** Time limit of each attempt. Default 30 000 ms; 0 for none. */
-  timeoutMs?: number;
-  /** Time limit of a whole call, retries included. Default: none. */
-  totalTimeoutMs?: number;
-  /** Throw a typed `DaftraApiError` on HTTP errors instead of returning `{ error }`. */
-  throwOnError?: boolean;
 }
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -65,26 +94,27 @@ export function daftraBaseUrl(subdomain: string, domain: DaftraDomain = "daftra.
   return `https://${subdomain}.${domain}`;
 }
 
-function resolveBaseUrl(options: DaftraCoreOptions): string {
-  const { baseUrl, subdomain } = options;
-  if (baseUrl !== undefined) {
-    if (typeof baseUrl !== "string" || !/^https?:\/\/[^/?#\s]+/i.test(baseUrl)) {
-      throw new TypeError(`Invalid baseUrl ${JSON.stringify(baseUrl)}: expected an absolute http(s) URL.`);
-    }
-    return baseUrl.replace(/\/+$/, "");
-  }
-  if (subdomain !== undefined) return daftraBaseUrl(subdomain, options.domain);
+function resolveBaseUrl({ baseUrl, subdomain, domain }: DaftraCoreOptions): string {
+  if (baseUrl !== undefined) return checkBaseUrl(baseUrl);
+  if (subdomain !== undefined) return daftraBaseUrl(subdomain, domain);
   throw new TypeError('A Daftra client needs `subdomain` (e.g. "acme") or `baseUrl`.');
 }
 
 /**
  * The smallest client: typed openapi-fetch bound to one account, with nothing added.
- * Compose what you need with `authMiddleware`, `createTransport` and the pagination helpers.
+ * Compose what you need from @mizan/client-core.
  */
-export function createDaftraCore(options: DaftraCoreOptions): Client<paths> {
+export function createDaftraCore(options: DaftraCoreOptions & { fetch?: ClientOptions["fetch"] }): Client<paths> {
   const { subdomain: _s, domain: _d, ...rest } = options;
-  return createClient<paths>({ ...rest, baseUrl: resolveBaseUrl(options) } as ClientOptions);
+  return createClient<paths>({ ...rest, baseUrl: resolveBaseUrl(options) });
 }
+
+/** The body of one page of a list operation. */
+export type ListPage<P extends ListPath> = paths[P]["get"]["responses"][200]["content"]["application/json"];
+type Wrapper<P extends ListPath> = (typeof lists)[P] extends { wrapper: infer W extends string } ? W : never;
+/** One item of a list, unwrapped: a `Client` record for `/api2/clients.json`. */
+export type ListItem<P extends ListPath> = ListPage<P>["data"][number] extends infer E ? (Wrapper<P> extends keyof E ? E[Wrapper<P>] : E) : never;
+export type ListOptions<P extends ListPath> = FetchOptions<paths[P]["get"]>;
 
 export interface DaftraClient extends Client<paths> {
   /** Every item of a list, across pages, unwrapped: `for await (const client of daftra.paginate("/api2/clients.json"))`. */
@@ -104,6 +134,29 @@ export interface PasswordCredentials {
   clientSecret: string;
   username: string;
   password: string;
+}
+
+/** Daftra v1 error bodies: `{ result: "failed", code, message, validation_errors? }`. */
+export const daftraErrors: ErrorShape = {
+  fields(body) {
+    const v = (body as { validation_errors?: unknown } | undefined)?.validation_errors;
+    return v && typeof v === "object" ? (v as Record<string, string>) : undefined;
+  },
+};
+
+function checkAuth(auth: DaftraAuth | undefined): void {
+  if (auth === undefined) return;
+  const a = auth as Record<string, unknown>;
+  const modes = ["apiKey", "accessToken", "username", "getToken"].filter((k) => a[k] !== undefined);
+  const need = modes[0] === "username" ? ["username", "password", "clientId", "clientSecret"] : modes;
+  const bad = modes.length !== 1 ? "" : need.find((k) => (k === "getToken" ? typeof a[k] !== "function" : typeof a[k] !== "string" || !a[k]));
+  if (bad !== undefined) {
+    throw new TypeError(
+      bad
+        ? `\`auth.${bad}\` must be ${bad === "getToken" ? "a function" : "a non-empty string"}.`
+        : "`auth` needs one of: apiKey, accessToken, username+password+clientId+clientSecret, getToken.",
+    );
+  }
 }
 
 /**
@@ -129,26 +182,9 @@ export function requestAccessToken(
   };
   return client.POST("/v2/oauth/token", {
     body,
-    signal,
+    ...(signal ? { signal } : {}),
     ...(encoding === "multipart" ? { bodySerializer: (b: TokenRequest) => toFormData(b) } : {}),
   });
-}
-
-/** Throws the typed error for any HTTP error response. */
-export function throwOnErrorMiddleware(secrets: () => readonly string[] = () => []): Middleware {
-  return {
-    async onResponse({ request, response }) {
-      if (response.ok) return undefined;
-      const text = await response.clone().text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // keep the text
-      }
-      throw apiErrorFor(response, body, contextOf(request), secrets());
-    },
-  };
 }
 
 /**
@@ -161,70 +197,52 @@ export function throwOnErrorMiddleware(secrets: () => readonly string[] = () => 
  * ```
  */
 export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
-  const { auth, retry, timeoutMs, totalTimeoutMs, throwOnError, fetch, ...core } = options;
+  const { auth, subdomain: _s, domain: _d, baseUrl: _b, fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...clientOptions } = options;
   checkAuth(auth);
   const baseUrl = resolveBaseUrl(options);
-  const transport = (onUnauthorized?: TransportOptions["onUnauthorized"]) =>
-    createTransport({ fetch, retry, timeoutMs, totalTimeoutMs, onUnauthorized });
+  const runtime = { fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes };
+  // Every field of every mode, optional: checkAuth has made sure exactly one mode is filled.
+  type AnyAuth = Partial<Omit<PasswordAuth, "apiKey" | "accessToken" | "getToken">> & { apiKey?: string; accessToken?: string; getToken?: (c: { renew: boolean }) => string | Promise<string> };
+  const a = auth as AnyAuth | undefined;
 
-  // Where Bearer tokens come from.
-  const a = auth as Record<string, any> | undefined;
-  let source: TokenSource | undefined;
   let manager: TokenManager | undefined;
-  let last = "";
+  let callback: ReturnType<typeof callbackTokenSource> | undefined;
+  const credentials: Credentials = { apiKey: a?.apiKey };
   if (a?.username) {
     // The token endpoint is called through a client without auth middleware (it needs none).
-    const tokenClient = createDaftraCore({ ...core, baseUrl, fetch: transport() });
-    source = manager = createTokenManager({
+    const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: createTransport(runtime) });
+    credentials.token = manager = createTokenManager({
       store: a.tokenStore,
       grant: (refreshToken) => passwordGrant(tokenClient, a as PasswordCredentials, refreshToken, secrets),
     });
   } else if (a?.getToken) {
-    const ask = async (renew: boolean) => (last = await a.getToken({ renew }));
-    source = { get: () => ask(false), renew: () => ask(true) };
+    credentials.token = callback = callbackTokenSource(a.getToken);
   } else if (a?.accessToken) {
-    source = { get: async () => a.accessToken };
+    const token = a.accessToken;
+    credentials.token = { get: async () => token };
   }
   // Strings that must never appear in an error (undefined and short ones are skipped).
-  const secrets = () => [a?.apiKey, a?.accessToken, a?.password, a?.clientSecret, last, ...(manager?.secrets() ?? [])];
+  const secrets = () => [a?.accessToken, a?.password, a?.clientSecret, callback?.last(), ...(manager?.secrets() ?? [])];
 
-  const client = createDaftraCore({ ...core, baseUrl, fetch: transport(source?.renew && replayWithRenewedToken(source)) });
-  if (a) client.use(authMiddleware(source ?? { apiKey: a.apiKey }));
-  if (throwOnError) client.use(throwOnErrorMiddleware(secrets));
-  linkCallerSignals(client);
-
-  return Object.assign(client, {
-    paginate: <P extends ListPath>(path: P, init?: ListOptions<P>) => items(client, path, init, secrets),
-    pages: <P extends ListPath>(path: P, init?: ListOptions<P>) => pages(client, path, init, secrets),
-    toArray: <P extends ListPath>(path: P, init: ListOptions<P> & { max: number }) => toArray(client, path, init, secrets),
-  });
-}
-
-/**
- * Marks the requests of calls that pass a `signal`, so the transport watches it. (openapi-fetch
- * copies unknown init keys onto the Request.) Calls without a signal skip that cost.
- */
-function linkCallerSignals(client: Client<paths>) {
-  const c = client as unknown as Record<string, (...args: any[]) => unknown>;
-  for (const m of ["GET", "PUT", "POST", "DELETE", "request"]) {
-    const send = c[m]!;
-    // The init is the last argument of every method.
-    c[m] = (...args) => {
-      const last = args.length - 1;
-      if (args[last]?.signal) args[last] = { ...args[last], [CALLER_SIGNAL]: true };
-      return send(...args);
-    };
-  }
+  return createApiClient<paths>({
+    ...runtime,
+    throwOnError,
+    baseUrl,
+    tables: { security, urlencoded, lists },
+    credentials,
+    secrets,
+    errors: daftraErrors,
+    clientOptions,
+  }) as DaftraClient;
 }
 
 async function passwordGrant(
   client: Client<paths>,
   auth: PasswordCredentials,
   refreshToken: string | undefined,
-  secrets: () => readonly string[],
+  secrets: () => readonly (string | undefined)[],
 ): Promise<TokenSet> {
-  const send = (body: TokenRequest) =>
-    client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b) });
+  const send = (body: TokenRequest) => client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b) });
   const common = { client_id: auth.clientId, client_secret: auth.clientSecret };
   let result: Awaited<ReturnType<typeof send>> | undefined;
   if (refreshToken) {
@@ -235,9 +253,7 @@ async function passwordGrant(
   }
   result ??= await send({ ...common, grant_type: "password", username: auth.username, password: auth.password });
   const { data, error, response } = result;
-  if (!data?.access_token) {
-    throw apiErrorFor(response, error, { method: "POST", path: "/v2/oauth/token" }, secrets());
-  }
+  if (!data?.access_token) throw apiErrorFor(response, error, { method: "POST", path: "/v2/oauth/token" }, daftraErrors, secrets());
   // A missing or unreadable lifetime is treated as one hour rather than "never expires".
   const ttl = Number(data.expires_in);
   return {

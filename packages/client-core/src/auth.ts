@@ -1,0 +1,153 @@
+// Credentials: which header each operation gets (from the spec's security, as mizan-codegen
+// writes it into the client's generated tables), and where access tokens come from.
+import type { Middleware } from "openapi-fetch";
+
+/** A security scheme as the runtime needs it (mizan-codegen writes these from the spec). */
+export type AuthScheme =
+  /** An API key in a header; with `prefix`, the header carries an access token: "<prefix> <token>". */
+  | { type: "apiKey"; header: string; prefix?: string }
+  | { type: "bearer" }
+  | { type: "basic" };
+
+/** The spec's security, by operation: each entry lists alternatives, each a set of scheme names. */
+export interface SecurityTable {
+  schemes: Readonly<Record<string, AuthScheme>>;
+  /** The document's own security: what every operation not listed in `operations` takes. */
+  default: readonly (readonly string[])[];
+  /** Operations whose security differs from the default, keyed "METHOD /path" as in the spec. */
+  operations: Readonly<Record<string, readonly (readonly string[])[]>>;
+}
+
+/** A token as cached and shared: `expiresAt` is epoch milliseconds. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  expiresAt: number;
+}
+
+/** Where a server keeps tokens so that several processes share one (Redis, a database...). */
+export interface TokenStore {
+  get(): TokenSet | undefined | Promise<TokenSet | undefined>;
+  set(token: TokenSet): void | Promise<void>;
+}
+
+/** Where the access token of a request comes from: a fixed value, a manager, or the user. */
+export interface TokenSource {
+  get(): Promise<string>;
+  /** Undefined when the token cannot be renewed (a fixed access token). */
+  renew?(refused: string): Promise<string>;
+}
+
+/** What a client holds; each operation takes the first of its alternatives the client can fill. */
+export interface Credentials {
+  /** For API-key schemes without a prefix. */
+  apiKey?: string | undefined;
+  /** For Bearer schemes and API-key schemes with a token prefix. */
+  token?: TokenSource | undefined;
+  /** For HTTP Basic schemes. */
+  basic?: { username: string; password: string } | undefined;
+}
+
+export interface TokenManager extends Required<TokenSource> {
+  /** The tokens currently held (to keep them out of error messages). */
+  secrets(): string[];
+}
+
+export function createTokenManager(options: {
+  /** Gets a new token; `refreshToken` is set when one is held. */
+  grant: (refreshToken?: string) => Promise<TokenSet>;
+  store?: TokenStore | undefined;
+  /** Renew this long before expiry. Default 60 s. */
+  skewMs?: number;
+  now?: () => number;
+}): TokenManager {
+  const { grant, store, skewMs = 60_000, now = Date.now } = options;
+  let current: TokenSet | undefined;
+  let pending: Promise<TokenSet> | undefined;
+  // Not a type guard on purpose: an unusable token may still carry a refresh token.
+  const usable = (t: TokenSet | undefined, refused?: string): boolean => !!t && t.accessToken !== refused && t.expiresAt - skewMs > now();
+
+  // One request in flight at a time: every caller waits for the same promise.
+  const obtain = (refused?: string) =>
+    (pending ??= (async () => {
+      try {
+        const stored = await store?.get();
+        if (usable(stored, refused)) return (current = stored!);
+        const next = await grant(current?.refreshToken ?? stored?.refreshToken);
+        current = next;
+        await store?.set(next);
+        return next;
+      } finally {
+        pending = undefined;
+      }
+    })());
+
+  const renew = async (refused?: string) => (usable(current, refused) ? current! : await obtain(refused)).accessToken;
+  return { get: () => renew(), renew, secrets: () => (current ? [current.accessToken, current.refreshToken ?? ""] : []) };
+}
+
+/** A token source from a user's `getToken({ renew })` callback; `last()` is the latest token. */
+export function callbackTokenSource(getToken: (context: { renew: boolean }) => string | Promise<string>) {
+  let last = "";
+  const ask = async (renew: boolean) => (last = await getToken({ renew }));
+  return { get: () => ask(false), renew: () => ask(true), last: () => last };
+}
+
+const headerOf = (scheme: AuthScheme) => (scheme.type === "apiKey" ? scheme.header : "authorization");
+const tokenPrefix = (scheme: AuthScheme) => (scheme.type === "bearer" ? "Bearer" : scheme.type === "apiKey" ? scheme.prefix : undefined);
+
+/** Every header a table's schemes may use, to clear credentials on operations that take none. */
+const headersOf = (table: SecurityTable) => [...new Set(Object.values(table.schemes).map(headerOf))];
+
+/**
+ * Sets the credentials of each operation, per the spec: the first security alternative whose
+ * schemes the client holds credentials for. Credential headers of the other schemes are
+ * removed, so a request never carries two alternatives (Daftra refuses that).
+ */
+export function authMiddleware(table: SecurityTable, credentials: Credentials): Middleware {
+  const { apiKey, token, basic } = credentials;
+  const all = headersOf(table);
+  const fillable = (scheme: AuthScheme | undefined) =>
+    !!scheme && (scheme.type === "basic" ? !!basic : tokenPrefix(scheme) ? !!token : !!apiKey);
+  const basicValue = basic && `Basic ${base64(`${basic.username}:${basic.password}`)}`;
+  return {
+    async onRequest({ request, schemaPath }) {
+      const alternatives = table.operations[`${request.method} ${schemaPath}`] ?? table.default;
+      const chosen = alternatives.find((names) => names.every((name) => fillable(table.schemes[name])));
+      const h = request.headers;
+      for (const name of all) h.delete(name);
+      for (const name of chosen ?? []) {
+        const scheme = table.schemes[name]!;
+        const prefix = tokenPrefix(scheme);
+        h.set(headerOf(scheme), scheme.type === "basic" ? basicValue! : prefix ? `${prefix} ${await token!.get()}` : apiKey!);
+      }
+      return request;
+    },
+  };
+}
+
+/** For the transport: after a 401, the same request with a renewed token, once. */
+export function replayWithRenewedToken(table: SecurityTable, source: TokenSource) {
+  const carriers = Object.values(table.schemes).flatMap((s) => {
+    const prefix = tokenPrefix(s);
+    return prefix ? [{ header: headerOf(s), prefix: `${prefix} ` }] : [];
+  });
+  return async (request: Request): Promise<Request | undefined> => {
+    if (!source.renew) return undefined;
+    for (const { header, prefix } of carriers) {
+      const value = request.headers.get(header);
+      if (value?.startsWith(prefix)) {
+        request.headers.set(header, prefix + (await source.renew(value.slice(prefix.length))));
+        return request;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Base64 of a UTF-8 string, in every runtime (no Buffer in browsers and Workers). */
+export function base64(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -1,0 +1,106 @@
+// One way to build a client, for every API: openapi-fetch bound to a base URL, with the
+// transport (retries, time limits, redirects), the spec-driven auth and body middleware,
+// optional throwing of typed errors, and pagination. A client package passes its generated
+// tables and what is specific to its API (credentials, error-body quirks, extra middleware).
+import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+import { authMiddleware, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
+import { apiErrorFor, contextOf, type ErrorShape } from "./errors.js";
+import { items, pages, toArray, type ListMeta } from "./paginate.js";
+import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
+
+/** The options every @mizan client takes, with the same meaning. */
+export interface RuntimeOptions {
+  /** The fetch to send requests with (tests, proxies, other runtimes). Default: global fetch. */
+  fetch?: FetchLike | undefined;
+  /** Retry policy, or `false` for none. Default: 2 retries, 500 ms–8 s full-jitter backoff. */
+  retry?: RetryOptions | false | undefined;
+  /** Time limit of each attempt, the body included. Default 30 000 ms; 0 for none. */
+  timeoutMs?: number | undefined;
+  /** Time limit of a whole call, retries included. Default: none. */
+  totalTimeoutMs?: number | undefined;
+  /** Error bodies are read up to this size for the error object. Default 1 MiB. */
+  maxErrorBodyBytes?: number | undefined;
+  /** Throw a typed `ApiError` (and subclasses) on error answers instead of returning `{ error }`. */
+  throwOnError?: boolean | undefined;
+}
+
+/** What mizan-codegen generates for a client's runtime. */
+export interface RuntimeTables {
+  security: SecurityTable;
+  /** Operations whose documented body is a urlencoded form ("METHOD /path"). */
+  urlencoded: ReadonlySet<string>;
+  /** Paged list operations, by path. */
+  lists: Readonly<Record<string, ListMeta>>;
+}
+
+export interface ApiClientConfig extends RuntimeOptions {
+  baseUrl: string;
+  tables: RuntimeTables;
+  credentials?: Credentials | undefined;
+  /** Strings that must never appear in an error: keys, passwords, tokens held right now. */
+  secrets?: () => readonly (string | undefined)[];
+  errors?: ErrorShape | undefined;
+  /** openapi-fetch options other than baseUrl and fetch (headers, querySerializer...). */
+  clientOptions?: Omit<ClientOptions, "baseUrl" | "fetch"> | undefined;
+  /** Extra middleware of the client, run after auth (e.g. error bodies sent with HTTP 200). */
+  middleware?: Middleware[] | undefined;
+}
+
+export interface Paginator {
+  pages(path: string, init?: unknown): AsyncGenerator<unknown>;
+  paginate(path: string, init?: unknown): AsyncGenerator<unknown>;
+  toArray(path: string, init: { max: number }): Promise<unknown[]>;
+}
+
+/** Labels urlencoded bodies: openapi-fetch labels every non-FormData body as JSON. */
+export function urlencodedMiddleware(operations: ReadonlySet<string>): Middleware {
+  return {
+    onRequest({ request, schemaPath }) {
+      if (operations.has(`${request.method} ${schemaPath}`)) request.headers.set("content-type", "application/x-www-form-urlencoded");
+      return request;
+    },
+  };
+}
+
+/** Throws the typed error for any error answer (its body is already bounded by the transport). */
+export function throwOnErrorMiddleware(shape: ErrorShape = {}, secrets: () => readonly (string | undefined)[] = () => []): Middleware {
+  return {
+    async onResponse({ request, response }) {
+      if (response.ok) return undefined;
+      const text = await response.clone().text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the text
+      }
+      throw apiErrorFor(response, body, contextOf(request), shape, secrets());
+    },
+  };
+}
+
+/** The smallest client: typed openapi-fetch with the transport and nothing else. */
+export function createApiClient<Paths extends {}>(config: ApiClientConfig): Client<Paths> & Paginator {
+  const { baseUrl, tables, credentials = {}, errors, clientOptions, middleware = [], throwOnError } = config;
+  const secrets = () => [credentials.apiKey, credentials.basic?.password, ...(config.secrets?.() ?? [])];
+  const token = credentials.token;
+  const client = createClient<Paths>({
+    ...clientOptions,
+    baseUrl,
+    fetch: createTransport({ ...config, onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token) }),
+  });
+  client.use(authMiddleware(tables.security, credentials), urlencodedMiddleware(tables.urlencoded), ...middleware);
+  if (throwOnError) client.use(throwOnErrorMiddleware(errors, secrets));
+
+  const meta = (path: string) => {
+    const m = tables.lists[path];
+    if (!m) throw new TypeError(`${path} is not a paged list operation.`);
+    return m;
+  };
+  const fail = (response: Response, body: unknown, path: string) => apiErrorFor(response, body, { method: "GET", path }, errors, secrets());
+  return Object.assign(client, {
+    pages: (path: string, init?: unknown) => pages(client as never, path, meta(path), init as never, fail),
+    paginate: (path: string, init?: unknown) => items(client as never, path, meta(path), init as never, fail),
+    toArray: (path: string, init: { max: number }) => toArray(client as never, path, meta(path), init, fail),
+  });
+}

@@ -1,0 +1,230 @@
+// Typed errors shared by every @mizan client, so `instanceof ApiError` works whichever client
+// threw. Every error names the method and path of the call and never carries a credential:
+// messages, bodies and headers pass through `redact` with the secrets the client holds.
+
+export interface ErrorContext {
+  /** HTTP method, e.g. "GET". */
+  method: string;
+  /** URL path without the query string, e.g. "/api2/invoices/42.json". */
+  path: string;
+}
+
+// Each class names itself with a string: bundlers rename classes when they minify.
+export class MizanError extends Error {
+  override name: string = "MizanError";
+  readonly method: string;
+  readonly path: string;
+  constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
+    super(message, options);
+    this.method = context.method;
+    this.path = context.path;
+  }
+}
+
+export interface ApiErrorInit {
+  status: number;
+  message: string;
+  /** The parsed error body, credentials removed (cut short when it was very large). */
+  body: unknown;
+  headers?: Record<string, string>;
+  retryAfterMs?: number;
+  /** Field -> problem, when the body lists offending fields. */
+  fields?: Record<string, string>;
+  /** The server's own error code, when its body gives one. */
+  code?: string;
+}
+
+/** The server answered, and the answer is an error (an HTTP error status, or an error body). */
+export class ApiError extends MizanError {
+  override name = "ApiError";
+  readonly status: number;
+  readonly body: unknown;
+  /** The response headers (credentials removed). */
+  readonly headers: Record<string, string>;
+  /** The server's id for the request, from `x-request-id` and similar headers, or the body. */
+  readonly requestId?: string;
+  /** How long the server asked us to wait (from Retry-After), when it said. */
+  readonly retryAfterMs?: number;
+  /** Field -> problem, when the server named offending fields (empty otherwise). */
+  readonly fields: Record<string, string>;
+  readonly code?: string;
+  constructor(init: ApiErrorInit, context: ErrorContext) {
+    super(`${context.method} ${context.path} failed with ${init.status}: ${init.message}`, context);
+    this.status = init.status;
+    this.body = init.body;
+    this.headers = init.headers ?? {};
+    this.fields = init.fields ?? {};
+    const id = this.headers["x-request-id"] ?? this.headers["request-id"] ?? this.headers["x-correlation-id"] ?? (init.body as { requestId?: unknown })?.requestId;
+    if (typeof id === "string" && id) this.requestId = id;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.code !== undefined) this.code = init.code;
+  }
+}
+
+/** The request was refused as invalid (400/422); `fields` maps field names to reasons. */
+export class ValidationError extends ApiError {
+  override name = "ValidationError";
+}
+/** Missing, unknown or expired credentials (401). */
+export class AuthenticationError extends ApiError {
+  override name = "AuthenticationError";
+}
+/** Valid credentials without the permission the operation needs (403). */
+export class PermissionError extends ApiError {
+  override name = "PermissionError";
+}
+/** No such record (404, or what an API says instead). */
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+}
+/** Too many requests (429). `retryAfterMs` is set when the server said how long to wait. */
+export class RateLimitError extends ApiError {
+  override name = "RateLimitError";
+}
+/** The server failed (5xx). */
+export class ServerError extends ApiError {
+  override name = "ServerError";
+}
+
+/** The request got no complete HTTP answer: DNS, refused or reset connection, a body cut short. */
+export class ConnectionError extends MizanError {
+  override name = "ConnectionError";
+}
+
+/** The server answered 2xx, but its body is not what its content type says (e.g. truncated JSON). */
+export class ResponseParseError extends MizanError {
+  override name = "ResponseParseError";
+  readonly status: number;
+  constructor(message: string, status: number, context: ErrorContext, options?: { cause?: unknown }) {
+    super(message, context, options);
+    this.status = status;
+  }
+}
+
+/** The server redirected to another origin; credentials and bodies are never sent there. */
+export class RedirectError extends MizanError {
+  override name = "RedirectError";
+  readonly status: number;
+  /** Where the server pointed (query string removed). */
+  readonly location: string;
+  constructor(status: number, location: string, context: ErrorContext) {
+    super(`${context.method} ${context.path} was redirected (${status}) to another origin, ${location}: not followed, so no credential or body leaves for it`, context);
+    this.status = status;
+    this.location = location;
+  }
+}
+
+export interface TimeoutDetails {
+  /** The limit that ran out. */
+  timeoutMs: number;
+  /** "attempt": one attempt ran out of `timeoutMs`; "call": the whole call ran out of `totalTimeoutMs`. */
+  scope: "attempt" | "call";
+  /** Attempts made, the last one included. */
+  attempts: number;
+  /** Time from the start of the call to the error. */
+  elapsedMs: number;
+}
+
+/** An attempt, or the whole call, took longer than its time limit. */
+export class TimeoutError extends MizanError {
+  override name = "TimeoutError";
+  readonly timeoutMs: number;
+  readonly scope: "attempt" | "call";
+  readonly attempts: number;
+  readonly elapsedMs: number;
+  constructor(details: TimeoutDetails, context: ErrorContext) {
+    const { timeoutMs, scope, attempts, elapsedMs } = details;
+    const what = scope === "call" ? `the whole call's limit of ${timeoutMs} ms (totalTimeoutMs)` : `the per-attempt limit of ${timeoutMs} ms (timeoutMs)`;
+    super(`${context.method} ${context.path} timed out: ${what} ran out after ${attempts} attempt${attempts === 1 ? "" : "s"}, ${elapsedMs} ms in all`, context);
+    this.timeoutMs = timeoutMs;
+    this.scope = scope;
+    this.attempts = attempts;
+    this.elapsedMs = elapsedMs;
+  }
+}
+
+const REDACTED = "[redacted]";
+
+/** Replaces every occurrence of each secret in a string or JSON-like value. */
+export function redact<T>(value: T, secrets: readonly (string | undefined)[]): T {
+  // Short strings would redact ordinary words; real keys, tokens and passwords are longer.
+  const live = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  if (!live.length || value === undefined) return value;
+  const scrub = (text: string) => live.reduce((t, s) => t.split(s).join(REDACTED), text);
+  if (typeof value === "string") return scrub(value) as T;
+  try {
+    return JSON.parse(scrub(JSON.stringify(value))) as T;
+  } catch {
+    return value;
+  }
+}
+
+export function contextOf(request: Request): ErrorContext {
+  return { method: request.method, path: new URL(request.url).pathname };
+}
+
+/** Seconds or an HTTP date (RFC 9110 §10.2.3), as milliseconds from now; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * What a client knows of its API's error bodies. Everything is optional: by default the
+ * message is the body's `message`, and the class follows the status.
+ */
+export interface ErrorShape {
+  /** The class for an error answer, when the status alone does not say (VMSAlpha's 200s, Daftra v2's 400 "Record not found"). */
+  classify?(status: number, body: unknown): typeof ApiError | undefined;
+  /** The human message in a body. */
+  message?(body: unknown): string | undefined;
+  /** Offending fields in a body: field -> problem. */
+  fields?(body: unknown): Record<string, string> | undefined;
+  /** The server's error code in a body. */
+  code?(body: unknown): string | undefined;
+}
+
+const BY_STATUS: Record<number, typeof ApiError> = {
+  400: ValidationError,
+  401: AuthenticationError,
+  403: PermissionError,
+  404: NotFoundError,
+  422: ValidationError,
+  429: RateLimitError,
+};
+
+const bodyMessage = (body: unknown) => {
+  const m = (body as { message?: unknown } | undefined)?.message;
+  return typeof m === "string" && m ? m : undefined;
+};
+
+/** The typed error for an error answer whose body has already been read (and bounded). */
+export function apiErrorFor(
+  response: Response,
+  body: unknown,
+  context: ErrorContext,
+  shape: ErrorShape = {},
+  secrets: readonly (string | undefined)[] = [],
+): ApiError {
+  const clean = redact(body, secrets);
+  const s = response.status;
+  const Kind = shape.classify?.(s, clean) ?? BY_STATUS[s] ?? (s >= 500 ? ServerError : ApiError);
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = redact(value, secrets)));
+  const init: ApiErrorInit = {
+    status: s,
+    // From the already redacted body, or from the status line.
+    message: shape.message?.(clean) ?? bodyMessage(clean) ?? (response.statusText || "request failed"),
+    body: clean,
+    headers,
+    fields: shape.fields?.(clean) ?? {},
+  };
+  const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+  if (retryAfter !== undefined) init.retryAfterMs = retryAfter;
+  const code = shape.code?.(clean);
+  if (code !== undefined) init.code = code;
+  return new Kind(init, context);
+}
