@@ -1,4 +1,4 @@
-import { clientTestConfig } from "@mizan/mock/vitest";
+import { clientTestConfig } from "@mizan/testing";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig(clientTestConfig({ typecheck: true }) as never);
+export default defineConfig(clientTestConfig({ typecheck: true }));

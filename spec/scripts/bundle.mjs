@@ -4,9 +4,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { operationsOf } from "@mizan/openapi-tools";
+import { addSuffixlessAliases, loosenResponses } from "@mizan/openapi-tools/transform";
 import { stringify } from "yaml";
 import { distDir, listApis, specDir } from "./apis.mjs";
-import { HTTP_METHODS, addSuffixlessAliases, loosenResponses } from "./transform.mjs";
 
 const redocly = path.join(specDir, "node_modules", ".bin", "redocly");
 
@@ -32,6 +33,5 @@ for (const api of listApis()) {
   writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0 }));
   writeFileSync(api.mockBundle, `${JSON.stringify(addSuffixlessAliases(published), null, 2)}\n`);
 
-  const ops = Object.values(published.paths).reduce((n, item) => n + Object.keys(item).filter((k) => HTTP_METHODS.includes(k)).length, 0);
-  console.log(`${api.name}: ${ops} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
+  console.log(`${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
 }

@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { exampleProblems, examplesOf } from "@mizan/openapi-tools/examples";
 import { specDir } from "./apis.mjs";
-import { exampleProblems, examplesOf } from "./examples.mjs";
 
 const input = process.argv[2];
 if (!input) {

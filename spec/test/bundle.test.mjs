@@ -1,7 +1,8 @@
 // Checks on the bundles in dist/ (built by `pnpm bundle`, which turbo runs before this test).
 import { describe, expect, it } from "vitest";
 import { listApis, readBundle } from "../scripts/apis.mjs";
-import { examplesOf, operationsOf, schemaValidator } from "../scripts/examples.mjs";
+import { operationsOf } from "@mizan/openapi-tools";
+import { examplesOf, schemaValidator } from "@mizan/openapi-tools/examples";
 
 describe.each(listApis().map((api) => [api.name]))("%s bundle", (name) => {
   const doc = readBundle(name);

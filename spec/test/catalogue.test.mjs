@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readBundle, specDir } from "../scripts/apis.mjs";
-import { operationsOf } from "../scripts/examples.mjs";
+import { operationsOf } from "@mizan/openapi-tools";
 
 const catalogue = JSON.parse(readFileSync(path.join(specDir, "daftra", "catalogue.json"), "utf8")).operations;
 const bundle = readBundle("daftra");

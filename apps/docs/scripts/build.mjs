@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis, readBundle } from "@mizan/spec";
-import { operationsOf } from "@mizan/spec/examples";
+import { operationsOf } from "@mizan/openapi-tools";
 import { landingPage } from "./landing.mjs";
 import { prepareForDocs } from "./prepare.mjs";
 import { clientFor, typescriptSamplesModule } from "./samples.mjs";

@@ -3,7 +3,8 @@
 // own examples (the same builder the contract tests use), so a sample is a request the mock
 // accepts. The TypeScript samples are also written to one file that CI type-checks against
 // the client package, so they cannot drift from the client.
-import { deref, exampleRequest, operationsOf } from "@mizan/spec/examples";
+import { authKindOf, deref, operationsOf, primarySchemeOf, propertiesOf } from "@mizan/openapi-tools";
+import { exampleRequest } from "@mizan/openapi-tools/examples";
 
 const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
 
@@ -21,20 +22,17 @@ export function serverUrl(doc) {
   return server.url.replace(/\{([^}]+)\}/g, (_m, name) => server.variables?.[name]?.default ?? name);
 }
 
-/** How a sample authenticates, from the operation's security and the document's schemes. */
-function credential(doc, op) {
-  const requirements = op.security ?? doc.security ?? [];
-  if (!requirements.length) return undefined;
-  const schemes = doc.components?.securitySchemes ?? {};
-  const first = Object.keys(requirements[0])[0];
-  const scheme = schemes[first] ?? {};
+/** How a sample authenticates, from the operation's effective security. */
+function credential(doc, security) {
+  const kind = authKindOf(doc, security);
+  const scheme = primarySchemeOf(doc, security);
   // A header that carries a token behind a prefix (VMSAlpha: `Authorization: Token <token>`).
-  if (scheme.type === "apiKey" && scheme.in === "header" && scheme["x-token-prefix"]) {
-    return { header: scheme.name, value: `${scheme["x-token-prefix"]} YOUR_ACCESS_TOKEN`, auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
+  if (kind.startsWith("header:") && scheme.tokenPrefix) {
+    return { header: scheme.name, value: `${scheme.tokenPrefix} YOUR_ACCESS_TOKEN`, auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
   }
-  if (scheme.type === "apiKey" && scheme.in === "header") return { header: scheme.name, value: "YOUR_API_KEY", auth: { apiKey: "YOUR_API_KEY" } };
-  if (scheme.type === "http" && scheme.scheme === "bearer") return { header: "Authorization", value: "Bearer YOUR_ACCESS_TOKEN", auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
-  if (scheme.type === "http" && scheme.scheme === "basic") return { header: "Authorization", value: "Basic BASE64(CLIENT_ID:CLIENT_SECRET)", auth: { basic: { username: "CLIENT_ID", password: "CLIENT_SECRET" } } };
+  if (kind.startsWith("header:")) return { header: scheme.name, value: "YOUR_API_KEY", auth: { apiKey: "YOUR_API_KEY" } };
+  if (kind === "bearer") return { header: "Authorization", value: "Bearer YOUR_ACCESS_TOKEN", auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
+  if (kind === "basic") return { header: "Authorization", value: "Basic BASE64(CLIENT_ID:CLIENT_SECRET)", auth: { basic: { username: "CLIENT_ID", password: "CLIENT_SECRET" } } };
   return undefined;
 }
 
@@ -52,12 +50,6 @@ function queryString(query) {
   return text ? `?${text}` : "";
 }
 
-/** The properties a (composed) schema declares, following $refs and allOf. */
-function propertiesOf(doc, schema) {
-  const s = deref(doc, schema) ?? {};
-  return Object.assign({}, ...(s.allOf ?? []).map((b) => propertiesOf(doc, b)), s.properties ?? {});
-}
-
 /** Form fields as curl -F flags (multipart; binary fields as file uploads) or --data-urlencode flags. */
 function formFlags(doc, schema, body, flag) {
   const props = propertiesOf(doc, schema);
@@ -69,13 +61,13 @@ function formFlags(doc, schema, body, flag) {
 
 export function curlSample(doc, entry) {
   const { params, body, contentType } = exampleRequest(doc, entry, { optional: false });
-  const cred = credential(doc, entry.op);
+  const cred = credential(doc, entry.security);
   const url = `${serverUrl(doc)}${fillPath(entry.path, params.path)}${queryString(params.query)}`;
   const lines = [`curl -X ${entry.method.toUpperCase()} ${shellQuote(url)}`];
   if (cred) lines.push(`-H ${shellQuote(`${cred.header}: ${cred.value}`)}`);
   for (const [k, v] of Object.entries(params.header)) lines.push(`-H ${shellQuote(`${k}: ${v}`)}`);
   if (body !== undefined) {
-    const schema = deref(doc, entry.op.requestBody).content[contentType].schema;
+    const schema = entry.requestBody.content[contentType].schema;
     if (contentType === "multipart/form-data") lines.push(...formFlags(doc, schema, body, "-F"));
     else if (contentType === "application/x-www-form-urlencoded") lines.push(...formFlags(doc, schema, body, "--data-urlencode"));
     else lines.push(`-H 'Content-Type: ${contentType}'`, `-d ${shellQuote(JSON.stringify(body))}`);
@@ -101,8 +93,8 @@ export function typescriptCall(doc, entry) {
 
 export function typescriptSample(api, doc, entry) {
   const { packageName, factory } = clientFor(api);
-  const cred = credential(doc, entry.op);
-  const contentType = entry.op.requestBody ? Object.keys(deref(doc, entry.op.requestBody).content ?? {})[0] : undefined;
+  const cred = credential(doc, entry.security);
+  const contentType = entry.requestMediaType;
   const helper = contentType === "multipart/form-data" ? ", toFormData" : contentType === "application/x-www-form-urlencoded" ? ", toUrlEncoded" : "";
   const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
   return [
@@ -132,7 +124,7 @@ export function typescriptSamplesModule(api, doc) {
   const { packageName, factory } = clientFor(api);
   const bodies = [];
   for (const entry of operationsOf(doc)) {
-    const cred = credential(doc, entry.op);
+    const cred = credential(doc, entry.security);
     const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
     bodies.push(
       "",

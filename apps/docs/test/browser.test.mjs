@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
-import { operationsOf } from "@mizan/spec/examples";
+import { operationsOf } from "@mizan/openapi-tools";
 import { serverUrl as serverUrlOf } from "../scripts/samples.mjs";
 
 const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,7 +1,7 @@
 // The generated code samples: built from each operation's examples, for every operation.
 import { describe, expect, it } from "vitest";
 import { readBundle } from "@mizan/spec";
-import { operationsOf } from "@mizan/spec/examples";
+import { operationsOf } from "@mizan/openapi-tools";
 import { addCodeSamples, curlSample, serverUrl, typescriptSample } from "../scripts/samples.mjs";
 
 const doc = readBundle("daftra");

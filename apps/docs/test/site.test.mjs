@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
-import { operationsOf } from "@mizan/spec/examples";
+import { operationsOf } from "@mizan/openapi-tools";
 import { prepareForDocs, renderAssumptions } from "../scripts/prepare.mjs";
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");

@@ -6,9 +6,11 @@
 //   - in proxy mode, every spec violation of the real server's answers is logged and listed.
 // Running Prism in-process (instead of its CLI, which forks a cluster worker) halves start-up,
 // and routing each request to its few candidate operations makes it several times faster.
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { operationsOf, pathTemplateRegex, securityAlternatives, type SchemeInfo } from "@mizan/openapi-tools";
 
 const require = createRequire(import.meta.url);
 const prismCliDir = path.dirname(require.resolve("@stoplight/prism-cli/package.json"));
@@ -92,15 +94,6 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-/** Compiles an operation's path template to a regex: `/clients/{id}.json` -> ^/clients/[^/]+\.json$ */
-function templateRegex(template: string): RegExp {
-  const pattern = template
-    .split(/\{[^}]+\}/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("[^/]+");
-  return new RegExp(`^${pattern}$`);
-}
-
 async function readBody(req: IncomingMessage): Promise<unknown> {
   if (req.headers["content-length"] === "0" || (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined)) return null;
   const chunks: Buffer[] = [];
@@ -131,6 +124,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   const operations: PrismOperation[] = await getHttpOperationsFromSpec(options.specFile);
   if (!operations.length) throw new Error(`No operations found in ${options.specFile}.`);
+  // Prism has read the file by now, so it is a valid document (Prism's errors say more).
+  const doc = JSON.parse(readFileSync(options.specFile, "utf8"));
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
   const config = {
     checkSecurity: true,
@@ -147,7 +142,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const prism = createInstance(config, { logger });
   // Prism scores every operation against every request. Hand it only the operations whose path
   // template matches (in spec order), which is what makes the mock fast on a 300-path spec.
-  const routes = operations.map((op) => ({ op, regex: templateRegex(op.path) }));
+  const prismOperations = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
+  const routes = operationsOf(doc).flatMap((entry) => {
+    const prism = prismOperations.get(entry.key);
+    if (!prism) return [];
+    return [{ method: entry.method, regex: pathTemplateRegex(entry.path), security: securityAlternatives(doc, entry.security), prism }];
+  });
   const violations: Violation[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -163,11 +163,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       res.writeHead(204).end();
       return;
     }
-    const candidates = routes.filter((r) => r.regex.test(pathname)).map((r) => r.op);
+    const matching = routes.filter((r) => r.regex.test(pathname));
+    const candidates = matching.map((r) => r.prism);
     // Security alternatives mean "one of these": a request that carries two is refused, as
     // Daftra refuses an API key sent together with a Bearer token.
-    const operation = candidates.find((op) => op.method === (req.method ?? "GET").toLowerCase());
-    const carried = (operation?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
+    const route = matching.find((r) => r.method === (req.method ?? "GET").toLowerCase());
+    const carried = (route?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
     if (carried.length > 1) {
       req.resume();
       const names = carried.map((alternative) => alternative.map((scheme) => scheme.key).join("+")).join(" and ");
@@ -244,22 +245,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
 }
 
-interface PrismScheme {
-  key: string;
-  type: string;
-  in?: string;
-  name?: string;
-  scheme?: string;
-}
-
 interface PrismOperation {
   path: string;
   method: string;
-  security?: PrismScheme[][];
 }
 
 /** Whether the request carries the credential a security scheme describes. */
-function carries(req: IncomingMessage, scheme: PrismScheme): boolean {
+function carries(req: IncomingMessage, scheme: SchemeInfo): boolean {
   if (scheme.type === "apiKey" && scheme.in === "header") return req.headers[scheme.name!.toLowerCase()] !== undefined;
   if (scheme.type === "apiKey" && scheme.in === "query") return new URL(req.url ?? "/", "http://x").searchParams.has(scheme.name!);
   if (scheme.type === "http") return (req.headers.authorization ?? "").toLowerCase().startsWith(`${(scheme.scheme ?? "").toLowerCase()} `);

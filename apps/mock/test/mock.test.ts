@@ -86,6 +86,21 @@ describe("Daftra-shaped answers", () => {
     expect((await response.json()).validation_errors.limit).toMatch(/^maximum: .*1000/);
   });
 
+  it("refuses an invoice without client_id", async () => {
+    const response = await fetch(`${mock.url}/api2/invoices.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json" }, body: JSON.stringify({ Invoice: {} }) });
+    expect(response.status).toBe(400);
+    expect((await response.json()).validation_errors["Invoice.client_id"]).toMatch(/^required: /);
+  });
+
+  it.each([
+    ["without the required fields", { client_id: "1", grant_type: "password" }],
+    ["with an unsupported grant type", { client_id: "1", client_secret: "s", grant_type: "client_credentials", username: "u", password: "p" }],
+  ])("refuses a token request %s, in the OAuth error shape", async (_what, body) => {
+    const response = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toHaveProperty("error");
+  });
+
   it("refuses an API key and a token together, as Daftra does", async () => {
     const response = await fetch(`${mock.url}/api2/clients.json`, { headers: { apikey: "k", authorization: "Bearer t" } });
     expect(response.status).toBe(401);

@@ -1,7 +1,7 @@
 // Type tests: checked by tsc (vitest typecheck), never executed. Each @ts-expect-error must
 // really be an error, or the run fails.
 import { describe, expectTypeOf, it } from "vitest";
-import { createDaftraClient } from "../src/index.js";
+import { createDaftraClient, type ListWrappers } from "../src/index.js";
 
 const daftra = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k" } });
 
@@ -76,6 +76,11 @@ describe("pagination", () => {
     void daftra.paginate("/api2/clients/{id}.json");
     // @ts-expect-error: toArray needs a cap
     void daftra.toArray("/api2/clients.json", {});
+  });
+
+  it("knows the list operations of the spec and their item keys", () => {
+    expectTypeOf<ListWrappers["/api2/clients.json"]>().toEqualTypeOf<"Client">();
+    expectTypeOf<ListWrappers["/api2/invoices.json"]>().toEqualTypeOf<"Invoice">();
   });
 });
 

@@ -1,6 +1,6 @@
-// Contract tests generated from the bundle (see @mizan/mock/contract): every operation's success
+// Contract tests generated from the bundle (see @mizan/testing/contract): every operation's success
 // and documented errors, through the typed client, against the Prism mock.
-import { defineContractTests } from "@mizan/mock/contract";
+import { defineContractTests } from "@mizan/testing/contract";
 import { createVmsalphaClient, toFormData, toUrlEncoded } from "../src/index.js";
 
 defineContractTests({

@@ -4,17 +4,12 @@
 // field the generated types do not know).
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { HTTP_METHODS } from "./transform.mjs";
+import { branches, deref, operationsOf } from "./walker.mjs";
 
-export function operationsOf(doc) {
-  return Object.entries(doc.paths ?? {}).flatMap(([p, item]) =>
-    HTTP_METHODS.filter((m) => item[m]).map((m) => ({ key: `${m.toUpperCase()} ${p}`, path: p, method: m, op: item[m], pathItem: item })),
-  );
-}
+// Re-exported: callers of this module used to get them from here.
+export { deref, operationsOf };
 
-export function deref(doc, node) {
-  return node?.$ref ? deref(doc, node.$ref.slice(2).split("/").reduce((n, k) => n[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc)) : node;
-}
+const EVERY_BRANCH = { keywords: ["allOf", "anyOf", "oneOf"] };
 
 /** Every request and response example in the document, with the schema it belongs to. */
 export function examplesOf(doc) {
@@ -26,8 +21,8 @@ export function examplesOf(doc) {
       for (const [name, value] of values) found.push({ where: `${where} ${type} ${name}`, schema: media.schema, value });
     }
   };
-  for (const { key, op } of operationsOf(doc)) {
-    if (op.requestBody) fromContent(`${key} request`, deref(doc, op.requestBody).content);
+  for (const { key, op, requestBody } of operationsOf(doc)) {
+    if (requestBody) fromContent(`${key} request`, requestBody.content);
     for (const [status, response] of Object.entries(op.responses ?? {})) fromContent(`${key} ${status}`, deref(doc, response).content);
   }
   return found;
@@ -44,12 +39,7 @@ function rewriteRefs(node) {
 
 /** Paths of the fields in `value` that no (sub)schema of `schema` declares. */
 export function undeclaredFields(doc, schema, value, at = "") {
-  const branches = (node) => {
-    const s = deref(doc, node);
-    if (!s || typeof s !== "object") return [];
-    return [s, ...["allOf", "anyOf", "oneOf"].flatMap((k) => (s[k] ?? []).flatMap(branches))];
-  };
-  const all = branches(schema);
+  const all = branches(doc, schema, EVERY_BRANCH);
   if (Array.isArray(value)) {
     const items = all.map((s) => s.items).filter(Boolean);
     return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`)) : [];
@@ -116,23 +106,16 @@ function fallbackValue(schema) {
  * `optional: false`) and the body.
  * Shared by the generated contract tests and the docs' code samples.
  */
-export function exampleRequest(doc, { op, pathItem }, { optional = true } = {}) {
+export function exampleRequest(doc, { parameters, requestBody, requestMediaType }, { optional = true } = {}) {
   const params = { path: {}, query: {}, header: {} };
-  for (const raw of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])]) {
-    const p = deref(doc, raw);
+  for (const p of parameters) {
     if (!(p.in in params)) continue;
     const schema = deref(doc, p.schema);
     const value = firstExample(p) ?? firstExample(schema);
     if (!p.required && (value === undefined || !optional)) continue;
     params[p.in][p.name] = value ?? fallbackValue(schema);
   }
-  let body;
-  let contentType;
-  if (op.requestBody) {
-    const content = deref(doc, op.requestBody).content ?? {};
-    // The first media type is the documented one (the token endpoint lists multipart first).
-    contentType = Object.keys(content)[0];
-    body = firstExample(content[contentType]);
-  }
-  return { params, body, contentType };
+  // The first media type is the documented one (the token endpoint lists multipart first).
+  const body = requestBody ? firstExample(requestBody.content?.[requestMediaType]) : undefined;
+  return { params, body, contentType: requestBody ? requestMediaType : undefined };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSuffixlessAliases, internals, loosenResponses } from "../scripts/transform.mjs";
+import { addSuffixlessAliases, internals, loosenResponses } from "../src/transform.mjs";
 
 const { widenNode } = internals;
 const widened = (schema) => {

@@ -1,48 +1,23 @@
 // Pure transforms applied to a bundled OpenAPI document. No I/O here, so each is unit-tested.
 
-export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+import { deref, forEachObject, HTTP_METHODS, operationsOf } from "./walker.mjs";
+
+export { HTTP_METHODS };
+
 const SCHEMA_PREFIX = "#/components/schemas/";
 const RECORD_SUFFIX = "Record";
 
 const clone = (value) => structuredClone(value);
 const asArray = (type) => (type === undefined ? [] : Array.isArray(type) ? type : [type]);
 
-/** Calls fn on every object inside value (depth first), including value itself. */
-function walk(value, fn) {
-  if (Array.isArray(value)) {
-    value.forEach((v) => walk(v, fn));
-  } else if (value && typeof value === "object") {
-    fn(value);
-    Object.values(value).forEach((v) => walk(v, fn));
-  }
-}
-
 function schemaRefsIn(value) {
   const names = new Set();
-  walk(value, (node) => {
+  forEachObject(value, (node) => {
     if (typeof node.$ref === "string" && node.$ref.startsWith(SCHEMA_PREFIX)) {
       names.add(node.$ref.slice(SCHEMA_PREFIX.length));
     }
   });
   return names;
-}
-
-function resolveLocal(doc, ref) {
-  if (typeof ref !== "string" || !ref.startsWith("#/")) return undefined;
-  return ref
-    .slice(2)
-    .split("/")
-    .reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
-}
-
-function operations(doc) {
-  const ops = [];
-  for (const [pathKey, item] of Object.entries(doc.paths ?? {})) {
-    for (const method of HTTP_METHODS) {
-      if (item?.[method]) ops.push({ path: pathKey, method, operation: item[method], pathItem: item });
-    }
-  }
-  return ops;
 }
 
 /** Component schema names reachable from `roots`, following schema refs transitively. */
@@ -62,16 +37,10 @@ function reachable(doc, roots) {
 function sides(doc) {
   const requestParts = [];
   const responseParts = [];
-  for (const { operation, pathItem } of operations(doc)) {
-    const params = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])];
-    for (const p of params) requestParts.push(p.$ref ? resolveLocal(doc, p.$ref) : p);
-    if (operation.requestBody) {
-      const body = operation.requestBody.$ref ? resolveLocal(doc, operation.requestBody.$ref) : operation.requestBody;
-      requestParts.push(body);
-    }
-    for (const response of Object.values(operation.responses ?? {})) {
-      responseParts.push(response.$ref ? resolveLocal(doc, response.$ref) : response);
-    }
+  for (const { op, parameters, requestBody } of operationsOf(doc)) {
+    requestParts.push(...parameters);
+    if (requestBody) requestParts.push(requestBody);
+    for (const response of Object.values(op.responses ?? {})) responseParts.push(deref(doc, response));
   }
   return { requestParts, responseParts };
 }
@@ -117,7 +86,7 @@ function widenNode(node) {
 }
 
 function widenDeep(schema, renameRef) {
-  walk(schema, (node) => {
+  forEachObject(schema, (node) => {
     if (typeof node.$ref === "string") {
       const renamed = renameRef(node.$ref);
       if (renamed) node.$ref = renamed;
@@ -220,4 +189,4 @@ export function addSuffixlessAliases(input) {
   return doc;
 }
 
-export const internals = { widenNode, reachable, operations, resolveLocal };
+export const internals = { widenNode, reachable };

@@ -6,9 +6,11 @@
 //
 //   // test/operations.contract.test.ts
 //   defineContractTests({ api: "daftra", client: (baseUrl) => createDaftraClient({ baseUrl, auth: ... }) });
+import { deref, operationsOf } from "@mizan/openapi-tools";
+import { exampleRequest, schemaValidator } from "@mizan/openapi-tools/examples";
 import { readBundle } from "@mizan/spec";
-import { deref, exampleRequest, operationsOf, schemaValidator } from "@mizan/spec/examples";
 import { describe, expect, inject, it } from "vitest";
+import type {} from "./index.js"; // inject("mockUrl") is typed there
 
 type AnyClient = { request(method: string, url: string, init?: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }> };
 

@@ -1,9 +1,14 @@
-// A vitest globalSetup that runs the mock of one API for the whole test run:
+// Test helpers for the client packages: the vitest config, a global setup that runs an API's
+// mock for the whole run, and (from "@mizan/testing/contract") the generated contract tests.
+//   // vitest.config.ts
+//   export default defineConfig(clientTestConfig());
 //   // test/mock.global-setup.ts
 //   export default mockGlobalSetup("daftra");
-// Tests read the URL with `inject("mockUrl")`.
-import type {} from "vitest";
-import { startMock } from "./index.js";
+// Tests read the mock's URL with `inject("mockUrl")`.
+import { startMock } from "@mizan/mock";
+import type { ViteUserConfig } from "vitest/config";
+
+export { startMock, type RunningMock, type StartMockOptions } from "@mizan/mock";
 
 export interface MockSetupProject {
   provide(key: "mockUrl", value: string): void;
@@ -28,7 +33,7 @@ declare module "vitest" {
  * started once by test/mock.global-setup.ts, and a JSON report goes to reports/ for the
  * repository's summary line. Pass `typecheck: true` to also run the type tests (test/NAME.test-d.ts).
  */
-export function clientTestConfig({ typecheck = false }: { typecheck?: boolean } = {}) {
+export function clientTestConfig({ typecheck = false }: { typecheck?: boolean } = {}): ViteUserConfig {
   return {
     test: {
       include: ["test/**/*.test.ts"],

@@ -1,0 +1,9 @@
+export { HTTP_METHODS } from "./walker.mjs";
+/** A copy of the bundle whose responses accept numbers as numeric strings and booleans as 0/1. */
+export declare function loosenResponses<T>(doc: T): T;
+/** A copy of the bundle with a suffix-less twin of every `.json` path, listed first (for the mock). */
+export declare function addSuffixlessAliases<T>(doc: T): T;
+export declare const internals: {
+  widenNode(node: any): void;
+  reachable(doc: any, roots: Iterable<string>): Set<string>;
+};

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import {
+  authKindOf,
+  branches,
+  deref,
+  operationsOf,
+  pathTemplateRegex,
+  primarySchemeOf,
+  propertiesOf,
+  resolveRef,
+  securityAlternatives,
+} from "../src/walker.mjs";
+
+const doc = {
+  openapi: "3.1.0",
+  security: [{ key: [] }, { token: [] }],
+  paths: {
+    "/things/{id}.json": {
+      parameters: [
+        { $ref: "#/components/parameters/Id" },
+        { name: "lang", in: "query", schema: { type: "string" } },
+      ],
+      get: {
+        operationId: "getThing",
+        parameters: [{ name: "lang", in: "query", required: true, schema: { enum: ["ar", "en"] } }, { name: "lang", in: "header", schema: { type: "string" } }],
+        responses: { 200: { $ref: "#/components/responses/Thing" } },
+      },
+      put: {
+        operationId: "putThing",
+        security: [],
+        requestBody: { $ref: "#/components/requestBodies/Thing" },
+        responses: { 200: { description: "ok" } },
+      },
+    },
+    "/a~b/c%20d": { post: { operationId: "odd", security: [{ basic: [] }], responses: {} } },
+  },
+  components: {
+    parameters: { Id: { name: "id", in: "path", required: true, schema: { type: "integer" } } },
+    requestBodies: {
+      Thing: { content: { "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/Thing" } }, "application/json": {} } },
+    },
+    responses: { Thing: { $ref: "#/components/responses/ThingBody" }, ThingBody: { description: "a thing" } },
+    schemas: {
+      Thing: { allOf: [{ $ref: "#/components/schemas/Base" }, { properties: { name: { type: "string" }, id: { type: "string" } } }] },
+      Base: { properties: { id: { type: "integer" } }, anyOf: [{ properties: { extra: {} } }] },
+      "a/b~c": { const: 1 },
+      "with space": { const: 2 },
+    },
+    securitySchemes: {
+      key: { type: "apiKey", in: "header", name: "apikey" },
+      token: { type: "http", scheme: "Bearer" },
+      basic: { type: "http", scheme: "basic" },
+      prefixed: { type: "apiKey", in: "header", name: "Authorization", "x-token-prefix": "Token" },
+      cookie: { type: "apiKey", in: "cookie", name: "sid" },
+      digest: { type: "http", scheme: "digest" },
+    },
+  },
+};
+
+describe("refs", () => {
+  it("unescapes JSON-pointer segments: ~1, ~0 and percent-encoding", () => {
+    expect(resolveRef(doc, "#/components/schemas/a~1b~0c")).toEqual({ const: 1 });
+    expect(resolveRef(doc, "#/components/schemas/with%20space")).toEqual({ const: 2 });
+    expect(resolveRef(doc, "#/paths/~1a~0b~1c%2520d/post/operationId")).toBe("odd");
+  });
+  it("answers undefined for missing and non-local refs", () => {
+    expect(resolveRef(doc, "#/components/schemas/Nope/x")).toBeUndefined();
+    expect(resolveRef(doc, "other.yaml#/x")).toBeUndefined();
+  });
+  it("follows a chain of refs", () => {
+    expect(deref(doc, { $ref: "#/components/responses/Thing" })).toEqual({ description: "a thing" });
+    expect(deref(doc, { type: "string" })).toEqual({ type: "string" });
+  });
+  it("refuses a circular chain instead of looping", () => {
+    const loop = { components: { schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } } } };
+    expect(() => deref(loop, { $ref: "#/components/schemas/A" })).toThrow(/Circular/);
+  });
+});
+
+describe("operationsOf", () => {
+  const ops = operationsOf(doc);
+  const byKey = Object.fromEntries(ops.map((o) => [o.key, o]));
+
+  it("lists every operation in document order, keyed METHOD /path", () => {
+    expect(ops.map((o) => o.key)).toEqual(["GET /things/{id}.json", "PUT /things/{id}.json", "POST /a~b/c%20d"]);
+  });
+  it("merges path-level parameters with the operation's, which win by name and location", () => {
+    const get = byKey["GET /things/{id}.json"];
+    expect(get.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id", "query:lang", "header:lang"]);
+    expect(get.parameters[1]).toMatchObject({ required: true });
+    expect(byKey["PUT /things/{id}.json"].parameters.map((p) => p.name)).toEqual(["id", "lang"]);
+  });
+  it("gives the effective security: the operation's, else the document's", () => {
+    expect(byKey["GET /things/{id}.json"].security).toEqual(doc.security);
+    expect(byKey["PUT /things/{id}.json"].security).toEqual([]);
+    expect(byKey["POST /a~b/c%20d"].security).toEqual([{ basic: [] }]);
+    expect(operationsOf({ paths: { "/x": { get: {} } } })[0].security).toEqual([]);
+  });
+  it("dereferences the request body and names its first media type", () => {
+    const put = byKey["PUT /things/{id}.json"];
+    expect(put.requestBody).toBe(doc.components.requestBodies.Thing);
+    expect(put.requestMediaType).toBe("application/x-www-form-urlencoded");
+    expect(byKey["GET /things/{id}.json"].requestMediaType).toBeUndefined();
+  });
+});
+
+describe("schemas", () => {
+  const thing = { $ref: "#/components/schemas/Thing" };
+  it("branches follow refs through allOf, and other keywords when asked", () => {
+    expect(branches(doc, thing)).toHaveLength(3);
+    expect(branches(doc, thing, { keywords: ["allOf", "anyOf", "oneOf"] })).toHaveLength(4);
+    expect(branches(doc, undefined)).toEqual([]);
+  });
+  it("propertiesOf merges allOf, a schema's own declarations winning", () => {
+    const props = propertiesOf(doc, thing);
+    expect(Object.keys(props)).toEqual(["id", "name"]);
+    expect(props.id).toEqual({ type: "string" });
+  });
+});
+
+describe("security", () => {
+  const kind = (name) => authKindOf(doc, [{ [name]: [] }]);
+  it("names the first scheme of the first requirement", () => {
+    expect(authKindOf(doc, doc.security)).toBe("header:apikey");
+    expect(authKindOf(doc, [])).toBe("none");
+    expect(authKindOf(doc, undefined)).toBe("none");
+  });
+  it.each([
+    ["token", "bearer"],
+    ["basic", "basic"],
+    ["prefixed", "header:Authorization"],
+    ["cookie", "other"],
+    ["digest", "other"],
+    ["unknown", "other"],
+  ])("%s is %s", (name, expected) => {
+    expect(kind(name)).toBe(expected);
+  });
+  it("lists the alternatives with their schemes and the x-token-prefix", () => {
+    expect(securityAlternatives(doc, doc.security).map((alt) => alt.map((s) => s.key))).toEqual([["key"], ["token"]]);
+    expect(primarySchemeOf(doc, [{ prefixed: [] }])).toMatchObject({ key: "prefixed", name: "Authorization", tokenPrefix: "Token" });
+    expect(primarySchemeOf(doc, [])).toBeUndefined();
+  });
+});
+
+describe("pathTemplateRegex", () => {
+  it("matches one path segment per template variable, and the rest literally", () => {
+    const re = pathTemplateRegex("/clients/{id}.json");
+    expect(re.test("/clients/5.json")).toBe(true);
+    expect(re.test("/clients/5/x.json")).toBe(false);
+    expect(re.test("/clients/5xjson")).toBe(false);
+  });
+});
