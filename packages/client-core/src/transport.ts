@@ -123,7 +123,13 @@ class CheckedResponse extends Response {
     }
   }
   override text() {
-    return this.#read("text", () => super.text());
+    // openapi-fetch reads a JSON body without Content-Length as text and parses it itself, so
+    // check that it parses here (the one case where a JSON body is parsed twice).
+    return this.#read("text", async () => {
+      const text = await super.text();
+      if (text && /json/i.test(this.headers.get("content-type") ?? "")) JSON.parse(text);
+      return text;
+    });
   }
   override json() {
     return this.#read("json", () => super.json());

@@ -127,7 +127,7 @@ describe("password grant", () => {
     const server = fakeServer(() => json({ error: "invalid_grant", message: `bad password ${login.password} for client ${login.clientSecret}` }, 401));
     const daftra = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch });
     const failure = await daftra.GET("/api2/site_info.json").catch((e: unknown) => e);
-    expect(failure).toMatchObject({ name: "DaftraAuthenticationError", status: 401, method: "POST", path: "/v2/oauth/token" });
+    expect(failure).toMatchObject({ name: "AuthenticationError", status: 401, method: "POST", path: "/v2/oauth/token" });
     const everything = JSON.stringify(failure) + String((failure as Error).message) + String((failure as Error).stack);
     expect(everything).not.toContain(login.password);
     expect(everything).not.toContain(login.clientSecret);

@@ -2,7 +2,7 @@
 // test so that the guide cannot rot. Keep the two in step.
 import { startMock, type RunningMock } from "@mizan/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDaftraClient, DaftraValidationError, type DaftraClient } from "../src/index.js";
+import { createDaftraClient, ValidationError, type DaftraClient } from "../src/index.js";
 
 describe("my Daftra integration", () => {
   let mock: RunningMock;
@@ -24,14 +24,14 @@ describe("my Daftra integration", () => {
   it("handles a missing invoice", async () => {
     await expect(
       daftra.GET("/api2/invoices/{id}.json", { params: { path: { id: 999 } }, headers: { Prefer: "code=404" } }),
-    ).rejects.toMatchObject({ name: "DaftraNotFoundError", status: 404 });
+    ).rejects.toMatchObject({ name: "NotFoundError", status: 404 });
   });
 
   it("shows which field the server refused", async () => {
     const error = await daftra
       .POST("/api2/clients.json", { body: { Client: { business_name: "مؤسسة الاختبار", email: "not-an-email" } } })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DaftraValidationError);
-    expect((error as DaftraValidationError).validationErrors["Client.email"]).toMatch(/format/);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fields["Client.email"]).toMatch(/format/);
   });
 });

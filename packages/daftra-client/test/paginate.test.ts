@@ -1,6 +1,6 @@
 // Pagination with an injected fetch, and against the Prism mock.
 import { describe, expect, inject, it } from "vitest";
-import { createDaftraClient, DaftraPermissionError } from "../src/index.js";
+import { createDaftraClient, PermissionError } from "../src/index.js";
 import { clientPage, fakeServer, json } from "./helpers.js";
 
 const baseUrl = "https://acme.daftra.com";
@@ -71,7 +71,7 @@ describe("paginate", () => {
       for await (const c of daftra.paginate("/api2/clients.json")) seen.push(c.id);
     })().catch((e: unknown) => e);
     expect(seen).toEqual([1]);
-    expect(error).toBeInstanceOf(DaftraPermissionError);
+    expect(error).toBeInstanceOf(PermissionError);
     expect(error).toMatchObject({ status: 403, method: "GET", path: "/api2/clients.json" });
   });
 });
@@ -97,7 +97,7 @@ describe("against the mock", () => {
 
   it("throws the mock's 401 as a typed error when no credentials are sent", async () => {
     const daftra = createDaftraClient({ baseUrl: mockUrl, throwOnError: true });
-    await expect(daftra.GET("/api2/clients.json")).rejects.toMatchObject({ name: "DaftraAuthenticationError", status: 401 });
+    await expect(daftra.GET("/api2/clients.json")).rejects.toMatchObject({ name: "AuthenticationError", status: 401 });
   });
 
   it("logs in with the password grant against the mock's token endpoint", async () => {

@@ -5,13 +5,13 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   createDaftraClient,
-  DaftraApiError,
-  DaftraConnectionError,
-  DaftraNotFoundError,
-  DaftraRateLimitError,
-  DaftraServerError,
-  DaftraTimeoutError,
-  DaftraValidationError,
+  ApiError,
+  ConnectionError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
   parseRetryAfter,
   type DaftraClientOptions,
 } from "../src/index.js";
@@ -54,7 +54,7 @@ describe("retries", () => {
     const { server, daftra } = setup(() => {
       throw networkError("ECONNRESET");
     });
-    await expect(daftra.POST("/api2/clients.json", createClientBody)).rejects.toBeInstanceOf(DaftraConnectionError);
+    await expect(daftra.POST("/api2/clients.json", createClientBody)).rejects.toBeInstanceOf(ConnectionError);
     expect(server.count()).toBe(1);
   });
 
@@ -84,7 +84,7 @@ describe("retries", () => {
       retry: fast,
       fetch: (request, init) => (attempts++, fetch(request, init)),
     });
-    await expect(daftra.POST("/api2/clients.json", createClientBody)).rejects.toBeInstanceOf(DaftraConnectionError);
+    await expect(daftra.POST("/api2/clients.json", createClientBody)).rejects.toBeInstanceOf(ConnectionError);
     expect(attempts).toBe(3);
   });
 
@@ -166,15 +166,15 @@ describe("time limits", () => {
   it("does not retry a POST that timed out, and says so with a typed error", async () => {
     const { server, daftra } = setup(hang, { timeoutMs: 40 });
     const error = await daftra.POST("/api2/clients.json", createClientBody).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DaftraTimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 40, method: "POST", path: "/api2/clients.json" });
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 40, scope: "attempt", attempts: 1, method: "POST", path: "/api2/clients.json" });
     expect(server.count()).toBe(1);
   });
 
   it("bounds the whole call, retries included, with totalTimeoutMs", async () => {
     const { daftra } = setup(hang, { timeoutMs: 1_000, totalTimeoutMs: 80, retry: { retries: 10, minDelayMs: 1, maxDelayMs: 2 } });
     const started = Date.now();
-    await expect(daftra.GET("/api2/site_info.json")).rejects.toBeInstanceOf(DaftraTimeoutError);
+    await expect(daftra.GET("/api2/site_info.json")).rejects.toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
@@ -199,37 +199,37 @@ describe("typed errors", () => {
   it("throws a validation error with the field map when asked to", async () => {
     const daftra = throwing(() => json({ result: "failed", code: 400, message: "Bad Request", validation_errors: { business_name: "required" } }, 400));
     const error = await daftra.POST("/api2/clients.json", createClientBody).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DaftraValidationError);
-    expect(error).toBeInstanceOf(DaftraApiError);
-    expect(error).toMatchObject({ status: 400, method: "POST", path: "/api2/clients.json", validationErrors: { business_name: "required" } });
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, method: "POST", path: "/api2/clients.json", fields: { business_name: "required" } });
     expect((error as Error).message).toBe("POST /api2/clients.json failed with 400: Bad Request");
   });
 
   it.each([
-    [401, "DaftraAuthenticationError"],
-    [403, "DaftraPermissionError"],
-    [404, "DaftraNotFoundError"],
-    [429, "DaftraRateLimitError"],
-    [500, "DaftraServerError"],
-    [503, "DaftraServerError"],
-    [418, "DaftraApiError"],
+    [401, "AuthenticationError"],
+    [403, "PermissionError"],
+    [404, "NotFoundError"],
+    [429, "RateLimitError"],
+    [500, "ServerError"],
+    [503, "ServerError"],
+    [418, "ApiError"],
   ])("maps %i to %s", async (status, name) => {
     const daftra = throwing(() => json({ result: "failed", code: status, message: "nope" }, status, { "retry-after": "7" }));
     const error = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 9 } } }).catch((e: unknown) => e);
     expect((error as Error).name).toBe(name);
     expect(error).toMatchObject({ status, path: "/api2/clients/9.json" });
-    if (status === 429) expect((error as DaftraRateLimitError).retryAfterMs).toBe(7000);
-    if (status === 404) expect(error).toBeInstanceOf(DaftraNotFoundError);
-    if (status >= 500) expect(error).toBeInstanceOf(DaftraServerError);
+    if (status === 429) expect((error as RateLimitError).retryAfterMs).toBe(7000);
+    if (status === 404) expect(error).toBeInstanceOf(NotFoundError);
+    if (status >= 500) expect(error).toBeInstanceOf(ServerError);
   });
 
-  it("turns a network failure into a DaftraConnectionError with its cause", async () => {
+  it("turns a network failure into a ConnectionError with its cause", async () => {
     const { daftra } = setup(() => {
       throw networkError("ENOTFOUND");
     }, { retry: false });
     const error = await daftra.GET("/api2/site_info.json").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DaftraConnectionError);
-    expect((error as Error).message).toMatch(/^GET \/api2\/site_info\.json got no response/);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/^GET \/api2\/site_info\.json got no complete response/);
   });
 
   it("never shows a credential, even when the server echoes it", async () => {

@@ -1,7 +1,7 @@
 // Type tests: checked by tsc (vitest typecheck), never executed. Each @ts-expect-error must
 // really be an error, or the run fails.
 import { describe, expectTypeOf, it } from "vitest";
-import { createDaftraClient, type ListWrappers } from "../src/index.js";
+import { createDaftraClient, type ListItem, type components } from "../src/index.js";
 
 const daftra = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k" } });
 
@@ -79,8 +79,10 @@ describe("pagination", () => {
   });
 
   it("knows the list operations of the spec and their item keys", () => {
-    expectTypeOf<ListWrappers["/api2/clients.json"]>().toEqualTypeOf<"Client">();
-    expectTypeOf<ListWrappers["/api2/invoices.json"]>().toEqualTypeOf<"Invoice">();
+    // Items come unwrapped from the key the spec gives each list ({"Client": {...}} -> the record).
+    expectTypeOf<ListItem<"/api2/clients.json">>().toHaveProperty("business_name");
+    expectTypeOf<ListItem<"/api2/invoices.json">>().toHaveProperty("client_id");
+    expectTypeOf<ListItem<"/api2/clients.json">>().not.toHaveProperty("Client");
   });
 });
 

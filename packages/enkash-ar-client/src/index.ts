@@ -1,15 +1,31 @@
-// A typed client for EnKash's Account Receivable API. The description it is generated from is
-// partial (see its info.description): only operations whose method and path are confirmed.
-// The token endpoint takes HTTP Basic with the client id and secret; the AR operations take the
-// Bearer token (an assumption, labelled in the spec). Which operation takes which comes from
-// the spec (`operationAuth`), not from a list kept here.
-import { checkBaseUrl, specMiddleware } from "@mizan/client-core";
-import createClient, { type Client, type ClientOptions } from "openapi-fetch";
+// A typed client for EnKash's Account Receivable API, on the shared @mizan runtime. The
+// description it is generated from is partial (see its info.description): only operations
+// whose method and path are confirmed. The token endpoint takes HTTP Basic with the client id
+// and secret; the AR operations take the Bearer token (an assumption, labelled in the spec).
+// Which operation takes which comes from the spec's security, not from a list kept here.
+import { callbackTokenSource, checkBaseUrl, createApiClient, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
+import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
-import { operationAuth, urlencodedOperations } from "./generated/operations.js";
+import { lists, security, urlencoded } from "./generated/operations.js";
 
 export type { components, paths };
+export { operations, security } from "./generated/operations.js";
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
+export {
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  MizanError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  RedirectError,
+  ResponseParseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "@mizan/client-core";
+export type { FetchLike, RetryOptions, RuntimeOptions } from "@mizan/client-core";
 export type EnkashArClient = Client<paths>;
 
 export interface EnkashAuth {
@@ -17,30 +33,51 @@ export interface EnkashAuth {
   basic?: { username: string; password: string };
   /** The access token from `POST /oauth/token`, sent as Bearer to the AR operations. */
   accessToken?: string;
+  /** Instead of `accessToken`: returns a token; asked again with `renew: true` after a 401. */
+  getToken?: (context: { renew: boolean }) => string | Promise<string>;
 }
 
-export interface EnkashArClientOptions extends Omit<ClientOptions, "baseUrl"> {
+export interface EnkashArClientOptions extends Omit<ClientOptions, "baseUrl" | "fetch">, RuntimeOptions {
   /** The AR host. EnKash does not publish it; ask EnKash for your UAT and live URLs. */
   baseUrl: string;
   auth?: EnkashAuth;
 }
 
-const base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+/** EnKash error bodies: `{ errorMessage, errorType, requestId, apiSubErrors }`. */
+export const enkashErrors: ErrorShape = {
+  message: (body) => {
+    const m = (body as { errorMessage?: unknown } | undefined)?.errorMessage;
+    return typeof m === "string" && m ? m : undefined;
+  },
+  code: (body) => {
+    const t = (body as { errorType?: unknown } | undefined)?.errorType;
+    return typeof t === "string" ? t : undefined;
+  },
+};
 
 export function createEnkashArClient(options: EnkashArClientOptions): EnkashArClient {
-  const { baseUrl, auth, ...rest } = options;
+  const { baseUrl, auth, fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...clientOptions } = options;
   if (auth?.basic && (!auth.basic.username || !auth.basic.password)) {
     throw new TypeError("`auth.basic` needs the client id as `username` and the client secret as `password`.");
   }
   if (auth?.accessToken !== undefined && (typeof auth.accessToken !== "string" || !auth.accessToken)) {
     throw new TypeError("`auth.accessToken` must be a non-empty string.");
   }
-  const client = createClient<paths>({ ...rest, baseUrl: checkBaseUrl(baseUrl) });
-  const basic = auth?.basic && `Basic ${base64(`${auth.basic.username}:${auth.basic.password}`)}`;
-  client.use(
-    specMiddleware({ operationAuth, urlencodedOperations }, (kind) =>
-      kind === "basic" && basic ? ["authorization", basic] : kind === "bearer" && auth?.accessToken ? ["authorization", `Bearer ${auth.accessToken}`] : undefined,
-    ),
-  );
-  return client;
+  const callback = auth?.getToken ? callbackTokenSource(auth.getToken) : undefined;
+  const fixed = auth?.accessToken;
+  const credentials: Credentials = { basic: auth?.basic, token: callback ?? (fixed ? { get: async () => fixed } : undefined) };
+  return createApiClient<paths>({
+    fetch,
+    retry,
+    timeoutMs,
+    totalTimeoutMs,
+    maxErrorBodyBytes,
+    throwOnError,
+    baseUrl: checkBaseUrl(baseUrl),
+    tables: { security, urlencoded, lists },
+    credentials,
+    secrets: () => [fixed, callback?.last()],
+    errors: enkashErrors,
+    clientOptions,
+  });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // mizan-codegen <bundle.json> [outDir]: writes <outDir>/<api>.ts (types for openapi-fetch) and
-// <outDir>/operations.ts (per-operation facts) from a bundled document, <api> being the bundle's
+// <outDir>/operations.ts (the runtime's tables, with the options in ./package.json "mizanCodegen") from a bundled document, <api> being the bundle's
 // file name. It takes a file, not an API name, so that this package does not depend on @mizan/spec.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -23,5 +23,8 @@ const doc = JSON.parse(readFileSync(bundle, "utf8"));
 const outDir = path.resolve(out);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, `${api}.ts`), await generateTypes(doc, banner));
-writeFileSync(path.join(outDir, "operations.ts"), generateOperations(doc, banner));
+// Per-API options live in the client package's package.json, under "mizanCodegen".
+const pkgFile = path.resolve("package.json");
+const options = existsSync(pkgFile) ? (JSON.parse(readFileSync(pkgFile, "utf8")).mizanCodegen ?? {}) : {};
+writeFileSync(path.join(outDir, "operations.ts"), generateOperations(doc, banner, options));
 console.log(`generated ${path.relative(process.cwd(), outDir)}/{${api},operations}.ts from ${from}`);

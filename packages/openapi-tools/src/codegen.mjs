@@ -1,10 +1,10 @@
 // Generates a client package's src/generated/ from a bundle, for every API the same way:
 //   <api>.ts        types for openapi-fetch (openapi-typescript)
-//   operations.ts   per-operation facts the runtime needs (public operations, list item keys)
+//   operations.ts   the tables the client runtime needs (security, urlencoded bodies, paged lists)
 // The CLI is bin/mizan-codegen.mjs.
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { authKindOf, branches, operationsOf } from "./walker.mjs";
+import { branches, operationsOf, securitySchemeOf } from "./walker.mjs";
 
 // `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
 const BINARY = ts.factory.createUnionTypeNode([
@@ -23,70 +23,100 @@ export async function generateTypes(doc, banner = "") {
   return banner + astToString(ast);
 }
 
-/**
- * For a paginated list operation, the key that wraps each item (`{"Client": {...}}` -> "Client"):
- * the 200 body has `pagination` and a `data` array whose items have one required key.
- */
-export function listWrapper(doc, op) {
-  const schema = op.responses?.["200"] && branches(doc, op.responses["200"]).flatMap((r) => [r.content?.["application/json"]?.schema]).find(Boolean);
-  if (!schema) return undefined;
-  const parts = branches(doc, schema);
-  if (!parts.some((p) => p.properties?.pagination)) return undefined;
-  const items = parts.flatMap((p) => (p.properties?.data ? branches(doc, p.properties.data) : [])).flatMap((d) => (d.items ? branches(doc, d.items) : []));
-  const keys = [...new Set(items.flatMap((i) => i.required ?? []))];
-  return keys.length === 1 ? keys[0] : undefined;
+/** The schema at a dotted property path ("pagination.page_count"), through $refs and allOf. */
+function schemaAt(doc, schema, dotted) {
+  let nodes = [schema];
+  for (const key of dotted.split(".")) nodes = nodes.flatMap((n) => branches(doc, n)).map((n) => n.properties?.[key]).filter(Boolean);
+  return nodes.length ? { allOf: nodes } : undefined;
 }
 
-export function generateOperations(doc, banner = "") {
+/**
+ * How a GET operation pages, if it does: the first of the API's pagination styles (a per-API
+ * codegen option) whose page parameter it takes and whose item array and last-page field its
+ * 200 body has. `wrapper` is the one required key of each item when items are wrapped
+ * ({"Client": {...}} -> "Client").
+ */
+export function listMeta(doc, { op, parameters }, styles = []) {
+  const schema = op.responses?.["200"] && branches(doc, op.responses["200"]).map((r) => r.content?.["application/json"]?.schema).find(Boolean);
+  if (!schema) return undefined;
+  const isArray = (s) => branches(doc, s).some((b) => b.type === "array" || b.items);
+  const style = styles.find(
+    (s) => parameters.some((p) => p.in === "query" && p.name === s.page) && isArray(schemaAt(doc, schema, s.items)) && (!s.lastPage || schemaAt(doc, schema, s.lastPage)),
+  );
+  if (!style) return undefined;
+  const items = branches(doc, schemaAt(doc, schema, style.items)).flatMap((d) => (d.items ? branches(doc, d.items) : []));
+  const keys = [...new Set(items.flatMap((i) => i.required ?? []))];
+  const wrapped = keys.length === 1 && items.some((i) => branches(doc, i.properties?.[keys[0]]).some((b) => b.type === "object" || b.properties));
+  return { style, wrapper: wrapped ? keys[0] : undefined };
+}
+
+/** A security scheme as the client runtime fills it (AuthScheme in @mizan/client-core), or undefined when it cannot. */
+function runtimeScheme(scheme = {}) {
+  const http = scheme.type === "http" ? scheme.scheme?.toLowerCase() : undefined;
+  if (http === "bearer" || http === "basic") return { type: http };
+  if (scheme.type === "apiKey" && scheme.in === "header") {
+    return { type: "apiKey", header: scheme.name.toLowerCase(), ...(scheme["x-token-prefix"] ? { prefix: scheme["x-token-prefix"] } : {}) };
+  }
+  return undefined;
+}
+
+const alternatives = (security) => security.map((requirement) => Object.keys(requirement));
+
+/**
+ * The tables the client runtime needs, and nothing else: security per operation (only where it
+ * differs from the document's), urlencoded operations, paged lists. `options.pagination` lists
+ * the API's pagination styles (the client package's "mizanCodegen" in package.json).
+ */
+export function generateOperations(doc, banner = "", options = {}) {
+  const json = (v) => JSON.stringify(v);
+  const defaultSecurity = alternatives(doc.security ?? []);
   const rows = [];
   const lists = [];
-  for (const { key, path, method, op, security, requestMediaType } of operationsOf(doc)) {
-    const urlencoded = requestMediaType === "application/x-www-form-urlencoded";
-    rows.push({ key, operationId: op.operationId, authenticated: security.length > 0, auth: authKindOf(doc, security), urlencoded });
-    const wrapper = method === "get" ? listWrapper(doc, op) : undefined;
-    if (wrapper) lists.push([path, wrapper]);
+  for (const entry of operationsOf(doc)) {
+    const { key, path, method, op, security, requestMediaType } = entry;
+    rows.push({ key, operationId: op.operationId, security: alternatives(security), urlencoded: requestMediaType === "application/x-www-form-urlencoded" });
+    const list = method === "get" ? listMeta(doc, entry, options.pagination) : undefined;
+    if (list) lists.push([path, list]);
   }
-  const lines = rows.map(
-    (r) => `  ${JSON.stringify(r.key)}: { operationId: ${JSON.stringify(r.operationId)}, authenticated: ${r.authenticated} },`,
-  );
-  return `${banner}
-/** Facts about each operation, keyed by "METHOD /path" as written in the spec. */
+  const schemes = {};
+  for (const name of Object.keys(doc.components?.securitySchemes ?? {})) {
+    const runtime = runtimeScheme(securitySchemeOf(doc, name));
+    if (runtime) schemes[name] = runtime;
+  }
+  const styles = [...new Set(lists.map(([, l]) => l.style))];
+  return `${banner}import type { SecurityTable } from "@mizan/client-core";
+
+/** Each operation's id, keyed by "METHOD /path" as written in the spec. */
 export const operations = {
-${lines.join("\n")}
+${rows.map((r) => `  ${json(r.key)}: { operationId: ${json(r.operationId)} },`).join("\n")}
 } as const;
 
 export type OperationKey = keyof typeof operations;
 
 /**
- * How each operation authenticates: the first scheme of its first security requirement, as
- * "basic", "bearer", "header:<name>" (an API key header) or "none". Clients whose operations
- * differ (a Basic-auth token endpoint, Bearer elsewhere) read this; others tree-shake it away.
+ * Security per operation: alternatives of scheme names, the document's own unless the
+ * operation says otherwise. Schemes the runtime cannot fill (query keys, OAuth flows) are left out.
  */
-export const operationAuth: Record<OperationKey, "none" | "basic" | "bearer" | \`header:\${string}\` | "other"> = {
-${rows.map((r) => `  ${JSON.stringify(r.key)}: ${JSON.stringify(r.auth)},`).join("\n")}
+export const security: SecurityTable = {
+  schemes: ${json(schemes)},
+  default: ${json(defaultSecurity)},
+  operations: {
+${rows.filter((r) => json(r.security) !== json(defaultSecurity)).map((r) => `    ${json(r.key)}: ${json(r.security)},`).join("\n")}
+  },
 };
 
-/**
- * Operations whose documented request body is a urlencoded form. openapi-fetch labels every
- * non-FormData body as JSON, so a client sets this Content-Type for them.
- */
-export const urlencodedOperations: ReadonlySet<string> = new Set([
-${rows.filter((r) => r.urlencoded).map((r) => `  ${JSON.stringify(r.key)},`).join("\n")}
+/** Operations whose documented request body is a urlencoded form. */
+export const urlencoded: ReadonlySet<string> = new Set([
+${rows.filter((r) => r.urlencoded).map((r) => `  ${json(r.key)},`).join("\n")}
 ]);
+${styles.map((s, i) => `
+const style${i} = ${json(s)} as const;`).join("")}
 
-/** Operations that take no credentials (the runtime needs only this, not the whole table). */
-export const publicOperations: ReadonlySet<string> = new Set([
-${rows.filter((r) => !r.authenticated).map((r) => `  ${JSON.stringify(r.key)},`).join("\n")}
-]);
+/** Paged list operations: how each pages and which key wraps its items. */
+export const lists = {
+${lists.map(([p, l]) => `  ${json(p)}: { ...style${styles.indexOf(l.style)}${l.wrapper ? `, wrapper: ${json(l.wrapper)}` : ""} },`).join("\n")}
+} as const;
 
-/**
- * Paginated list operations and the key that wraps each of their items. Kept as a type (it
- * costs no bytes at run time): items are unwrapped by their model key, which the spec gives.
- */
-export interface ListWrappers {
-${lists.map(([p, w]) => `  ${JSON.stringify(p)}: ${JSON.stringify(w)};`).join("\n")}
-}
-
-export type ListPath = keyof ListWrappers;
+export type ListPath = keyof typeof lists;
 `;
 }

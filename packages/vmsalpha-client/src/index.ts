@@ -1,52 +1,79 @@
-// A typed client for VMSAlpha. The server answers every error with HTTP 200 and
-// `{ success: false, errors: { message, type, code } }`, so the HTTP status cannot tell success
-// from failure: this client reads the body and throws a typed `VmsalphaError` instead.
-import { checkBaseUrl, specMiddleware } from "@mizan/client-core";
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+// A typed client for VMSAlpha, on the shared @mizan runtime. The server answers every error
+// with HTTP 200 and `{ success: false, errors: { message, type, code } }`, so the HTTP status
+// cannot tell success from failure: this client reads JSON bodies and throws the typed error
+// (the core's classes, so `instanceof ApiError` works as with every @mizan client).
+import {
+  ApiError,
+  AuthenticationError,
+  NotFoundError,
+  ServerError,
+  ValidationError,
+  apiErrorFor,
+  callbackTokenSource,
+  checkBaseUrl,
+  contextOf,
+  createApiClient,
+  type Credentials,
+  type ErrorShape,
+  type RuntimeOptions,
+} from "@mizan/client-core";
+import type { Client, ClientOptions, Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/vmsalpha.js";
-import { operationAuth, urlencodedOperations } from "./generated/operations.js";
+import { lists, security, urlencoded } from "./generated/operations.js";
 
 export type { components, paths };
+export { operations, security } from "./generated/operations.js";
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
+export {
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  MizanError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  RedirectError,
+  ResponseParseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "@mizan/client-core";
+export type { FetchLike, RetryOptions, RuntimeOptions } from "@mizan/client-core";
 export type VmsalphaClient = Client<paths>;
 
 /** The error body every VMSAlpha operation may return (with HTTP 200). */
-export interface VmsalphaErrorBody {
-  success: false;
-  errors: { message: string; type: string; code: string };
-  debug?: unknown;
-}
+export type VmsalphaErrorBody = components["schemas"]["ErrorBody"];
 
-/** A failed call, whatever its HTTP status. `code` is the server's code, e.g. "1403" (invalid token). */
-export class VmsalphaError extends Error {
-  override name = "VmsalphaError";
-  readonly code: string;
-  readonly type: string;
-  readonly status: number;
-  readonly method: string;
-  readonly path: string;
-  constructor(body: VmsalphaErrorBody, response: Response, request: Request, secrets: string[]) {
-    const scrub = (text: string) => secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join("[redacted]"), text);
-    const path = new URL(request.url).pathname;
-    super(scrub(`${request.method} ${path} failed: ${body.errors.type} ${body.errors.code}: ${body.errors.message}`));
-    this.code = String(body.errors.code);
-    this.type = body.errors.type;
-    this.status = response.status;
-    this.method = request.method;
-    this.path = path;
-  }
-}
-
-export interface VmsalphaClientOptions extends Omit<ClientOptions, "baseUrl"> {
+export interface VmsalphaClientOptions extends Omit<ClientOptions, "baseUrl" | "fetch">, RuntimeOptions {
   /** Where the API is served, e.g. "http://localhost/visitor-management". */
   baseUrl: string;
-  /** The token from `POST /v1/oauth/`, sent as `Authorization: Token <accessToken>` where the spec asks for it. */
-  auth?: { accessToken: string };
+  /**
+   * The token from `POST /v1/oauth/`, sent as `Authorization: Token <token>` where the spec asks
+   * for it; or `getToken`, asked again with `renew: true` after the server refused a token.
+   */
+  auth?: { accessToken: string } | { getToken: (context: { renew: boolean }) => string | Promise<string> };
 }
 
-function isErrorBody(body: unknown): body is VmsalphaErrorBody {
+export function isVmsalphaErrorBody(body: unknown): body is VmsalphaErrorBody {
   return !!body && typeof body === "object" && (body as { success?: unknown }).success === false && typeof (body as { errors?: unknown }).errors === "object";
 }
+
+const detail = (body: unknown) => (isVmsalphaErrorBody(body) ? body.errors : undefined);
+
+/** The error code's family (its first digit, see the spec's ErrorCode) picks the class. */
+export const vmsalphaErrors: ErrorShape = {
+  classify(status, body) {
+    const code = String(detail(body)?.code ?? "");
+    if (/^4515|^3404|^2600/.test(code)) return NotFoundError;
+    const byFamily: Record<string, typeof ApiError> = { "1": AuthenticationError, "2": ValidationError, "3": ValidationError, "5": ServerError };
+    return byFamily[code[0] ?? ""] ?? (status === 404 ? NotFoundError : undefined);
+  },
+  message: (body) => {
+    const d = detail(body);
+    return d && `${d.type} ${d.code}: ${d.message}`;
+  },
+  code: (body) => (detail(body) ? String(detail(body)!.code) : undefined),
+};
 
 /**
  * ```ts
@@ -55,27 +82,38 @@ function isErrorBody(body: unknown): body is VmsalphaErrorBody {
  * ```
  */
 export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaClient {
-  const { baseUrl, auth, ...rest } = options;
-  if (auth !== undefined && (typeof auth.accessToken !== "string" || !auth.accessToken)) {
-    throw new TypeError("`auth.accessToken` must be a non-empty string.");
+  const { baseUrl, auth, fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...clientOptions } = options;
+  const a = auth as { accessToken?: unknown; getToken?: unknown } | undefined;
+  if (a !== undefined && !(typeof a.getToken === "function" || (typeof a.accessToken === "string" && a.accessToken))) {
+    throw new TypeError("`auth` needs `accessToken` (a non-empty string) or `getToken` (a function).");
   }
-  const secrets = auth ? [auth.accessToken] : [];
-  const client = createClient<paths>({ ...rest, baseUrl: checkBaseUrl(baseUrl) });
-  // Which header (if any) an operation takes comes from the spec; "add visitor" takes the
-  // token as a form field instead, which is part of its typed body.
-  client.use(
-    specMiddleware({ operationAuth, urlencodedOperations }, (kind) =>
-      auth && kind.startsWith("header:") ? [kind.slice("header:".length), `Token ${auth.accessToken}`] : undefined,
-    ),
-  );
-  const middleware: Middleware = {
+  const credentials: Credentials = {};
+  const callback = typeof a?.getToken === "function" ? callbackTokenSource(a.getToken as never) : undefined;
+  const fixed = typeof a?.accessToken === "string" ? a.accessToken : undefined;
+  credentials.token = callback ?? (fixed ? { get: async () => fixed } : undefined);
+  const secrets = () => [fixed, callback?.last()];
+  // Error bodies come with HTTP 200: read every JSON answer's body (a copy) and throw on them.
+  const errorBodies: Middleware = {
     async onResponse({ request, response }) {
       if (!/json/i.test(response.headers.get("content-type") ?? "")) return undefined;
       const body: unknown = await response.clone().json().catch(() => undefined);
-      if (isErrorBody(body)) throw new VmsalphaError(body, response, request, secrets);
+      if (isVmsalphaErrorBody(body)) throw apiErrorFor(response, body, contextOf(request), vmsalphaErrors, secrets());
       return undefined;
     },
   };
-  client.use(middleware);
-  return client;
+  return createApiClient<paths>({
+    fetch,
+    retry,
+    timeoutMs,
+    totalTimeoutMs,
+    maxErrorBodyBytes,
+    throwOnError,
+    baseUrl: checkBaseUrl(baseUrl),
+    tables: { security, urlencoded, lists },
+    credentials,
+    secrets,
+    errors: vmsalphaErrors,
+    clientOptions,
+    middleware: [errorBodies],
+  });
 }

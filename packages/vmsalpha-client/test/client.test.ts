@@ -1,6 +1,6 @@
 // VMSAlpha answers errors with HTTP 200: the client must turn `success: false` into a typed error.
 import { describe, expect, inject, it } from "vitest";
-import { createVmsalphaClient, toUrlEncoded, VmsalphaError } from "../src/index.js";
+import { ApiError, AuthenticationError, createVmsalphaClient, NotFoundError, toUrlEncoded } from "../src/index.js";
 
 const mockUrl = inject("mockUrl");
 
@@ -12,10 +12,11 @@ describe("typed errors on HTTP 200", () => {
     expect(data).toMatchObject({ success: true });
   });
 
-  it("throws VmsalphaError with the server's code when the body says success: false", async () => {
+  it("throws the typed error for the server's code when the body says success: false", async () => {
     const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" } });
     const error = await vms.GET("/v1/get/{visitorId}", { params: { path: { visitorId: "a".repeat(40) } }, headers: { Prefer: "example=notFound" } }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(VmsalphaError);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 200, code: "3404", method: "GET" });
   });
 
@@ -34,7 +35,8 @@ describe("typed errors on HTTP 200", () => {
     const error = await vms.GET("/v1/get/").catch((e: unknown) => e);
     expect(seen[0]!.headers.get("authorization")).toBe(`Token ${token}`);
     expect(String((error as Error).message)).not.toContain(token);
-    expect((error as VmsalphaError).code).toBe("1403");
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as ApiError).code).toBe("1403");
   });
 
   it("sends the token request as a urlencoded form, without the Authorization header", async () => {
