@@ -4,8 +4,7 @@
 // tables and what is specific to its API (credentials, error-body quirks, extra middleware).
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
 import { authMiddleware, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
-import { apiErrorFor, contextOf, type ErrorShape } from "./errors.js";
-import { items, pages, toArray, type ListMeta } from "./paginate.js";
+import { apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";
 import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
 
 /** The options every @mizan client takes, with the same meaning. */
@@ -29,8 +28,6 @@ export interface RuntimeTables {
   security: SecurityTable;
   /** Operations whose documented body is a urlencoded form ("METHOD /path"). */
   urlencoded: ReadonlySet<string>;
-  /** Paged list operations, by path. */
-  lists: Readonly<Record<string, ListMeta>>;
 }
 
 export interface ApiClientConfig extends RuntimeOptions {
@@ -46,10 +43,12 @@ export interface ApiClientConfig extends RuntimeOptions {
   middleware?: Middleware[] | undefined;
 }
 
-export interface Paginator {
-  pages(path: string, init?: unknown): AsyncGenerator<unknown>;
-  paginate(path: string, init?: unknown): AsyncGenerator<unknown>;
-  toArray(path: string, init: { max: number }): Promise<unknown[]>;
+export interface ErrorFactory {
+  /**
+   * The typed error for an answer returned as `{ error, response }`, credentials removed: what
+   * `throwOnError` would have thrown. Pagination helpers use it too.
+   */
+  toError(response: Response, body: unknown, context?: ErrorContext): ApiError;
 }
 
 /** Labels urlencoded bodies: openapi-fetch labels every non-FormData body as JSON. */
@@ -79,8 +78,12 @@ export function throwOnErrorMiddleware(shape: ErrorShape = {}, secrets: () => re
   };
 }
 
-/** The smallest client: typed openapi-fetch with the transport and nothing else. */
-export function createApiClient<Paths extends {}>(config: ApiClientConfig): Client<Paths> & Paginator {
+/**
+ * A client for one API: typed openapi-fetch over the transport, with the spec-driven auth and
+ * body middleware, optional throwing, and `toError`. Pagination is opt-in (see paginate.ts),
+ * so a client that does not page pays nothing for it.
+ */
+export function createApiClient<Paths extends {}>(config: ApiClientConfig): Client<Paths> & ErrorFactory {
   const { baseUrl, tables, credentials = {}, errors, clientOptions, middleware = [], throwOnError } = config;
   const secrets = () => [credentials.apiKey, credentials.basic?.password, ...(config.secrets?.() ?? [])];
   const token = credentials.token;
@@ -91,16 +94,8 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
   });
   client.use(authMiddleware(tables.security, credentials), urlencodedMiddleware(tables.urlencoded), ...middleware);
   if (throwOnError) client.use(throwOnErrorMiddleware(errors, secrets));
-
-  const meta = (path: string) => {
-    const m = tables.lists[path];
-    if (!m) throw new TypeError(`${path} is not a paged list operation.`);
-    return m;
-  };
-  const fail = (response: Response, body: unknown, path: string) => apiErrorFor(response, body, { method: "GET", path }, errors, secrets());
   return Object.assign(client, {
-    pages: (path: string, init?: unknown) => pages(client as never, path, meta(path), init as never, fail),
-    paginate: (path: string, init?: unknown) => items(client as never, path, meta(path), init as never, fail),
-    toArray: (path: string, init: { max: number }) => toArray(client as never, path, meta(path), init, fail),
+    toError: (response: Response, body: unknown, context?: ErrorContext) =>
+      apiErrorFor(response, body, context ?? { method: "", path: response.url ? new URL(response.url).pathname : "" }, errors, secrets()),
   });
 }

@@ -12,12 +12,12 @@ export interface ErrorContext {
 // Each class names itself with a string: bundlers rename classes when they minify.
 export class MizanError extends Error {
   override name: string = "MizanError";
-  readonly method: string;
-  readonly path: string;
+  // `declare`: assigned in the constructor, no class-field code emitted (the size budget).
+  declare readonly method: string;
+  declare readonly path: string;
   constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
     super(message, options);
-    this.method = context.method;
-    this.path = context.path;
+    Object.assign(this, { method: context.method, path: context.path });
   }
 }
 
@@ -37,27 +37,22 @@ export interface ApiErrorInit {
 /** The server answered, and the answer is an error (an HTTP error status, or an error body). */
 export class ApiError extends MizanError {
   override name = "ApiError";
-  readonly status: number;
-  readonly body: unknown;
+  declare readonly status: number;
+  declare readonly body: unknown;
   /** The response headers (credentials removed). */
-  readonly headers: Record<string, string>;
-  /** The server's id for the request, from `x-request-id` and similar headers, or the body. */
-  readonly requestId?: string;
+  declare readonly headers: Record<string, string>;
+  /** The server's id for the request, from the `x-request-id` header or the body's `requestId`. */
+  declare readonly requestId?: string;
   /** How long the server asked us to wait (from Retry-After), when it said. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /** Field -> problem, when the server named offending fields (empty otherwise). */
-  readonly fields: Record<string, string>;
-  readonly code?: string;
+  declare readonly fields: Record<string, string>;
+  declare readonly code?: string;
   constructor(init: ApiErrorInit, context: ErrorContext) {
     super(`${context.method} ${context.path} failed with ${init.status}: ${init.message}`, context);
-    this.status = init.status;
-    this.body = init.body;
-    this.headers = init.headers ?? {};
-    this.fields = init.fields ?? {};
-    const id = this.headers["x-request-id"] ?? this.headers["request-id"] ?? this.headers["x-correlation-id"] ?? (init.body as { requestId?: unknown })?.requestId;
-    if (typeof id === "string" && id) this.requestId = id;
-    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
-    if (init.code !== undefined) this.code = init.code;
+    const { message: _, headers = {}, ...rest } = init;
+    const id = headers["x-request-id"] ?? (init.body as { requestId?: unknown })?.requestId;
+    Object.assign(this, { fields: {}, headers, ...rest }, typeof id === "string" && id ? { requestId: id } : {});
   }
 }
 
@@ -94,23 +89,22 @@ export class ConnectionError extends MizanError {
 /** The server answered 2xx, but its body is not what its content type says (e.g. truncated JSON). */
 export class ResponseParseError extends MizanError {
   override name = "ResponseParseError";
-  readonly status: number;
+  declare readonly status: number;
   constructor(message: string, status: number, context: ErrorContext, options?: { cause?: unknown }) {
     super(message, context, options);
-    this.status = status;
+    Object.assign(this, { status });
   }
 }
 
-/** The server redirected to another origin; credentials and bodies are never sent there. */
+/** The server redirected. Redirects are never followed, so no credential or body goes where the caller did not send it. */
 export class RedirectError extends MizanError {
   override name = "RedirectError";
-  readonly status: number;
+  declare readonly status: number;
   /** Where the server pointed (query string removed). */
-  readonly location: string;
+  declare readonly location: string;
   constructor(status: number, location: string, context: ErrorContext) {
-    super(`${context.method} ${context.path} was redirected (${status}) to another origin, ${location}: not followed, so no credential or body leaves for it`, context);
-    this.status = status;
-    this.location = location;
+    super(`${context.method} ${context.path}: ${status} redirect to ${location} not followed`, context);
+    Object.assign(this, { status, location });
   }
 }
 
@@ -128,18 +122,14 @@ export interface TimeoutDetails {
 /** An attempt, or the whole call, took longer than its time limit. */
 export class TimeoutError extends MizanError {
   override name = "TimeoutError";
-  readonly timeoutMs: number;
-  readonly scope: "attempt" | "call";
-  readonly attempts: number;
-  readonly elapsedMs: number;
+  declare readonly timeoutMs: number;
+  declare readonly scope: "attempt" | "call";
+  declare readonly attempts: number;
+  declare readonly elapsedMs: number;
   constructor(details: TimeoutDetails, context: ErrorContext) {
     const { timeoutMs, scope, attempts, elapsedMs } = details;
-    const what = scope === "call" ? `the whole call's limit of ${timeoutMs} ms (totalTimeoutMs)` : `the per-attempt limit of ${timeoutMs} ms (timeoutMs)`;
-    super(`${context.method} ${context.path} timed out: ${what} ran out after ${attempts} attempt${attempts === 1 ? "" : "s"}, ${elapsedMs} ms in all`, context);
-    this.timeoutMs = timeoutMs;
-    this.scope = scope;
-    this.attempts = attempts;
-    this.elapsedMs = elapsedMs;
+    super(`${context.method} ${context.path} timed out: ${scope === "call" ? "totalTimeoutMs" : "timeoutMs"} ${timeoutMs} ms, ${attempts} attempt(s), ${elapsedMs} ms in all`, context);
+    Object.assign(this, details);
   }
 }
 
@@ -223,8 +213,6 @@ export function apiErrorFor(
     fields: shape.fields?.(clean) ?? {},
   };
   const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-  if (retryAfter !== undefined) init.retryAfterMs = retryAfter;
   const code = shape.code?.(clean);
-  if (code !== undefined) init.code = code;
-  return new Kind(init, context);
+  return new Kind(Object.assign(init, retryAfter !== undefined && { retryAfterMs: retryAfter }, code !== undefined && { code }), context);
 }

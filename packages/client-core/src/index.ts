@@ -3,7 +3,7 @@
 // API; everything else (transport, auth, errors, pagination) is here, once.
 export { checkBaseUrl, toFormData, toUrlEncoded } from "./body.js";
 export { createApiClient, throwOnErrorMiddleware, urlencodedMiddleware } from "./client.js";
-export type { ApiClientConfig, Paginator, RuntimeOptions, RuntimeTables } from "./client.js";
+export type { ApiClientConfig, ErrorFactory, RuntimeOptions, RuntimeTables } from "./client.js";
 export { authMiddleware, base64, callbackTokenSource, createTokenManager, replayWithRenewedToken } from "./auth.js";
 export type { AuthScheme, Credentials, SecurityTable, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
 export {
@@ -26,6 +26,6 @@ export {
 } from "./errors.js";
 export type { ApiErrorInit, ErrorContext, ErrorShape, TimeoutDetails } from "./errors.js";
 export { items, pages, toArray } from "./paginate.js";
-export type { Gettable, ListError, ListMeta } from "./paginate.js";
+export type { ListMeta, Pageable } from "./paginate.js";
 export { createTransport } from "./transport.js";
 export type { FetchLike, RetryOptions, TransportOptions } from "./transport.js";

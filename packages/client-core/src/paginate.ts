@@ -1,6 +1,7 @@
-// Walks paged lists. Which operations are lists, where their items are, which key wraps each
-// item and how the last page shows comes from the spec (the client's generated `lists` table),
-// not from a guess at the body's shape.
+// Walks paged lists, opt-in: a client that never pages does not ship the list table. Which
+// operations are lists, where their items are, which key wraps each item and how the last page
+// shows comes from the spec (the client's generated `lists` table), not from a guess at the
+// body's shape.
 
 /** How one list operation pages, as mizan-codegen writes it. Paths are dotted: "pagination.page_count". */
 export interface ListMeta {
@@ -16,24 +17,23 @@ export interface ListMeta {
   wrapper?: string;
 }
 
-/** The least a client must offer to be walked. */
-export interface Gettable {
+/** The least a client must offer to be walked: GET, and the typed error of a failed page. */
+export interface Pageable {
   GET(path: never, init?: never): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  toError(response: Response, body: unknown, context: { method: string; path: string }): Error;
 }
-
-export type ListError = (response: Response, body: unknown, path: string) => Error;
 
 const at = (body: unknown, dotted: string): unknown => dotted.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], body);
 const asNumber = (v: unknown) => (v === null || v === undefined || v === "" ? undefined : Number(v));
 
 /** Every page from the one asked for (default 1) to the last, one request at a time. */
-export async function* pages(client: Gettable, path: string, meta: ListMeta, init: Record<string, unknown> = {}, fail: ListError): AsyncGenerator<unknown> {
+export async function* pages(client: Pageable, path: string, meta: ListMeta, init: Record<string, unknown> = {}): AsyncGenerator<unknown> {
   const params = (init.params ?? {}) as { query?: Record<string, unknown> };
   let page = asNumber(params.query?.[meta.page]) ?? 1;
-  const get = client.GET as (path: string, init: unknown) => ReturnType<Gettable["GET"]>;
+  const get = client.GET as (path: string, init: unknown) => ReturnType<Pageable["GET"]>;
   for (;;) {
     const result = await get(path, { ...init, params: { ...params, query: { ...params.query, [meta.page]: page } } });
-    if (result.error !== undefined || !result.data) throw fail(result.response, result.error, path);
+    if (result.error !== undefined || !result.data) throw client.toError(result.response, result.error, { method: "GET", path });
     const body = result.data;
     yield body;
     const items = at(body, meta.items);
@@ -45,19 +45,19 @@ export async function* pages(client: Gettable, path: string, meta: ListMeta, ini
 }
 
 /** Every item of every page, unwrapped from its wrapper key when the list has one. */
-export async function* items(client: Gettable, path: string, meta: ListMeta, init: Record<string, unknown> | undefined, fail: ListError): AsyncGenerator<unknown> {
-  for await (const page of pages(client, path, meta, init, fail)) {
+export async function* items(client: Pageable, path: string, meta: ListMeta, init?: Record<string, unknown>): AsyncGenerator<unknown> {
+  for await (const page of pages(client, path, meta, init)) {
     for (const entry of at(page, meta.items) as Record<string, unknown>[]) yield meta.wrapper ? entry?.[meta.wrapper] : entry;
   }
 }
 
 /** Collects at most `max` items. The cap is required: a list can hold many thousands of records. */
-export async function toArray(client: Gettable, path: string, meta: ListMeta, init: Record<string, unknown> & { max: number }, fail: ListError): Promise<unknown[]> {
+export async function toArray(client: Pageable, path: string, meta: ListMeta, init: Record<string, unknown> & { max: number }): Promise<unknown[]> {
   const { max, ...rest } = init ?? ({} as typeof init);
   if (!Number.isInteger(max) || max < 0) throw new TypeError("toArray needs `max`, a cap on the items, e.g. { max: 500 }.");
   const out: unknown[] = [];
   if (max === 0) return out;
-  for await (const item of items(client, path, meta, rest, fail)) {
+  for await (const item of items(client, path, meta, rest)) {
     out.push(item);
     if (out.length >= max) break;
   }

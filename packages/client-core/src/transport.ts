@@ -1,5 +1,5 @@
 // The fetch that openapi-fetch calls (its public `fetch` option): retries, time limits,
-// redirects, body checks and the one-time replay after a renewed token all live here, beneath
+// the redirect policy, body checks and the one-time replay after a renewed token all live here, beneath
 // the middleware chain, so each attempt is a fresh copy of the request and middleware runs
 // once per call. The caller's AbortSignal arrives as `request.signal` (openapi-fetch builds the
 // Request from the call's init), for every HTTP method alike.
@@ -38,7 +38,6 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 // Errors that prove the request never reached the server, so even a POST may be sent again.
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
 
 // undici puts the system error code on the cause of its "fetch failed" TypeError.
 const errorCode = (error: unknown): string | undefined => {
@@ -65,28 +64,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** At most `limit` bytes of a body; the rest is cancelled, not read. */
-async function readBounded(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+async function readBounded(response: Response, limit: number): Promise<Blob> {
   const reader = response.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for (let size = 0; size < limit; ) {
     const { done, value } = await reader.read();
-    if (done) break;
-    const room = limit - size;
-    chunks.push(value.length > room ? value.subarray(0, room) : value);
-    size += Math.min(value.length, room);
-    if (size >= limit) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
+    if (done) return new Blob(chunks);
+    chunks.push(value);
+    size += value.length;
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  await reader.cancel().catch(() => undefined);
+  return new Blob(chunks).slice(0, limit);
 }
 
 const hasNoBody = (request: Request, status: number) => request.method === "HEAD" || status === 204 || status === 205 || status === 304;
@@ -114,10 +102,10 @@ class CheckedResponse extends Response {
     } catch (error) {
       const context = contextOf(this.#request);
       if (error instanceof SyntaxError) {
-        throw new ResponseParseError(`${context.method} ${context.path} answered ${this.status} with a body that is not valid JSON: ${error.message}`, this.status, context, { cause: error });
+        throw new ResponseParseError(`${context.method} ${context.path}: invalid JSON in the ${this.status} body`, this.status, context, { cause: error });
       }
       if (this.#again && !this.#request.signal.aborted) return (await this.#again())[kind]() as Promise<T>;
-      throw (error as Error)?.name === "AbortError" || error instanceof MizanError ? error : new ConnectionError(`${context.method} ${context.path}: the body of the ${this.status} answer was cut short: ${(error as Error)?.message ?? error}`, context, { cause: error });
+      throw (error as Error)?.name === "AbortError" || error instanceof MizanError ? error : new ConnectionError(`${context.method} ${context.path}: body cut short`, context, { cause: error });
     } finally {
       this.#settled();
     }
@@ -151,9 +139,9 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     return value ?? fallback;
   };
   const retries = count(retry.retries, 2, "retry.retries");
-  const minDelay = count(retry.minDelayMs, 500, "retry.minDelayMs");
-  const maxDelay = count(retry.maxDelayMs, 8000, "retry.maxDelayMs");
-  const maxRetryAfter = count(retry.maxRetryAfterMs, 60_000, "retry.maxRetryAfterMs");
+  const minDelay = retry.minDelayMs ?? 500;
+  const maxDelay = retry.maxDelayMs ?? 8000;
+  const maxRetryAfter = retry.maxRetryAfterMs ?? 60_000;
   const timeoutMs = count(options.timeoutMs, 30_000, "timeoutMs");
   const totalTimeoutMs = count(options.totalTimeoutMs, 0, "totalTimeoutMs");
   const maxErrorBytes = count(options.maxErrorBodyBytes, 1 << 20, "maxErrorBodyBytes");
@@ -162,12 +150,11 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const backoff = (n: number) => random() * Math.min(maxDelay, minDelay * 2 ** n);
 
   /**
-   * One attempt: send and follow same-origin redirects within `limit` ms, which keeps running
-   * while the body is read. The caller's signal (request.signal) aborts it too. Error bodies
+   * One attempt: send within `limit` ms, which keeps running while the body is read. The caller's signal (request.signal) aborts it too. Error bodies
    * are read here, up to maxErrorBodyBytes; other bodies are read by the caller, through a
    * CheckedResponse (`again` is the next attempt, for requests that may be repeated).
    */
-  async function attempt(request: Request, template: Request | undefined, limit: number, again?: () => Promise<Response>): Promise<Response> {
+  async function attempt(request: Request, limit: number, again?: () => Promise<Response>): Promise<Response> {
     const controller = new AbortController();
     const caller = request.signal;
     const onAbort = () => controller.abort(caller.reason);
@@ -179,13 +166,14 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     };
     const init: RequestInit = { signal: controller.signal, redirect: "manual" };
     try {
-      let current = request;
-      let response = await base(current, init);
-      for (let hops = 0; REDIRECTS.has(response.status) || response.type === "opaqueredirect"; hops++) {
-        const next = await redirected(current, template, response, hops);
+      const response = await base(request, init);
+      // Redirects are never followed: a credential header or a body must not go anywhere the
+      // caller did not name. (A browser hides the target: "opaqueredirect".)
+      if (REDIRECTS.has(response.status) || response.type === "opaqueredirect") {
         await response.body?.cancel().catch(() => undefined);
-        current = next;
-        response = await base(current, init);
+        const location = response.headers.get("location");
+        const target = location ? new URL(location, request.url) : undefined;
+        throw new RedirectError(response.status, target ? target.origin + target.pathname : "?", contextOf(request));
       }
       if (!response.body || hasNoBody(request, response.status)) return (settled(), response);
       if (response.status < 400) return new CheckedResponse(response, request, settled, again);
@@ -199,27 +187,9 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     }
   }
 
-  /** The request a redirect asks for, when it stays on the same origin. */
-  async function redirected(request: Request, template: Request | undefined, response: Response, hops: number): Promise<Request> {
-    const location = response.headers.get("location");
-    const target = location ? new URL(location, request.url) : undefined;
-    if (!target || target.origin !== new URL(request.url).origin || hops >= MAX_REDIRECTS) {
-      // A browser hides the target of a redirect ("opaqueredirect"): never follow blind.
-      const shown = target ? `${target.origin}${target.pathname}` : "an undisclosed location";
-      throw new RedirectError(response.status, hops >= MAX_REDIRECTS ? `${shown} (more than ${MAX_REDIRECTS} redirects)` : shown, contextOf(request));
-    }
-    // 303, and 301/302 after a POST, turn into a GET without a body (as browsers do).
-    const keepsBody = response.status === 307 || response.status === 308 || (request.method !== "POST" && response.status !== 303);
-    const method = keepsBody ? request.method : "GET";
-    const body = keepsBody && template ? await template.clone().arrayBuffer() : null;
-    const headers = new Headers(request.headers);
-    if (!body) headers.delete("content-type");
-    return new Request(target, { method, headers, body, signal: request.signal });
-  }
-
   async function withRetries(request: Request, started: number, deadline: number, first = 0): Promise<Response> {
     const method = request.method;
-    // A body can be read only once: keep a pristine copy for later attempts and redirects.
+    // A body can be read only once: keep a pristine copy for later attempts.
     const template = request.body ? request.clone() : undefined;
     const context = contextOf(request);
     let n = first;
@@ -235,7 +205,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         // A body cut short is a connection failure: a request that may be repeated is.
         const next = n + 1;
         const again = IDEMPOTENT.has(method) && n < retries ? () => withRetries(template ? template.clone() : new Request(request), started, deadline, next) : undefined;
-        const response = await attempt(n > first && template ? template.clone() : request, template, limit < Infinity ? limit : 0, again);
+        const response = await attempt(n > first && template ? template.clone() : request, limit < Infinity ? limit : 0, again);
         const s = response.status;
         const retryable = s === 429 || (IDEMPOTENT.has(method) && (s === 408 || s >= 500));
         if (!retryable || n >= retries) return response;
@@ -250,8 +220,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         const safe = IDEMPOTENT.has(method) || (!timedOut && NOT_SENT.has(errorCode(error)!));
         if (!safe || n >= retries) {
           if (timedOut) throw timeout("attempt");
-          const attempts = n ? ` (attempt ${n + 1})` : "";
-          throw new ConnectionError(`${method} ${context.path} got no complete response${attempts}: ${(error as Error)?.message ?? error}`, context, { cause: error });
+          throw new ConnectionError(`${method} ${context.path} got no complete response after ${n + 1} attempt(s): ${(error as Error)?.message}`, context, { cause: error });
         }
         wait = backoff(n);
       }

@@ -6,10 +6,15 @@ import {
   createApiClient,
   createTokenManager,
   createTransport,
+  items,
+  pages as listPages,
+  toArray as collect,
   toFormData,
   apiErrorFor,
   type Credentials,
+  type ErrorFactory,
   type ErrorShape,
+  type Pageable,
   type RuntimeOptions,
   type TokenManager,
   type TokenSet,
@@ -116,13 +121,21 @@ type Wrapper<P extends ListPath> = (typeof lists)[P] extends { wrapper: infer W 
 export type ListItem<P extends ListPath> = ListPage<P>["data"][number] extends infer E ? (Wrapper<P> extends keyof E ? E[Wrapper<P>] : E) : never;
 export type ListOptions<P extends ListPath> = FetchOptions<paths[P]["get"]>;
 
-export interface DaftraClient extends Client<paths> {
-  /** Every item of a list, across pages, unwrapped: `for await (const client of daftra.paginate("/api2/clients.json"))`. */
-  paginate<P extends ListPath>(path: P, init?: ListOptions<P>): AsyncGenerator<ListItem<P>>;
-  /** Every page of a list, as the server sends it. */
-  pages<P extends ListPath>(path: P, init?: ListOptions<P>): AsyncGenerator<ListPage<P>>;
-  /** At most `max` items of a list, in an array. */
-  toArray<P extends ListPath>(path: P, init: ListOptions<P> & { max: number }): Promise<ListItem<P>[]>;
+export type DaftraClient = Client<paths> & ErrorFactory;
+
+// Pagination is opt-in (Octokit-style): import these and the list table comes with them;
+// a program that never pages does not ship it.
+/** Every item of a list, across pages, unwrapped: `for await (const c of paginate(daftra, "/api2/clients.json"))`. */
+export function paginate<P extends ListPath>(client: DaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListItem<P>> {
+  return items(client as Pageable, path, lists[path], init as never) as AsyncGenerator<ListItem<P>>;
+}
+/** Every page of a list, as the server sends it. */
+export function pages<P extends ListPath>(client: DaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListPage<P>> {
+  return listPages(client as Pageable, path, lists[path], init as never) as AsyncGenerator<ListPage<P>>;
+}
+/** At most `max` items of a list, in an array (the cap is required). */
+export function toArray<P extends ListPath>(client: DaftraClient, path: P, init: ListOptions<P> & { max: number }): Promise<ListItem<P>[]> {
+  return collect(client as Pageable, path, lists[path], init as never) as Promise<ListItem<P>[]>;
 }
 
 /** Body of `POST /v2/oauth/token`. */
@@ -228,12 +241,12 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
     ...runtime,
     throwOnError,
     baseUrl,
-    tables: { security, urlencoded, lists },
+    tables: { security, urlencoded },
     credentials,
     secrets,
     errors: daftraErrors,
     clientOptions,
-  }) as DaftraClient;
+  });
 }
 
 async function passwordGrant(

@@ -1,7 +1,7 @@
 // Type tests: checked by tsc (vitest typecheck), never executed. Each @ts-expect-error must
 // really be an error, or the run fails.
 import { describe, expectTypeOf, it } from "vitest";
-import { createDaftraClient, type ListItem, type components } from "../src/index.js";
+import { createDaftraClient, paginate, toArray, type ListItem } from "../src/index.js";
 
 const daftra = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k" } });
 
@@ -66,16 +66,16 @@ describe("options", () => {
 
 describe("pagination", () => {
   it("types items by the list they come from", async () => {
-    for await (const client of daftra.paginate("/api2/clients.json")) {
+    for await (const client of paginate(daftra, "/api2/clients.json")) {
       expectTypeOf(client.business_name).toEqualTypeOf<string | undefined>();
       break;
     }
-    const invoices = await daftra.toArray("/api2/invoices.json", { max: 10, params: { query: { direction: "ASC" } } });
+    const invoices = await toArray(daftra, "/api2/invoices.json", { max: 10, params: { query: { direction: "ASC" } } });
     expectTypeOf(invoices[0]!.client_id).not.toBeAny();
     // @ts-expect-error: only list operations can be paginated
-    void daftra.paginate("/api2/clients/{id}.json");
+    void paginate(daftra, "/api2/clients/{id}.json");
     // @ts-expect-error: toArray needs a cap
-    void daftra.toArray("/api2/clients.json", {});
+    void toArray(daftra, "/api2/clients.json", {});
   });
 
   it("knows the list operations of the spec and their item keys", () => {

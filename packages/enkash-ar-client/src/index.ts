@@ -6,7 +6,7 @@
 import { callbackTokenSource, checkBaseUrl, createApiClient, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
-import { lists, security, urlencoded } from "./generated/operations.js";
+import { security, urlencoded } from "./generated/operations.js";
 
 export type { components, paths };
 export { operations, security } from "./generated/operations.js";
@@ -74,7 +74,7 @@ export function createEnkashArClient(options: EnkashArClientOptions): EnkashArCl
     maxErrorBodyBytes,
     throwOnError,
     baseUrl: checkBaseUrl(baseUrl),
-    tables: { security, urlencoded, lists },
+    tables: { security, urlencoded },
     credentials,
     secrets: () => [fixed, callback?.last()],
     errors: enkashErrors,

@@ -83,7 +83,6 @@ export function generateOperations(doc, banner = "", options = {}) {
     const runtime = runtimeScheme(securitySchemeOf(doc, name));
     if (runtime) schemes[name] = runtime;
   }
-  const styles = [...new Set(lists.map(([, l]) => l.style))];
   return `${banner}import type { SecurityTable } from "@mizan/client-core";
 
 /** Each operation's id, keyed by "METHOD /path" as written in the spec. */
@@ -109,12 +108,13 @@ ${rows.filter((r) => json(r.security) !== json(defaultSecurity)).map((r) => `   
 export const urlencoded: ReadonlySet<string> = new Set([
 ${rows.filter((r) => r.urlencoded).map((r) => `  ${json(r.key)},`).join("\n")}
 ]);
-${styles.map((s, i) => `
-const style${i} = ${json(s)} as const;`).join("")}
 
-/** Paged list operations: how each pages and which key wraps its items. */
+/**
+ * Paged list operations: how each pages and which key wraps its items. Plain literals (no
+ * spread), so that bundlers drop the table from programs that never page.
+ */
 export const lists = {
-${lists.map(([p, l]) => `  ${json(p)}: { ...style${styles.indexOf(l.style)}${l.wrapper ? `, wrapper: ${json(l.wrapper)}` : ""} },`).join("\n")}
+${lists.map(([p, l]) => `  ${json(p)}: ${json({ ...l.style, ...(l.wrapper ? { wrapper: l.wrapper } : {}) })},`).join("\n")}
 } as const;
 
 export type ListPath = keyof typeof lists;

@@ -19,7 +19,7 @@ import {
 } from "@mizan/client-core";
 import type { Client, ClientOptions, Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/vmsalpha.js";
-import { lists, security, urlencoded } from "./generated/operations.js";
+import { security, urlencoded } from "./generated/operations.js";
 
 export type { components, paths };
 export { operations, security } from "./generated/operations.js";
@@ -109,7 +109,7 @@ export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaCl
     maxErrorBodyBytes,
     throwOnError,
     baseUrl: checkBaseUrl(baseUrl),
-    tables: { security, urlencoded, lists },
+    tables: { security, urlencoded },
     credentials,
     secrets,
     errors: vmsalphaErrors,
