@@ -23,6 +23,12 @@ export interface RuntimeOptions {
   throwOnError?: boolean | undefined;
 }
 
+/** Splits a client's options into the runtime's and the rest (openapi-fetch's, the client's own). */
+export function splitRuntimeOptions<T extends RuntimeOptions>(options: T): [RuntimeOptions, Omit<T, keyof RuntimeOptions>] {
+  const { fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...rest } = options;
+  return [{ fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError }, rest];
+}
+
 /** What mizan-codegen generates for a client's runtime. */
 export interface RuntimeTables {
   security: SecurityTable;

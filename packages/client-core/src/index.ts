@@ -2,7 +2,7 @@
 // its generated tables (security, urlencoded bodies, paged lists) and what is specific to its
 // API; everything else (transport, auth, errors, pagination) is here, once.
 export { checkBaseUrl, toFormData, toUrlEncoded } from "./body.js";
-export { createApiClient, throwOnErrorMiddleware, urlencodedMiddleware } from "./client.js";
+export { createApiClient, splitRuntimeOptions, throwOnErrorMiddleware, urlencodedMiddleware } from "./client.js";
 export type { ApiClientConfig, ErrorFactory, RuntimeOptions, RuntimeTables } from "./client.js";
 export { authMiddleware, base64, callbackTokenSource, createTokenManager, replayWithRenewedToken } from "./auth.js";
 export type { AuthScheme, Credentials, SecurityTable, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";

@@ -5,6 +5,7 @@ import {
   checkBaseUrl,
   createApiClient,
   createTokenManager,
+  splitRuntimeOptions,
   createTransport,
   items,
   pages as listPages,
@@ -29,22 +30,9 @@ export type Operations = operationTypes;
 export { lists, operations, security } from "./generated/operations.js";
 /** Multipart (the documented encoding of the token endpoint) and urlencoded request bodies. */
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
-export {
-  ApiError,
-  AuthenticationError,
-  ConnectionError,
-  MizanError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-  RedirectError,
-  ResponseParseError,
-  ServerError,
-  TimeoutError,
-  ValidationError,
-  createTokenManager,
-  parseRetryAfter,
-} from "@mizan/client-core";
+/** The typed errors, the same classes in every @mizan client. */
+export * from "@mizan/client-core/errors";
+export { createTokenManager } from "@mizan/client-core";
 export type { FetchLike, RetryOptions, RuntimeOptions, TokenManager, TokenSet, TokenStore } from "@mizan/client-core";
 
 /** Host names Daftra accounts live on. */
@@ -210,10 +198,9 @@ export function requestAccessToken(
  * ```
  */
 export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
-  const { auth, subdomain: _s, domain: _d, baseUrl: _b, fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...clientOptions } = options;
+  const [runtime, { auth, subdomain: _s, domain: _d, baseUrl: _b, ...clientOptions }] = splitRuntimeOptions(options);
   checkAuth(auth);
   const baseUrl = resolveBaseUrl(options);
-  const runtime = { fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes };
   // Every field of every mode, optional: checkAuth has made sure exactly one mode is filled.
   type AnyAuth = Partial<Omit<PasswordAuth, "apiKey" | "accessToken" | "getToken">> & { apiKey?: string; accessToken?: string; getToken?: (c: { renew: boolean }) => string | Promise<string> };
   const a = auth as AnyAuth | undefined;
@@ -239,7 +226,6 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
 
   return createApiClient<paths>({
     ...runtime,
-    throwOnError,
     baseUrl,
     tables: { security, urlencoded },
     credentials,

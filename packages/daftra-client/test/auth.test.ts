@@ -1,6 +1,6 @@
 // Authentication with an injected fetch: headers, token caching, renewal and replay.
 import { describe, expect, it } from "vitest";
-import { createDaftraClient, createTokenManager, type TokenSet, type TokenStore } from "../src/index.js";
+import { createDaftraClient, type TokenSet, type TokenStore } from "../src/index.js";
 import { fakeServer, isTokenRequest, json } from "./helpers.js";
 
 const baseUrl = "https://acme.daftra.com";
@@ -153,30 +153,5 @@ describe("getToken", () => {
     const daftra = createDaftraClient({ baseUrl, auth: { accessToken: "fixed-token" }, fetch: server.fetch });
     expect((await daftra.GET("/api2/site_info.json")).response.status).toBe(401);
     expect(server.count()).toBe(1);
-  });
-});
-
-describe("createTokenManager", () => {
-  it("renews shortly before expiry, not after", async () => {
-    let clock = 0;
-    let n = 0;
-    const manager = createTokenManager({ now: () => clock, skewMs: 10_000, grant: async () => ({ accessToken: `t${++n}`, expiresAt: clock + 60_000 }) });
-    expect(await manager.get()).toBe("t1");
-    clock = 49_000;
-    expect(await manager.get()).toBe("t1");
-    clock = 50_001;
-    expect(await manager.get()).toBe("t2");
-  });
-
-  it("lets a failed grant be retried by the next caller", async () => {
-    let n = 0;
-    const manager = createTokenManager({
-      grant: async () => {
-        if (++n === 1) throw new Error("network down");
-        return { accessToken: "t2", expiresAt: Date.now() + 60_000 };
-      },
-    });
-    await expect(manager.get()).rejects.toThrow("network down");
-    expect(await manager.get()).toBe("t2");
   });
 });

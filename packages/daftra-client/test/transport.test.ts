@@ -12,7 +12,6 @@ import {
   ServerError,
   TimeoutError,
   ValidationError,
-  parseRetryAfter,
   type DaftraClientOptions,
 } from "../src/index.js";
 import { fakeServer, json, networkError, type Handler } from "./helpers.js";
@@ -137,14 +136,6 @@ describe("retries", () => {
     [{ retry: { retries: -2 } }, /retry.retries must be a number >= 0/],
   ])("refuses %j when the client is created", (options, message) => {
     expect(() => createDaftraClient({ baseUrl, ...(options as object) })).toThrow(message);
-  });
-
-  it("reads Retry-After as seconds or as an HTTP date", () => {
-    const now = Date.parse("2026-11-22T10:00:00Z");
-    expect(parseRetryAfter("2", now)).toBe(2000);
-    expect(parseRetryAfter("Sun, 22 Nov 2026 10:00:05 GMT", now)).toBe(5000);
-    expect(parseRetryAfter("yesterday", now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });
 

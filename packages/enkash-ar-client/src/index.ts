@@ -3,7 +3,7 @@
 // whose method and path are confirmed. The token endpoint takes HTTP Basic with the client id
 // and secret; the AR operations take the Bearer token (an assumption, labelled in the spec).
 // Which operation takes which comes from the spec's security, not from a list kept here.
-import { callbackTokenSource, checkBaseUrl, createApiClient, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
+import { callbackTokenSource, checkBaseUrl, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
 import { security, urlencoded } from "./generated/operations.js";
@@ -11,20 +11,8 @@ import { security, urlencoded } from "./generated/operations.js";
 export type { components, paths };
 export { operations, security } from "./generated/operations.js";
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
-export {
-  ApiError,
-  AuthenticationError,
-  ConnectionError,
-  MizanError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-  RedirectError,
-  ResponseParseError,
-  ServerError,
-  TimeoutError,
-  ValidationError,
-} from "@mizan/client-core";
+/** The typed errors, the same classes in every @mizan client. */
+export * from "@mizan/client-core/errors";
 export type { FetchLike, RetryOptions, RuntimeOptions } from "@mizan/client-core";
 export type EnkashArClient = Client<paths>;
 
@@ -56,7 +44,7 @@ export const enkashErrors: ErrorShape = {
 };
 
 export function createEnkashArClient(options: EnkashArClientOptions): EnkashArClient {
-  const { baseUrl, auth, fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...clientOptions } = options;
+  const [runtime, { baseUrl, auth, ...clientOptions }] = splitRuntimeOptions(options);
   if (auth?.basic && (!auth.basic.username || !auth.basic.password)) {
     throw new TypeError("`auth.basic` needs the client id as `username` and the client secret as `password`.");
   }
@@ -67,12 +55,7 @@ export function createEnkashArClient(options: EnkashArClientOptions): EnkashArCl
   const fixed = auth?.accessToken;
   const credentials: Credentials = { basic: auth?.basic, token: callback ?? (fixed ? { get: async () => fixed } : undefined) };
   return createApiClient<paths>({
-    fetch,
-    retry,
-    timeoutMs,
-    totalTimeoutMs,
-    maxErrorBodyBytes,
-    throwOnError,
+    ...runtime,
     baseUrl: checkBaseUrl(baseUrl),
     tables: { security, urlencoded },
     credentials,

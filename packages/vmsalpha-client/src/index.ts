@@ -13,6 +13,7 @@ import {
   checkBaseUrl,
   contextOf,
   createApiClient,
+  splitRuntimeOptions,
   type Credentials,
   type ErrorShape,
   type RuntimeOptions,
@@ -24,20 +25,8 @@ import { security, urlencoded } from "./generated/operations.js";
 export type { components, paths };
 export { operations, security } from "./generated/operations.js";
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
-export {
-  ApiError,
-  AuthenticationError,
-  ConnectionError,
-  MizanError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-  RedirectError,
-  ResponseParseError,
-  ServerError,
-  TimeoutError,
-  ValidationError,
-} from "@mizan/client-core";
+/** The typed errors, the same classes in every @mizan client. */
+export * from "@mizan/client-core/errors";
 export type { FetchLike, RetryOptions, RuntimeOptions } from "@mizan/client-core";
 export type VmsalphaClient = Client<paths>;
 
@@ -82,7 +71,7 @@ export const vmsalphaErrors: ErrorShape = {
  * ```
  */
 export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaClient {
-  const { baseUrl, auth, fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...clientOptions } = options;
+  const [runtime, { baseUrl, auth, ...clientOptions }] = splitRuntimeOptions(options);
   const a = auth as { accessToken?: unknown; getToken?: unknown } | undefined;
   if (a !== undefined && !(typeof a.getToken === "function" || (typeof a.accessToken === "string" && a.accessToken))) {
     throw new TypeError("`auth` needs `accessToken` (a non-empty string) or `getToken` (a function).");
@@ -102,12 +91,7 @@ export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaCl
     },
   };
   return createApiClient<paths>({
-    fetch,
-    retry,
-    timeoutMs,
-    totalTimeoutMs,
-    maxErrorBodyBytes,
-    throwOnError,
+    ...runtime,
     baseUrl: checkBaseUrl(baseUrl),
     tables: { security, urlencoded },
     credentials,
