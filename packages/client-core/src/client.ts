@@ -52,9 +52,9 @@ export interface ApiClientConfig extends RuntimeOptions {
 export interface ErrorFactory {
   /**
    * The typed error for an answer returned as `{ error, response }`, credentials removed: what
-   * `throwOnError` would have thrown. Pagination helpers use it too.
+   * `throwOnError` would have thrown for the call (`context`: its method and path).
    */
-  toError(response: Response, body: unknown, context?: ErrorContext): ApiError;
+  toError(response: Response, body: unknown, context: ErrorContext): ApiError;
 }
 
 /** Labels urlencoded bodies: openapi-fetch labels every non-FormData body as JSON. */
@@ -98,10 +98,10 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
     baseUrl,
     fetch: createTransport({ ...config, onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token) }),
   });
-  client.use(authMiddleware(tables.security, credentials), urlencodedMiddleware(tables.urlencoded), ...middleware);
+  // Each middleware costs every call a step: the urlencoded one only where the API has such bodies.
+  client.use(authMiddleware(tables.security, credentials), ...(tables.urlencoded.size ? [urlencodedMiddleware(tables.urlencoded)] : []), ...middleware);
   if (throwOnError) client.use(throwOnErrorMiddleware(errors, secrets));
   return Object.assign(client, {
-    toError: (response: Response, body: unknown, context?: ErrorContext) =>
-      apiErrorFor(response, body, context ?? { method: "", path: response.url ? new URL(response.url).pathname : "" }, errors, secrets()),
+    toError: (response: Response, body: unknown, context: ErrorContext) => apiErrorFor(response, body, context, errors, secrets()),
   });
 }

@@ -186,10 +186,6 @@ const BY_STATUS: Record<number, typeof ApiError> = {
   429: RateLimitError,
 };
 
-const bodyMessage = (body: unknown) => {
-  const m = (body as { message?: unknown } | undefined)?.message;
-  return typeof m === "string" && m ? m : undefined;
-};
 
 /** The typed error for an error answer whose body has already been read (and bounded). */
 export function apiErrorFor(
@@ -207,7 +203,7 @@ export function apiErrorFor(
   const init: ApiErrorInit = {
     status: s,
     // From the already redacted body, or from the status line.
-    message: shape.message?.(clean) ?? bodyMessage(clean) ?? (response.statusText || "request failed"),
+    message: shape.message?.(clean) ?? String((clean as { message?: unknown })?.message || response.statusText || "error"),
     body: clean,
     headers,
     fields: shape.fields?.(clean) ?? {},

@@ -48,18 +48,13 @@ const errorCode = (error: unknown): string | undefined => {
 
 class AttemptTimeout extends Error {}
 
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+    const stop = () => (clearTimeout(timer), reject(signal.reason));
+    const timer = setTimeout(() => (signal.removeEventListener("abort", stop), resolve()), ms);
+    if (signal.aborted) stop();
+    signal.addEventListener("abort", stop, { once: true });
   });
 }
 
@@ -77,57 +72,44 @@ async function readBounded(response: Response, limit: number): Promise<Blob> {
   return new Blob(chunks).slice(0, limit);
 }
 
-const hasNoBody = (request: Request, status: number) => request.method === "HEAD" || status === 204 || status === 205 || status === 304;
+
+const READS = new Set(["text", "json", "arrayBuffer", "blob"]);
 
 /**
- * A response whose body is read lazily (no copy on the happy path) but fails typed: a 2xx JSON
- * body that does not parse is a ResponseParseError, and a body cut short is a ConnectionError,
- * or, for a request that may be repeated, a new attempt whose body is returned instead.
- * openapi-fetch reads bodies through these methods, so callers never see a bare SyntaxError
- * or "TypeError: terminated".
+ * The response as it came, with its body read lazily (no copy on the happy path) but failing
+ * typed: a 2xx JSON body that does not parse is a ResponseParseError, and a body cut short is a
+ * ConnectionError or, for a request that may be repeated, a new attempt whose body is returned
+ * instead. openapi-fetch reads bodies through these four methods, so callers never see a bare
+ * SyntaxError or "TypeError: terminated". A Proxy rather than a new Response: building a
+ * Response costs about as much again as the rest of the client (see BENCHMARKS.md).
  */
-class CheckedResponse extends Response {
-  readonly #request: Request;
-  readonly #settled: () => void;
-  readonly #again: (() => Promise<Response>) | undefined;
-  constructor(response: Response, request: Request, settled: () => void, again?: () => Promise<Response>) {
-    super(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    this.#request = request;
-    this.#settled = settled;
-    this.#again = again;
-  }
-  async #read<T>(kind: "text" | "json" | "arrayBuffer" | "blob", own: () => Promise<T>): Promise<T> {
+function checked(response: Response, request: Request, again?: () => Promise<Response>): Response {
+  const read = async (kind: "text" | "json" | "arrayBuffer" | "blob"): Promise<unknown> => {
     try {
-      return await own();
+      const value = await response[kind]();
+      // openapi-fetch reads a JSON body without Content-Length as text and parses it itself,
+      // so check here that it parses (the one case where a JSON body is parsed twice).
+      if (kind === "text" && value && /json/i.test(response.headers.get("content-type") ?? "")) JSON.parse(value as string);
+      return value;
     } catch (error) {
-      const context = contextOf(this.#request);
+      const context = contextOf(request);
       if (error instanceof SyntaxError) {
-        throw new ResponseParseError(`${context.method} ${context.path}: invalid JSON in the ${this.status} body`, this.status, context, { cause: error });
+        throw new ResponseParseError(`${context.method} ${context.path}: invalid JSON in the ${response.status} body`, response.status, context, { cause: error });
       }
-      if (this.#again && !this.#request.signal.aborted) return (await this.#again())[kind]() as Promise<T>;
-      throw (error as Error)?.name === "AbortError" || error instanceof MizanError ? error : new ConnectionError(`${context.method} ${context.path}: body cut short`, context, { cause: error });
-    } finally {
-      this.#settled();
+      if (again && !request.signal.aborted) return (await again())[kind]();
+      // An abort or a typed error passes as it is.
+      if ((error as Error)?.name === "AbortError" || error instanceof MizanError) throw error;
+      throw new ConnectionError(`${context.method} ${context.path}: body cut short`, context, { cause: error });
     }
-  }
-  override text() {
-    // openapi-fetch reads a JSON body without Content-Length as text and parses it itself, so
-    // check that it parses here (the one case where a JSON body is parsed twice).
-    return this.#read("text", async () => {
-      const text = await super.text();
-      if (text && /json/i.test(this.headers.get("content-type") ?? "")) JSON.parse(text);
-      return text;
-    });
-  }
-  override json() {
-    return this.#read("json", () => super.json());
-  }
-  override arrayBuffer() {
-    return this.#read("arrayBuffer", () => super.arrayBuffer());
-  }
-  override blob() {
-    return this.#read("blob", () => super.blob());
-  }
+  };
+  return new Proxy(response, {
+    get(target, key) {
+      if (READS.has(key as string)) return () => read(key as "json");
+      // The target as receiver: a Response's getters and methods check that `this` is one.
+      const value = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 export function createTransport(options: TransportOptions = {}): FetchLike {
@@ -149,24 +131,45 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   // Full jitter: a uniform wait between 0 and the exponential cap.
   const backoff = (n: number) => random() * Math.min(maxDelay, minDelay * 2 ** n);
 
+  // Attempts with the same limit that start within 250 ms of each other share one abort signal:
+  // creating a signal costs about as much as a whole openapi-fetch call on Node 20, and a
+  // limit is then between `limit` and `limit` + 250 ms. The bucket belongs to this transport
+  // (one client), never to the process.
+  let bucket: { until: number; limit: number; signal: AbortSignal } | undefined;
+  function limitSignal(limit: number): AbortSignal {
+    const now = Date.now();
+    if (!bucket || bucket.limit !== limit || now >= bucket.until) {
+      const controller = new AbortController();
+      bucket = { until: now + 250, limit, signal: controller.signal };
+      // The timer outlives the calls it guards; it must not keep a Node process alive.
+      (setTimeout(() => controller.abort(new AttemptTimeout()), 250 + limit) as { unref?: () => void }).unref?.();
+    }
+    return bucket.signal;
+  }
+
   /**
-   * One attempt: send within `limit` ms, which keeps running while the body is read. The caller's signal (request.signal) aborts it too. Error bodies
-   * are read here, up to maxErrorBodyBytes; other bodies are read by the caller, through a
-   * CheckedResponse (`again` is the next attempt, for requests that may be repeated).
+   * One attempt: send within `limit` ms, which keeps running while the body is read. Error
+   * bodies are read here, up to maxErrorBodyBytes; other bodies are read by the caller, through
+   * a checked response (`again` is the next attempt, for requests that may be repeated).
+   * The caller's signal is request.signal. Without a limit it goes to fetch as it is; with one,
+   * the shared limit signal goes to fetch, and an abort of the caller's ends the attempt at
+   * once (the connection is let go when its answer or its limit comes).
    */
   async function attempt(request: Request, limit: number, again?: () => Promise<Response>): Promise<Response> {
-    const controller = new AbortController();
     const caller = request.signal;
-    const onAbort = () => controller.abort(caller.reason);
-    caller.addEventListener("abort", onAbort, { once: true });
-    const timer = limit ? setTimeout(() => controller.abort(new AttemptTimeout()), limit) : undefined;
-    const settled = () => {
-      clearTimeout(timer);
-      caller.removeEventListener("abort", onAbort);
-    };
-    const init: RequestInit = { signal: controller.signal, redirect: "manual" };
+    const signal = limit ? limitSignal(limit) : caller;
+    let onAbort: (() => void) | undefined;
     try {
-      const response = await base(request, init);
+      if (caller.aborted) throw caller.reason;
+      const sent = base(request, { signal, redirect: "manual" });
+      const response =
+        signal === caller
+          ? await sent
+          : await new Promise<Response>((resolve, reject) => {
+              onAbort = () => (reject(caller.reason), sent.then((r) => r.body?.cancel(), () => undefined));
+              caller.addEventListener("abort", onAbort, { once: true });
+              sent.then(resolve, reject);
+            });
       // Redirects are never followed: a credential header or a body must not go anywhere the
       // caller did not name. (A browser hides the target: "opaqueredirect".)
       if (REDIRECTS.has(response.status) || response.type === "opaqueredirect") {
@@ -175,15 +178,16 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         const target = location ? new URL(location, request.url) : undefined;
         throw new RedirectError(response.status, target ? target.origin + target.pathname : "?", contextOf(request));
       }
-      if (!response.body || hasNoBody(request, response.status)) return (settled(), response);
-      if (response.status < 400) return new CheckedResponse(response, request, settled, again);
+      // No body to check (HEAD, 204, 304 and the like come with a null body).
+      if (!response.body) return response;
+      if (response.status < 400) return checked(response, request, again);
       const bytes = await readBounded(response, maxErrorBytes);
-      settled();
       return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
     } catch (error) {
-      settled();
       // The time limit or the caller aborted the attempt: say which, not "operation aborted".
-      throw controller.signal.aborted ? controller.signal.reason : error;
+      throw signal.aborted ? signal.reason : error;
+    } finally {
+      if (onAbort) caller.removeEventListener("abort", onAbort);
     }
   }
 
@@ -191,10 +195,9 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     const method = request.method;
     // A body can be read only once: keep a pristine copy for later attempts.
     const template = request.body ? request.clone() : undefined;
-    const context = contextOf(request);
     let n = first;
     const timeout = (scope: "attempt" | "call") =>
-      new TimeoutError({ timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: n + 1, elapsedMs: Date.now() - started }, context);
+      new TimeoutError({ timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: n + 1, elapsedMs: Date.now() - started }, contextOf(request));
     for (; ; n++) {
       const left = deadline - Date.now();
       if (left <= 0) throw timeout("call");
@@ -220,7 +223,8 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         const safe = IDEMPOTENT.has(method) || (!timedOut && NOT_SENT.has(errorCode(error)!));
         if (!safe || n >= retries) {
           if (timedOut) throw timeout("attempt");
-          throw new ConnectionError(`${method} ${context.path} got no complete response after ${n + 1} attempt(s): ${(error as Error)?.message}`, context, { cause: error });
+          const context = contextOf(request);
+          throw new ConnectionError(`${method} ${context.path}: no answer, ${n + 1} attempt(s): ${(error as Error)?.message}`, context, { cause: error });
         }
         wait = backoff(n);
       }
@@ -229,14 +233,15 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     }
   }
 
-  return async (request) => {
+  return (request) => {
     const started = Date.now();
     const deadline = totalTimeoutMs ? started + totalTimeoutMs : Infinity;
-    const replayable = options.onUnauthorized ? (request.body ? request.clone() : new Request(request)) : undefined;
-    const response = await withRetries(request, started, deadline);
-    if (response.status !== 401 || !replayable) return response;
-    const replay = await options.onUnauthorized!(replayable);
-    if (!replay) return response;
-    return withRetries(replay, started, deadline);
+    // Without a renewable token there is nothing to replay: no extra async step per call.
+    if (!options.onUnauthorized) return withRetries(request, started, deadline);
+    const replayable = request.body ? request.clone() : new Request(request);
+    return withRetries(request, started, deadline).then(async (response) => {
+      const replay = response.status === 401 && (await options.onUnauthorized!(replayable));
+      return replay ? withRetries(replay, started, deadline) : response;
+    });
   };
 }

@@ -220,7 +220,7 @@ describe("typed errors", () => {
     }, { retry: false });
     const error = await daftra.GET("/api2/site_info.json").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toMatch(/^GET \/api2\/site_info\.json got no complete response/);
+    expect((error as Error).message).toMatch(/^GET \/api2\/site_info\.json: no answer, 1 attempt/);
   });
 
   it("never shows a credential, even when the server echoes it", async () => {
