@@ -9,13 +9,19 @@ export type AuthScheme =
   | { type: "bearer" }
   | { type: "basic" };
 
-/** The spec's security, by operation: each entry lists alternatives, each a set of scheme names. */
+/** Security alternatives: each a set of scheme names that go together. */
+export type Alternatives = readonly (readonly string[])[];
+
+/** The spec's security, as mizan-codegen writes it. */
 export interface SecurityTable {
   schemes: Readonly<Record<string, AuthScheme>>;
-  /** The document's own security: what every operation not listed in `operations` takes. */
-  default: readonly (readonly string[])[];
-  /** Operations whose security differs from the default, keyed "METHOD /path" as in the spec. */
-  operations: Readonly<Record<string, readonly (readonly string[])[]>>;
+  /** The document's own security: what every operation not matched below takes. */
+  default: Alternatives;
+  /**
+   * Operations whose security differs from the default: [method, regex over the URL after the
+   * base URL, alternatives], most concrete first.
+   */
+  match: readonly (readonly [method: string, path: RegExp, alternatives: Alternatives])[];
 }
 
 /** A token as cached and shared: `expiresAt` is epoch milliseconds. */
@@ -100,27 +106,51 @@ const tokenPrefix = (scheme: AuthScheme) => (scheme.type === "bearer" ? "Bearer"
 const headersOf = (table: SecurityTable) => [...new Set(Object.values(table.schemes).map(headerOf))];
 
 /**
- * Sets the credentials of each operation, per the spec: the first security alternative whose
+ * Sets a request's credentials from its operation's security alternatives: the first whose
  * schemes the client holds credentials for. Credential headers of the other schemes are
- * removed, so a request never carries two alternatives (Daftra refuses that).
+ * removed, so a request never carries two alternatives (Daftra refuses that). Synchronous
+ * unless a token must be fetched.
  */
-export function authMiddleware(table: SecurityTable, credentials: Credentials): Middleware {
+function credentialSetter(table: SecurityTable, credentials: Credentials) {
   const { apiKey, token, basic } = credentials;
   const all = headersOf(table);
   const fillable = (scheme: AuthScheme | undefined) =>
     !!scheme && (scheme.type === "basic" ? !!basic : tokenPrefix(scheme) ? !!token : !!apiKey);
   const basicValue = basic && `Basic ${base64(`${basic.username}:${basic.password}`)}`;
+  return (request: Request, alternatives: Alternatives): void | Promise<unknown> => {
+    const chosen = alternatives.find((names) => names.every((name) => fillable(table.schemes[name]))) ?? [];
+    const h = request.headers;
+    for (const name of all) h.delete(name);
+    const pending = chosen.map((name) => {
+      const scheme = table.schemes[name]!;
+      const prefix = tokenPrefix(scheme);
+      if (!prefix) return void h.set(headerOf(scheme), scheme.type === "basic" ? basicValue! : apiKey!);
+      return token!.get().then((t) => h.set(headerOf(scheme), `${prefix} ${t}`));
+    });
+    if (pending.some(Boolean)) return Promise.all(pending);
+  };
+}
+
+/**
+ * The credentials of each request, per the spec's security: the operation is recognised by its
+ * method and its URL under `baseUrl` (the first, most concrete, match; else the default).
+ */
+export function authStep(table: SecurityTable, credentials: Credentials, baseUrl: string): (request: Request) => void | Promise<unknown> {
+  const set = credentialSetter(table, credentials);
+  return (request) => {
+    const path = request.url.slice(baseUrl.length);
+    return set(request, table.match.find(([method, regex]) => method === request.method && regex.test(path))?.[2] ?? table.default);
+  };
+}
+
+/** The same as openapi-fetch middleware, for clients composed by hand. */
+export function authMiddleware(table: SecurityTable, credentials: Credentials): Middleware {
+  let base: string | undefined;
+  let step: ReturnType<typeof authStep> = () => undefined;
   return {
-    async onRequest({ request, schemaPath }) {
-      const alternatives = table.operations[`${request.method} ${schemaPath}`] ?? table.default;
-      const chosen = alternatives.find((names) => names.every((name) => fillable(table.schemes[name])));
-      const h = request.headers;
-      for (const name of all) h.delete(name);
-      for (const name of chosen ?? []) {
-        const scheme = table.schemes[name]!;
-        const prefix = tokenPrefix(scheme);
-        h.set(headerOf(scheme), scheme.type === "basic" ? basicValue! : prefix ? `${prefix} ${await token!.get()}` : apiKey!);
-      }
+    async onRequest({ request, options }) {
+      if (options.baseUrl !== base) step = authStep(table, credentials, (base = options.baseUrl));
+      await step(request);
       return request;
     },
   };

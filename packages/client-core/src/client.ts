@@ -3,7 +3,7 @@
 // optional throwing of typed errors, and pagination. A client package passes its generated
 // tables and what is specific to its API (credentials, error-body quirks, extra middleware).
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
-import { authMiddleware, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
+import { authStep, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
 import { apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";
 import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
 
@@ -32,8 +32,8 @@ export function splitRuntimeOptions<T extends RuntimeOptions>(options: T): [Runt
 /** What mizan-codegen generates for a client's runtime. */
 export interface RuntimeTables {
   security: SecurityTable;
-  /** Operations whose documented body is a urlencoded form ("METHOD /path"). */
-  urlencoded: ReadonlySet<string>;
+  /** Middleware the spec calls for (urlencoded body labels), run before the client's own. */
+  middleware: readonly Middleware[];
 }
 
 export interface ApiClientConfig extends RuntimeOptions {
@@ -96,10 +96,15 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
   const client = createClient<Paths>({
     ...clientOptions,
     baseUrl,
-    fetch: createTransport({ ...config, onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token) }),
+    fetch: createTransport({
+      ...config,
+      // Credentials are set in the transport, not as middleware: a call with no middleware at
+      // all skips openapi-fetch's middleware step (the overhead budget, see BENCHMARKS.md).
+      prepare: authStep(tables.security, credentials, baseUrl),
+      onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token),
+    }),
   });
-  // Each middleware costs every call a step: the urlencoded one only where the API has such bodies.
-  client.use(authMiddleware(tables.security, credentials), ...(tables.urlencoded.size ? [urlencodedMiddleware(tables.urlencoded)] : []), ...middleware);
+  client.use(...tables.middleware, ...middleware);
   if (throwOnError) client.use(throwOnErrorMiddleware(errors, secrets));
   return Object.assign(client, {
     toError: (response: Response, body: unknown, context: ErrorContext) => apiErrorFor(response, body, context, errors, secrets()),

@@ -15,9 +15,11 @@ export class MizanError extends Error {
   // `declare`: assigned in the constructor, no class-field code emitted (the size budget).
   declare readonly method: string;
   declare readonly path: string;
-  constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
-    super(message, options);
-    Object.assign(this, { method: context.method, path: context.path });
+  /** The message is prefixed with the call ("GET /api2/clients.json: ..."); `extra` fields are set on the error. */
+  constructor(message: string, context: ErrorContext, extra?: { cause?: unknown; [field: string]: unknown }) {
+    const { cause, ...fields } = extra ?? {};
+    super(`${context.method} ${context.path}: ${message}`, extra && "cause" in extra ? { cause } : undefined);
+    Object.assign(this, { method: context.method, path: context.path }, fields);
   }
 }
 
@@ -49,10 +51,9 @@ export class ApiError extends MizanError {
   declare readonly fields: Record<string, string>;
   declare readonly code?: string;
   constructor(init: ApiErrorInit, context: ErrorContext) {
-    super(`${context.method} ${context.path} failed with ${init.status}: ${init.message}`, context);
-    const { message: _, headers = {}, ...rest } = init;
+    const { message, headers = {}, ...rest } = init;
     const id = headers["x-request-id"] ?? (init.body as { requestId?: unknown })?.requestId;
-    Object.assign(this, { fields: {}, headers, ...rest }, typeof id === "string" && id ? { requestId: id } : {});
+    super(`${init.status} ${message}`, context, { fields: {}, headers, ...rest, ...(typeof id === "string" && id ? { requestId: id } : {}) });
   }
 }
 
@@ -90,10 +91,6 @@ export class ConnectionError extends MizanError {
 export class ResponseParseError extends MizanError {
   override name = "ResponseParseError";
   declare readonly status: number;
-  constructor(message: string, status: number, context: ErrorContext, options?: { cause?: unknown }) {
-    super(message, context, options);
-    Object.assign(this, { status });
-  }
 }
 
 /** The server redirected. Redirects are never followed, so no credential or body goes where the caller did not send it. */
@@ -102,10 +99,6 @@ export class RedirectError extends MizanError {
   declare readonly status: number;
   /** Where the server pointed (query string removed). */
   declare readonly location: string;
-  constructor(status: number, location: string, context: ErrorContext) {
-    super(`${context.method} ${context.path}: ${status} redirect to ${location} not followed`, context);
-    Object.assign(this, { status, location });
-  }
 }
 
 export interface TimeoutDetails {
@@ -126,11 +119,6 @@ export class TimeoutError extends MizanError {
   declare readonly scope: "attempt" | "call";
   declare readonly attempts: number;
   declare readonly elapsedMs: number;
-  constructor(details: TimeoutDetails, context: ErrorContext) {
-    const { timeoutMs, scope, attempts, elapsedMs } = details;
-    super(`${context.method} ${context.path} timed out: ${scope === "call" ? "totalTimeoutMs" : "timeoutMs"} ${timeoutMs} ms, ${attempts} attempt(s), ${elapsedMs} ms in all`, context);
-    Object.assign(this, details);
-  }
 }
 
 const REDACTED = "[redacted]";
@@ -198,8 +186,7 @@ export function apiErrorFor(
   const clean = redact(body, secrets);
   const s = response.status;
   const Kind = shape.classify?.(s, clean) ?? BY_STATUS[s] ?? (s >= 500 ? ServerError : ApiError);
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = redact(value, secrets)));
+  const headers = redact(Object.fromEntries(response.headers) as Record<string, string>, secrets);
   const init: ApiErrorInit = {
     status: s,
     // From the already redacted body, or from the status line.

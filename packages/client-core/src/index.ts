@@ -1,11 +1,12 @@
 // @mizan/client-core: the runtime every @mizan client is built from. A client package passes
 // its generated tables (security, urlencoded bodies, paged lists) and what is specific to its
 // API; everything else (transport, auth, errors, pagination) is here, once.
+export type { Middleware } from "openapi-fetch";
 export { checkBaseUrl, toFormData, toUrlEncoded } from "./body.js";
 export { createApiClient, splitRuntimeOptions, throwOnErrorMiddleware, urlencodedMiddleware } from "./client.js";
 export type { ApiClientConfig, ErrorFactory, RuntimeOptions, RuntimeTables } from "./client.js";
-export { authMiddleware, base64, callbackTokenSource, createTokenManager, replayWithRenewedToken } from "./auth.js";
-export type { AuthScheme, Credentials, SecurityTable, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
+export { authMiddleware, authStep, base64, callbackTokenSource, createTokenManager, replayWithRenewedToken } from "./auth.js";
+export type { Alternatives, AuthScheme, Credentials, SecurityTable, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
 export {
   ApiError,
   AuthenticationError,

@@ -3,7 +3,7 @@
 // the middleware chain, so each attempt is a fresh copy of the request and middleware runs
 // once per call. The caller's AbortSignal arrives as `request.signal` (openapi-fetch builds the
 // Request from the call's init), for every HTTP method alike.
-import { ConnectionError, MizanError, RedirectError, ResponseParseError, TimeoutError, contextOf, parseRetryAfter } from "./errors.js";
+import { ConnectionError, MizanError, RedirectError, ResponseParseError, TimeoutError, contextOf, parseRetryAfter, type TimeoutDetails } from "./errors.js";
 
 /** A fetch function. The transport passes each attempt's signal and redirect mode in `init`. */
 export type FetchLike = (request: Request, init?: RequestInit) => Promise<Response>;
@@ -28,6 +28,8 @@ export interface TransportOptions {
   totalTimeoutMs?: number | undefined;
   /** Error bodies are read up to this many bytes (the rest is dropped). Default 1 MiB. */
   maxErrorBodyBytes?: number | undefined;
+  /** Prepares each call's request once, before its first attempt (the client's credentials). */
+  prepare?: ((request: Request) => void | Promise<unknown>) | undefined;
   /** Called after a 401 on a request that carried a renewable token; returns the request to replay. */
   onUnauthorized?: ((request: Request) => Promise<Request | undefined>) | undefined;
   /** Randomness for the jitter (tests pin it). */
@@ -94,12 +96,12 @@ function checked(response: Response, request: Request, again?: () => Promise<Res
     } catch (error) {
       const context = contextOf(request);
       if (error instanceof SyntaxError) {
-        throw new ResponseParseError(`${context.method} ${context.path}: invalid JSON in the ${response.status} body`, response.status, context, { cause: error });
+        throw new ResponseParseError(`invalid JSON in the ${response.status} body`, context, { status: response.status, cause: error });
       }
       if (again && !request.signal.aborted) return (await again())[kind]();
       // An abort or a typed error passes as it is.
       if ((error as Error)?.name === "AbortError" || error instanceof MizanError) throw error;
-      throw new ConnectionError(`${context.method} ${context.path}: body cut short`, context, { cause: error });
+      throw new ConnectionError("body cut short", context, { cause: error });
     }
   };
   return new Proxy(response, {
@@ -125,8 +127,9 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const maxDelay = retry.maxDelayMs ?? 8000;
   const maxRetryAfter = retry.maxRetryAfterMs ?? 60_000;
   const timeoutMs = count(options.timeoutMs, 30_000, "timeoutMs");
-  const totalTimeoutMs = count(options.totalTimeoutMs, 0, "totalTimeoutMs");
-  const maxErrorBytes = count(options.maxErrorBodyBytes, 1 << 20, "maxErrorBodyBytes");
+  // (A negative totalTimeoutMs fails each call with a TimeoutError, which says so.)
+  const totalTimeoutMs = options.totalTimeoutMs ?? 0;
+  const maxErrorBytes = options.maxErrorBodyBytes ?? 1 << 20;
   const random = options.random ?? Math.random;
   // Full jitter: a uniform wait between 0 and the exponential cap.
   const backoff = (n: number) => random() * Math.min(maxDelay, minDelay * 2 ** n);
@@ -176,7 +179,8 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         await response.body?.cancel().catch(() => undefined);
         const location = response.headers.get("location");
         const target = location ? new URL(location, request.url) : undefined;
-        throw new RedirectError(response.status, target ? target.origin + target.pathname : "?", contextOf(request));
+        const shown = target ? target.origin + target.pathname : "?";
+        throw new RedirectError(`${response.status} redirect to ${shown} not followed`, contextOf(request), { status: response.status, location: shown });
       }
       // No body to check (HEAD, 204, 304 and the like come with a null body).
       if (!response.body) return response;
@@ -196,8 +200,11 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     // A body can be read only once: keep a pristine copy for later attempts.
     const template = request.body ? request.clone() : undefined;
     let n = first;
-    const timeout = (scope: "attempt" | "call") =>
-      new TimeoutError({ timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: n + 1, elapsedMs: Date.now() - started }, contextOf(request));
+    const timeout = (scope: "attempt" | "call") => {
+      const details: TimeoutDetails = { timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: n + 1, elapsedMs: Date.now() - started };
+      const limit = `${scope === "call" ? "totalTimeoutMs" : "timeoutMs"} ${details.timeoutMs} ms`;
+      return new TimeoutError(`timed out: ${limit}, ${details.attempts} attempt(s), ${details.elapsedMs} ms`, contextOf(request), { ...details });
+    };
     for (; ; n++) {
       const left = deadline - Date.now();
       if (left <= 0) throw timeout("call");
@@ -223,8 +230,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         const safe = IDEMPOTENT.has(method) || (!timedOut && NOT_SENT.has(errorCode(error)!));
         if (!safe || n >= retries) {
           if (timedOut) throw timeout("attempt");
-          const context = contextOf(request);
-          throw new ConnectionError(`${method} ${context.path}: no answer, ${n + 1} attempt(s): ${(error as Error)?.message}`, context, { cause: error });
+          throw new ConnectionError(`no answer, ${n + 1} attempt(s): ${(error as Error)?.message}`, contextOf(request), { cause: error });
         }
         wait = backoff(n);
       }
@@ -233,7 +239,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     }
   }
 
-  return (request) => {
+  const call = (request: Request) => {
     const started = Date.now();
     const deadline = totalTimeoutMs ? started + totalTimeoutMs : Infinity;
     // Without a renewable token there is nothing to replay: no extra async step per call.
@@ -243,5 +249,10 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       const replay = response.status === 401 && (await options.onUnauthorized!(replayable));
       return replay ? withRetries(replay, started, deadline) : response;
     });
+  };
+  const { prepare } = options;
+  return (request) => {
+    const ready = prepare?.(request);
+    return ready ? ready.then(() => call(request)) : call(request);
   };
 }

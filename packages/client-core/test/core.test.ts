@@ -9,6 +9,7 @@ import {
   ValidationError,
   apiErrorFor,
   authMiddleware,
+  authStep,
   createTokenManager,
   pages,
   parseRetryAfter,
@@ -23,14 +24,20 @@ import {
 const table: SecurityTable = {
   schemes: { key: { type: "apiKey", header: "apikey" }, bearer: { type: "bearer" }, vms: { type: "apiKey", header: "authorization", prefix: "Token" }, basic: { type: "basic" } },
   default: [["key"], ["bearer"]],
-  operations: { "POST /token": [["basic"]], "GET /vms": [["vms"]], "GET /public": [] },
+  match: [
+    ["GET", /^\/items\/latest(?:[?#]|$)/, [["key"], ["bearer"]]],
+    ["POST", /^\/token(?:[?#]|$)/, [["basic"]]],
+    ["GET", /^\/vms(?:[?#]|$)/, [["vms"]]],
+    ["GET", /^\/public(?:[?#]|$)/, []],
+    ["GET", /^\/items\/[^/?#]+(?:[?#]|$)/, []],
+  ],
 };
 
-async function headersFor(credentials: Credentials, method: string, schemaPath: string) {
-  const request = new Request(`https://api.example.test${schemaPath}`, { method, headers: { apikey: "stale", authorization: "stale" } });
-  const onRequest = authMiddleware(table, credentials).onRequest!;
-  const out = (await onRequest({ request, schemaPath, params: {}, options: {} as never, id: "1" } as never)) as Request;
-  return Object.fromEntries(out.headers);
+const baseUrl = "https://api.example.test/v1";
+async function headersFor(credentials: Credentials, method: string, path: string) {
+  const request = new Request(`${baseUrl}${path}`, { method, headers: { apikey: "stale", authorization: "stale" } });
+  await authStep(table, credentials, baseUrl)(request);
+  return Object.fromEntries(request.headers);
 }
 
 describe("authMiddleware", () => {
@@ -45,7 +52,20 @@ describe("authMiddleware", () => {
     expect(await headersFor({ token }, "GET", "/vms")).toEqual({ authorization: "Token tok-1" });
     const basic = `Basic ${Buffer.from("id:sécret").toString("base64")}`;
     expect(await headersFor({ basic: { username: "id", password: "sécret" } }, "POST", "/token")).toEqual({ authorization: basic });
-    expect(await headersFor({ apiKey: "k-1", token }, "GET", "/public")).toEqual({});
+    expect(await headersFor({ apiKey: "k-1", token }, "GET", "/public?page=2")).toEqual({});
+  });
+
+  it("recognises operations by URL, the most concrete match first, and the default otherwise", async () => {
+    expect(await headersFor({ apiKey: "k-1" }, "GET", "/items/42")).toEqual({});
+    expect(await headersFor({ apiKey: "k-1" }, "GET", "/items/latest")).toEqual({ apikey: "k-1" });
+    expect(await headersFor({ apiKey: "k-1" }, "POST", "/items/42")).toEqual({ apikey: "k-1" });
+    expect(await headersFor({ apiKey: "k-1" }, "GET", "/publication")).toEqual({ apikey: "k-1" });
+  });
+
+  it("works as openapi-fetch middleware too, reading the base URL from the call's options", async () => {
+    const request = new Request(`${baseUrl}/vms`, { headers: { apikey: "stale" } });
+    const out = await authMiddleware(table, { token }).onRequest!({ request, schemaPath: "/vms", params: {}, options: { baseUrl } as never, id: "1" } as never);
+    expect(Object.fromEntries((out as Request).headers)).toEqual({ authorization: "Token tok-1" });
   });
 
   it("replays with a renewed token in the same scheme's header and prefix", async () => {
@@ -77,7 +97,7 @@ describe("errors", () => {
     const invalid = apiErrorFor(response, { message: "bad", errors: { name: ["required"] } }, { method: "POST", path: "/x" }, { fields, code: () => "E1" });
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(invalid).toBeInstanceOf(ApiError);
-    expect(invalid).toMatchObject({ status: 400, fields: { name: "required" }, code: "E1", requestId: "r-1", message: "POST /x failed with 400: bad" });
+    expect(invalid).toMatchObject({ status: 400, fields: { name: "required" }, code: "E1", requestId: "r-1", message: "POST /x: 400 bad" });
   });
 });
 

@@ -23,7 +23,7 @@ import {
 } from "@mizan/client-core";
 import createClient, { type Client, type ClientOptions, type FetchOptions } from "openapi-fetch";
 import type { components, operations as operationTypes, paths } from "./generated/daftra.js";
-import { lists, security, urlencoded, type ListPath } from "./generated/operations.js";
+import { lists, middleware as specMiddleware, security, type ListPath } from "./generated/operations.js";
 
 export type { components, paths, ListPath };
 export type Operations = operationTypes;
@@ -227,7 +227,7 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   return createApiClient<paths>({
     ...runtime,
     baseUrl,
-    tables: { security, urlencoded },
+    tables: { security, middleware: specMiddleware },
     credentials,
     secrets,
     errors: daftraErrors,

@@ -193,7 +193,7 @@ describe("typed errors", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, method: "POST", path: "/api2/clients.json", fields: { business_name: "required" } });
-    expect((error as Error).message).toBe("POST /api2/clients.json failed with 400: Bad Request");
+    expect((error as Error).message).toBe("POST /api2/clients.json: 400 Bad Request");
   });
 
   it.each([

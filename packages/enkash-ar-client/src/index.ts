@@ -6,7 +6,7 @@
 import { callbackTokenSource, checkBaseUrl, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
-import { security, urlencoded } from "./generated/operations.js";
+import { middleware as specMiddleware, security } from "./generated/operations.js";
 
 export type { components, paths };
 export { operations, security } from "./generated/operations.js";
@@ -57,7 +57,7 @@ export function createEnkashArClient(options: EnkashArClientOptions): EnkashArCl
   return createApiClient<paths>({
     ...runtime,
     baseUrl: checkBaseUrl(baseUrl),
-    tables: { security, urlencoded },
+    tables: { security, middleware: specMiddleware },
     credentials,
     secrets: () => [fixed, callback?.last()],
     errors: enkashErrors,

@@ -1,6 +1,6 @@
 // Generates a client package's src/generated/ from a bundle, for every API the same way:
 //   <api>.ts        types for openapi-fetch (openapi-typescript)
-//   operations.ts   the tables the client runtime needs (security, urlencoded bodies, paged lists)
+//   operations.ts   what the client runtime needs from the spec (security, body middleware, paged lists)
 // The CLI is bin/mizan-codegen.mjs.
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
@@ -62,9 +62,35 @@ function runtimeScheme(scheme = {}) {
 
 const alternatives = (security) => security.map((requirement) => Object.keys(requirement));
 
+/** A path template as a regex literal over the URL after the base: `/clients/{id}.json` -> /^\/clients\/[^/?#]+\.json(?:[?#]|$)/ */
+const pathRegex = (template) =>
+  `/^${template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
+    .join("[^/?#]+")}(?:[?#]|$)/`;
+
+/**
+ * The operations whose security differs from the document's, as [method, URL regex,
+ * alternatives], most concrete first. The runtime sets credentials in the transport, which sees
+ * URLs, not path templates. A concrete operation with the default security that a template of
+ * this list would match is listed too, so that it keeps its own.
+ */
+export function securityMatchers(rows, defaultSecurity) {
+  const same = (r) => JSON.stringify(r.security) === JSON.stringify(defaultSecurity);
+  const listed = rows.filter((r) => !same(r));
+  const templates = listed.filter((r) => r.key.includes("{"));
+  const shadowed = rows.filter(
+    (r) => same(r) && templates.some((t) => t.key.split(" ")[0] === r.key.split(" ")[0] && new RegExp(pathRegex(t.key.split(" ")[1]).slice(1, -1)).test(r.key.split(" ")[1])),
+  );
+  return [...listed, ...shadowed]
+    .map((r) => ({ method: r.key.split(" ")[0], template: r.key.split(" ")[1], security: r.security }))
+    .sort((a, b) => a.template.split("{").length - b.template.split("{").length)
+    .map((r) => ({ ...r, regex: pathRegex(r.template) }));
+}
+
 /**
  * The tables the client runtime needs, and nothing else: security per operation (only where it
- * differs from the document's), urlencoded operations, paged lists. `options.pagination` lists
+ * differs from the document's), middleware for urlencoded bodies, paged lists. `options.pagination` lists
  * the API's pagination styles (the client package's "mizanCodegen" in package.json).
  */
 export function generateOperations(doc, banner = "", options = {}) {
@@ -83,7 +109,9 @@ export function generateOperations(doc, banner = "", options = {}) {
     const runtime = runtimeScheme(securitySchemeOf(doc, name));
     if (runtime) schemes[name] = runtime;
   }
-  return `${banner}import type { SecurityTable } from "@mizan/client-core";
+  const urlencodedKeys = rows.filter((r) => r.urlencoded).map((r) => r.key);
+  const imports = urlencodedKeys.length ? `import { urlencodedMiddleware, type Middleware, type SecurityTable } from "@mizan/client-core";` : `import type { Middleware, SecurityTable } from "@mizan/client-core";`;
+  return `${banner}${imports}
 
 /** Each operation's id, keyed by "METHOD /path" as written in the spec. */
 export const operations = {
@@ -99,15 +127,19 @@ export type OperationKey = keyof typeof operations;
 export const security: SecurityTable = {
   schemes: ${json(schemes)},
   default: ${json(defaultSecurity)},
-  operations: {
-${rows.filter((r) => json(r.security) !== json(defaultSecurity)).map((r) => `    ${json(r.key)}: ${json(r.security)},`).join("\n")}
-  },
+  match: [
+${securityMatchers(rows, defaultSecurity).map(({ method, regex, security }) => `    [${json(method)}, ${regex}, ${json(security)}],`).join("\n")}
+  ],
 };
 
-/** Operations whose documented request body is a urlencoded form. */
-export const urlencoded: ReadonlySet<string> = new Set([
-${rows.filter((r) => r.urlencoded).map((r) => `  ${json(r.key)},`).join("\n")}
-]);
+/**
+ * Middleware the spec calls for, if any: a label for urlencoded request bodies (openapi-fetch
+ * labels every non-FormData body as JSON). Empty when no operation takes one, so that the
+ * middleware's code and openapi-fetch's middleware step cost such a client nothing.
+ */
+export const middleware: Middleware[] = [
+${urlencodedKeys.length ? `  urlencodedMiddleware(new Set(${json(urlencodedKeys)})),` : ""}
+];
 
 /**
  * Paged list operations: how each pages and which key wraps its items. Plain literals (no

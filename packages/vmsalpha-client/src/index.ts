@@ -20,7 +20,7 @@ import {
 } from "@mizan/client-core";
 import type { Client, ClientOptions, Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/vmsalpha.js";
-import { security, urlencoded } from "./generated/operations.js";
+import { middleware as specMiddleware, security } from "./generated/operations.js";
 
 export type { components, paths };
 export { operations, security } from "./generated/operations.js";
@@ -93,7 +93,7 @@ export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaCl
   return createApiClient<paths>({
     ...runtime,
     baseUrl: checkBaseUrl(baseUrl),
-    tables: { security, urlencoded },
+    tables: { security, middleware: specMiddleware },
     credentials,
     secrets,
     errors: vmsalphaErrors,
