@@ -25,7 +25,7 @@ export interface StartMockOptions {
   upstream?: string;
   /** Pass Prism's request log through to stderr (it slows Prism down, so it is off by default). */
   verbose?: boolean;
-  /** How long to wait for the server to be ready. Default 30 s. */
+  /** How long to wait for the server to be ready. Default 120 s: it needs about 4 s alone, but a busy CI machine running several suites at once can take many times that. */
   startTimeoutMs?: number;
   /** Serve this document instead of a bundled API (tests of the mock itself). */
   specFile?: string;
@@ -78,7 +78,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
 
   // Ready means: the child said so on stdout, and the server then answers a health request.
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The mock did not start within ${options.startTimeoutMs ?? 30_000} ms.\n${log}`)), options.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => reject(new Error(`The mock did not start within ${options.startTimeoutMs ?? 120_000} ms.\n${log}`)), options.startTimeoutMs ?? 120_000);
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();

@@ -39,7 +39,7 @@ export function clientTestConfig({ typecheck = false }: { typecheck?: boolean } 
       include: ["test/**/*.test.ts"],
       globalSetup: ["./test/mock.global-setup.ts"],
       testTimeout: 15_000,
-      hookTimeout: 60_000,
+      hookTimeout: 180_000,
       reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
       ...(typecheck ? { typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" } } : {}),
     },
