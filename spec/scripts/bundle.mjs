@@ -30,7 +30,10 @@ for (const api of listApis()) {
 
   const published = loosenResponses(bundled);
   writeFileSync(api.bundle, `${JSON.stringify(published, null, 2)}\n`);
-  writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0 }));
+  // Written with YAML 1.1's rules, so that strings such as `no`, `on` or `2026-03-01` are quoted:
+  // a YAML 1.1 reader (PyYAML and the many tools built on it) would otherwise read them as a
+  // boolean or a date. The result reads the same under YAML 1.2.
+  writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0, version: "1.1" }));
   writeFileSync(api.mockBundle, `${JSON.stringify(addSuffixlessAliases(published), null, 2)}\n`);
 
   console.log(`${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
