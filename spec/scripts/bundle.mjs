@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { operationsOf } from "@mizan/openapi-tools";
-import { addSuffixlessAliases, loosenResponses } from "@mizan/openapi-tools/transform";
+import { addSuffixlessAliases, coerceRequestsForMock, loosenResponses } from "@mizan/openapi-tools/transform";
 import { stringify } from "yaml";
 import { distDir, listApis, specDir } from "./apis.mjs";
 
@@ -34,7 +34,7 @@ for (const api of listApis()) {
   // a YAML 1.1 reader (PyYAML and the many tools built on it) would otherwise read them as a
   // boolean or a date. The result reads the same under YAML 1.2.
   writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0, version: "1.1" }));
-  writeFileSync(api.mockBundle, `${JSON.stringify(addSuffixlessAliases(published), null, 2)}\n`);
+  writeFileSync(api.mockBundle, `${JSON.stringify(addSuffixlessAliases(coerceRequestsForMock(published)), null, 2)}\n`);
 
   console.log(`${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
 }

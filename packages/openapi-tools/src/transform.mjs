@@ -189,4 +189,77 @@ export function addSuffixlessAliases(input) {
   return doc;
 }
 
+/**
+ * How a live server bends request values, as rules a description opts into with the root
+ * extension `x-mock-coercions` (a list of rule names). The mock applies them to its own bundle
+ * only: the published description and the client's request types stay strict. Each rule says
+ * where the evidence comes from.
+ */
+export const MOCK_COERCIONS = {
+  "numeric-strings":
+    "Numbers and integers also as numeric strings (`\"123\"`, `\"10.00\"`): PHP compares and stores them alike, and shop integrations send form-style strings.",
+  "flag-numbers": "Booleans also as 0/1 and \"0\"/\"1\", and numeric enums also as their strings: PHP's loose comparison.",
+  "null-optional": "An optional field may be null (`\"city\": null`): the server treats null as absent. A field required anywhere stays non-null.",
+  "date-only": "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
+};
+
+const DATE_TIME_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}[ T]/;
+
+/** Names of properties that some schema requires while composing `name` with allOf. */
+function requiredByComposers(doc) {
+  const required = new Map();
+  forEachObject(doc, (node) => {
+    if (!Array.isArray(node.allOf) || !Array.isArray(node.required)) return;
+    for (const branch of node.allOf) {
+      if (typeof branch?.$ref !== "string") continue;
+      const set = required.get(branch.$ref) ?? new Set();
+      node.required.forEach((n) => set.add(n));
+      required.set(branch.$ref, set);
+    }
+  });
+  return required;
+}
+
+/**
+ * The mock's copy of a bundle, with the request side (parameters and bodies, and every schema
+ * they reach) widened by the coercion rules the document opts into (`x-mock-coercions`). A
+ * value that is really wrong (`"abc"` for a number, an e-mail without `@`) is still refused,
+ * and required fields stay required.
+ */
+export function coerceRequestsForMock(input) {
+  const doc = clone(input);
+  const rules = new Set(doc["x-mock-coercions"] ?? []);
+  for (const rule of rules) if (!(rule in MOCK_COERCIONS)) throw new Error(`Unknown x-mock-coercions rule "${rule}". Known: ${Object.keys(MOCK_COERCIONS).join(", ")}.`);
+  if (!rules.size) return doc;
+  const { requestParts } = sides(doc);
+  const schemas = doc.components?.schemas ?? {};
+  const names = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
+  const composers = requiredByComposers(doc);
+  const nullable = (prop) => {
+    if (prop.type !== undefined) {
+      if (!asArray(prop.type).includes("null")) prop.type = [...asArray(prop.type), "null"];
+      if (Array.isArray(prop.enum) && !prop.enum.includes(null)) prop.enum = [...prop.enum, null];
+      return prop;
+    }
+    return { anyOf: [prop, { type: "null" }] };
+  };
+  const visit = (node, ref) => {
+    if (rules.has("numeric-strings") || rules.has("flag-numbers")) {
+      const types = asArray(node.type);
+      const numeric = types.includes("integer") || types.includes("number");
+      if ((numeric && rules.has("numeric-strings")) || (types.includes("boolean") && rules.has("flag-numbers"))) widenNode(node);
+    }
+    if (rules.has("date-only") && typeof node.pattern === "string" && DATE_TIME_PATTERN.test(node.pattern)) {
+      node.pattern = `^(?:${node.pattern.replace(/^\^|\$$/g, "")}|\\d{4}-\\d{2}-\\d{2})$`;
+    }
+    if (rules.has("null-optional") && node.properties && typeof node.properties === "object") {
+      const required = new Set([...(node.required ?? []), ...(composers.get(ref) ?? [])]);
+      for (const [key, prop] of Object.entries(node.properties)) if (!required.has(key) && prop && typeof prop === "object") node.properties[key] = nullable(prop);
+    }
+  };
+  for (const name of names) forEachObject(schemas[name], (node) => visit(node, node === schemas[name] ? `${SCHEMA_PREFIX}${name}` : undefined));
+  for (const part of requestParts) forEachObject(part, (node) => visit(node, undefined));
+  return doc;
+}
+
 export const internals = { widenNode, reachable };

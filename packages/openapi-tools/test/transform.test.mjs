@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSuffixlessAliases, internals, loosenResponses } from "../src/transform.mjs";
+import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses } from "../src/transform.mjs";
 
 const { widenNode } = internals;
 const widened = (schema) => {
@@ -102,5 +102,62 @@ describe("addSuffixlessAliases", () => {
   });
   it("refuses to shadow an existing path", () => {
     expect(() => addSuffixlessAliases({ paths: { "/a.json": {}, "/a": {} } })).toThrow(/already a path/);
+  });
+});
+
+describe("coerceRequestsForMock", () => {
+  const doc = (rules) => ({
+    openapi: "3.1.0",
+    ...(rules ? { "x-mock-coercions": rules } : {}),
+    paths: {
+      "/things": {
+        post: {
+          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/ThingBody" } } } },
+          responses: { 200: { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Shown" } } } } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Base: { type: "object", properties: { name: { type: "string" }, city: { type: "string" }, owner: { $ref: "#/components/schemas/Owner" } } },
+        Owner: { type: "object", properties: { id: { type: "integer" } } },
+        ThingBody: {
+          type: "object",
+          required: ["name"],
+          allOf: [{ $ref: "#/components/schemas/Base" }],
+          properties: {
+            price: { type: "number" },
+            active: { type: "boolean" },
+            kind: { type: "integer", enum: [1, 2] },
+            at: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$" },
+          },
+        },
+        Shown: { type: "object", properties: { label: { type: "string" } } },
+      },
+    },
+  });
+
+  it("changes nothing for a document that opts into no rule, and refuses an unknown rule", () => {
+    expect(coerceRequestsForMock(doc())).toEqual(doc());
+    expect(() => coerceRequestsForMock(doc(["loose"]))).toThrow(/Unknown x-mock-coercions rule "loose"/);
+  });
+
+  it("widens the request side by the chosen rules, keeping required fields non-null", () => {
+    const out = coerceRequestsForMock(doc(["numeric-strings", "flag-numbers", "null-optional", "date-only"]));
+    const body = out.components.schemas.ThingBody.properties;
+    expect([...body.price.type].sort()).toEqual(["null", "number", "string"]);
+    expect(body.price.pattern).toBe("^-?\\d+(\\.\\d+)?$");
+    expect(body.active.enum).toEqual(expect.arrayContaining([true, false, 0, 1, "0", "1", null]));
+    expect(body.kind.enum).toEqual(expect.arrayContaining([1, 2, "1", "2", null]));
+    expect(body.kind.enum).toHaveLength(5);
+    expect(new RegExp(body.at.pattern).test("2026-06-15")).toBe(true);
+    expect(new RegExp(body.at.pattern).test("2026-06-15 10:00:00")).toBe(true);
+    expect(new RegExp(body.at.pattern).test("15/06/2026")).toBe(false);
+    const base = out.components.schemas.Base.properties;
+    expect(base.name).toEqual({ type: "string" }); // required by ThingBody, which composes Base
+    expect(base.city).toEqual({ type: ["string", "null"] });
+    expect(base.owner).toEqual({ anyOf: [{ $ref: "#/components/schemas/Owner" }, { type: "null" }] });
+    expect([...out.components.schemas.Owner.properties.id.type].sort()).toEqual(["integer", "null", "string"]);
+    expect(out.components.schemas.Shown).toEqual(doc().components.schemas.Shown); // response side only
   });
 });

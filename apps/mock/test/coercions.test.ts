@@ -1,0 +1,39 @@
+// The mock accepts what the live server accepts (the description's x-mock-coercions rules):
+// numbers and flags as strings, null for optional fields, a date without its time. A value that
+// is really wrong is still refused with the field named, and required fields stay required.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMock, type RunningMock } from "../dist/index.js";
+
+describe("Daftra request coercions", () => {
+  let mock: RunningMock;
+  beforeAll(async () => {
+    mock = await startMock({ api: "daftra", port: 0 });
+  });
+  afterAll(() => mock.stop());
+
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${mock.url}${path}`, { method: "POST", headers: { apikey: "test-key", "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as { validation_errors?: Record<string, string> } };
+  };
+
+  it("accepts numeric strings, string flags and enums, nulls for optional fields", async () => {
+    const { status } = await post("/api2/clients.json", { Client: { business_name: "Acme", city: null, type: "2", credit_limit: "10.00" } });
+    expect(status).toBe(202);
+  });
+
+  it("accepts an invoice as shop plugins send it: ids, prices and quantities as strings, a date without time", async () => {
+    const { status } = await post("/api2/invoices.json", { Invoice: { client_id: "123", date: "2026-06-15" }, InvoiceItem: [{ item: "Widget", unit_price: "10.00", quantity: "2" }] });
+    expect(status).toBe(202);
+  });
+
+  it.each([
+    ["a number that is not one", { business_name: "Acme", credit_limit: "abc" }, "Client.credit_limit"],
+    ["an e-mail without @", { business_name: "Acme", email: "nope" }, "Client.email"],
+    ["a missing required field", { city: "Riyadh" }, "Client.business_name"],
+    ["null for a required field", { business_name: null }, "Client.business_name"],
+  ])("still refuses %s, naming the field", async (_what, client, field) => {
+    const { status, body } = await post("/api2/clients.json", { Client: client });
+    expect(status).toBe(400);
+    expect(Object.keys(body.validation_errors ?? {})).toContain(field);
+  });
+});
