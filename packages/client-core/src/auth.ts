@@ -27,7 +27,7 @@ export interface SecurityTable {
 /** A token as cached and shared: `expiresAt` is epoch milliseconds. */
 export interface TokenSet {
   accessToken: string;
-  refreshToken?: string | undefined;
+  refreshToken?: string | null | undefined;
   expiresAt: number;
 }
 
@@ -61,7 +61,7 @@ export interface TokenManager extends Required<TokenSource> {
 
 export function createTokenManager(options: {
   /** Gets a new token; `refreshToken` is set when one is held. */
-  grant: (refreshToken?: string) => Promise<TokenSet>;
+  grant: (refreshToken?: string | null) => Promise<TokenSet>;
   store?: TokenStore | undefined;
   /** Renew this long before expiry. Default 60 s. */
   skewMs?: number;

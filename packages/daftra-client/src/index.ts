@@ -238,7 +238,7 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
 async function passwordGrant(
   client: Client<paths>,
   auth: PasswordCredentials,
-  refreshToken: string | undefined,
+  refreshToken: string | null | undefined,
   secrets: () => readonly (string | undefined)[],
 ): Promise<TokenSet> {
   const send = (body: TokenRequest) => client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b) });

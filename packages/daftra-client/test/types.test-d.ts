@@ -50,7 +50,8 @@ describe("bodies", () => {
 describe("responses", () => {
   it("types the data of each status", async () => {
     const { data, error } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 1 } } });
-    if (data) expectTypeOf(data.data.Client.business_name).toEqualTypeOf<string | undefined>();
+    // Optional response fields may be null: the server sends null for unset fields.
+    if (data) expectTypeOf(data.data.Client.business_name).toEqualTypeOf<string | null | undefined>();
     if (error) expectTypeOf(error.message).toBeString();
     const created = await daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
     if (created.data) expectTypeOf(created.data.id).toEqualTypeOf<number | string>();
@@ -67,7 +68,7 @@ describe("options", () => {
 describe("pagination", () => {
   it("types items by the list they come from", async () => {
     for await (const client of paginate(daftra, "/api2/clients.json")) {
-      expectTypeOf(client.business_name).toEqualTypeOf<string | undefined>();
+      expectTypeOf(client.business_name).toEqualTypeOf<string | null | undefined>();
       break;
     }
     const invoices = await toArray(daftra, "/api2/invoices.json", { max: 10, params: { query: { direction: "ASC" } } });

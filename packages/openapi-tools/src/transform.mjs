@@ -85,7 +85,28 @@ function widenNode(node) {
   node.type = [...added];
 }
 
-function widenDeep(schema, renameRef) {
+/** A property schema that also admits null. */
+function makeNullable(prop) {
+  if (prop.type !== undefined) {
+    if (!asArray(prop.type).includes("null")) prop.type = [...asArray(prop.type), "null"];
+    if (Array.isArray(prop.enum) && !prop.enum.includes(null)) prop.enum = [...prop.enum, null];
+    return prop;
+  }
+  return { anyOf: [prop, { type: "null" }] };
+}
+
+/** Makes the optional properties of an object schema nullable; `required` adds names that stay as they are. */
+function nullOptional(node, required = []) {
+  if (!node.properties || typeof node.properties !== "object") return;
+  const keep = new Set([...(node.required ?? []), ...required]);
+  for (const [key, prop] of Object.entries(node.properties)) if (!keep.has(key) && prop && typeof prop === "object") node.properties[key] = makeNullable(prop);
+}
+
+/**
+ * Widens a response-side schema in place; with `nulls` (the document opts into
+ * "null-optional"), its optional properties may also be null, as the server sends them.
+ */
+function widenDeep(schema, renameRef, nulls) {
   forEachObject(schema, (node) => {
     if (typeof node.$ref === "string") {
       const renamed = renameRef(node.$ref);
@@ -93,6 +114,7 @@ function widenDeep(schema, renameRef) {
     }
     // Only nodes that describe a value carry `type`; property maps never do.
     if ("type" in node || "const" in node) widenNode(node);
+    if (nulls) nullOptional(node, node === schema ? nulls.required : []);
   });
 }
 
@@ -104,6 +126,9 @@ function widenDeep(schema, renameRef) {
 export function loosenResponses(input) {
   const doc = clone(input);
   const schemas = doc.components?.schemas ?? {};
+  // Optional response fields may come as null where the server is known to send them so.
+  const composers = (doc["x-mock-coercions"] ?? []).includes("null-optional") ? requiredByComposers(doc) : undefined;
+  const nullsFor = (name) => composers && { required: [...(composers.get(`${SCHEMA_PREFIX}${name}`) ?? [])] };
   const { requestParts, responseParts } = sides(doc);
   const requestSide = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
   const responseSide = reachable(doc, responseParts.flatMap((p) => [...schemaRefsIn(p)]));
@@ -113,7 +138,7 @@ export function loosenResponses(input) {
   const bothSides = [...responseSide].filter((name) => requestSide.has(name));
   const changesWhenWidened = (name) => {
     const copy = clone(schemas[name]);
-    widenDeep(copy, () => undefined);
+    widenDeep(copy, () => undefined, nullsFor(name));
     return JSON.stringify(copy) !== JSON.stringify(schemas[name]);
   };
   const needsCopy = new Set(bothSides.filter(changesWhenWidened));
@@ -141,12 +166,12 @@ export function loosenResponses(input) {
 
   for (const name of shared) {
     const copy = clone(schemas[name]);
-    widenDeep(copy, renameRef);
+    widenDeep(copy, renameRef, nullsFor(name));
     copy["x-derived-from"] = `${SCHEMA_PREFIX}${name}`;
     schemas[`${name}${RECORD_SUFFIX}`] = copy;
   }
   for (const name of responseSide) {
-    if (!requestSide.has(name)) widenDeep(schemas[name], renameRef);
+    if (!requestSide.has(name)) widenDeep(schemas[name], renameRef, nullsFor(name));
   }
   // Inline schemas inside responses (envelopes written in the path files).
   const { responseParts: parts } = sides(doc);
@@ -155,7 +180,7 @@ export function loosenResponses(input) {
     if (done.has(response)) continue;
     done.add(response);
     for (const media of Object.values(response.content ?? {})) {
-      if (media.schema) widenDeep(media.schema, renameRef);
+      if (media.schema) widenDeep(media.schema, renameRef, composers && { required: [] });
     }
     for (const header of Object.values(response.headers ?? {})) {
       if (header.schema) widenDeep(header.schema, renameRef);
@@ -199,7 +224,8 @@ export const MOCK_COERCIONS = {
   "numeric-strings":
     "Numbers and integers also as numeric strings (`\"123\"`, `\"10.00\"`): PHP compares and stores them alike, and shop integrations send form-style strings.",
   "flag-numbers": "Booleans also as 0/1 and \"0\"/\"1\", and numeric enums also as their strings: PHP's loose comparison.",
-  "null-optional": "An optional field may be null (`\"city\": null`): the server treats null as absent. A field required anywhere stays non-null.",
+  "null-optional":
+    "An optional field may be null (`\"city\": null`): the server treats null as absent in requests and sends null for unset fields in responses. A field required anywhere stays non-null in requests. Applied to the published responses too (their types admit null).",
   "date-only": "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
 };
 
@@ -235,14 +261,6 @@ export function coerceRequestsForMock(input) {
   const schemas = doc.components?.schemas ?? {};
   const names = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
   const composers = requiredByComposers(doc);
-  const nullable = (prop) => {
-    if (prop.type !== undefined) {
-      if (!asArray(prop.type).includes("null")) prop.type = [...asArray(prop.type), "null"];
-      if (Array.isArray(prop.enum) && !prop.enum.includes(null)) prop.enum = [...prop.enum, null];
-      return prop;
-    }
-    return { anyOf: [prop, { type: "null" }] };
-  };
   const visit = (node, ref) => {
     if (rules.has("numeric-strings") || rules.has("flag-numbers")) {
       const types = asArray(node.type);
@@ -252,10 +270,7 @@ export function coerceRequestsForMock(input) {
     if (rules.has("date-only") && typeof node.pattern === "string" && DATE_TIME_PATTERN.test(node.pattern)) {
       node.pattern = `^(?:${node.pattern.replace(/^\^|\$$/g, "")}|\\d{4}-\\d{2}-\\d{2})$`;
     }
-    if (rules.has("null-optional") && node.properties && typeof node.properties === "object") {
-      const required = new Set([...(node.required ?? []), ...(composers.get(ref) ?? [])]);
-      for (const [key, prop] of Object.entries(node.properties)) if (!required.has(key) && prop && typeof prop === "object") node.properties[key] = nullable(prop);
-    }
+    if (rules.has("null-optional")) nullOptional(node, [...(composers.get(ref) ?? [])]);
   };
   for (const name of names) forEachObject(schemas[name], (node) => visit(node, node === schemas[name] ? `${SCHEMA_PREFIX}${name}` : undefined));
   for (const part of requestParts) forEachObject(part, (node) => visit(node, undefined));

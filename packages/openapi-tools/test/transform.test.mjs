@@ -161,3 +161,32 @@ describe("coerceRequestsForMock", () => {
     expect(out.components.schemas.Shown).toEqual(doc().components.schemas.Shown); // response side only
   });
 });
+
+describe("loosenResponses with null-optional", () => {
+  const doc = (rules) => ({
+    openapi: "3.1.0",
+    ...(rules ? { "x-mock-coercions": rules } : {}),
+    paths: {
+      "/things": {
+        post: {
+          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
+          responses: { 200: { description: "ok", content: { "application/json": { schema: { type: "object", properties: { data: { $ref: "#/components/schemas/Thing" } } } } } } },
+        },
+      },
+    },
+    components: { schemas: { Thing: { type: "object", required: ["id"], properties: { id: { type: "integer" }, note: { type: "string" } } } } },
+  });
+
+  it("lets optional response fields be null, in a response copy, leaving the request schema strict", () => {
+    const out = loosenResponses(doc(["null-optional"]));
+    expect(out.components.schemas.Thing).toEqual(doc().components.schemas.Thing);
+    const record = out.components.schemas.ThingRecord;
+    expect(record.properties.note.type).toEqual(["string", "null"]);
+    expect(record.properties.id.type).not.toContain("null");
+  });
+
+  it("adds no null without the rule", () => {
+    const out = loosenResponses(doc());
+    expect(out.components.schemas.ThingRecord?.properties.note.type ?? "string").not.toContain("null");
+  });
+});
