@@ -37,3 +37,33 @@ describe("Daftra request coercions", () => {
     expect(Object.keys(body.validation_errors ?? {})).toContain(field);
   });
 });
+
+describe("token endpoint (RFC 6749)", () => {
+  let mock: RunningMock;
+  beforeAll(async () => {
+    mock = await startMock({ api: "daftra", port: 0 });
+  });
+  afterAll(() => mock.stop());
+
+  const token = async (fields: Record<string, string>) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    const response = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", body: form });
+    return { status: response.status, body: (await response.json()) as { error?: string; access_token?: string } };
+  };
+  const login = { client_id: "1", client_secret: "your-client-secret", grant_type: "password", username: "owner@your-company.example", password: "your-password" };
+
+  it("ignores a parameter it does not know (RFC 6749 §3.2)", async () => {
+    const { status, body } = await token({ ...login, scope: "*" });
+    expect(status).toBe(200);
+    expect(body.access_token).toBeTruthy();
+  });
+
+  it("answers a missing field with invalid_request (RFC 6749 §5.2)", async () => {
+    const { client_secret: _omitted, ...rest } = login;
+    const { status, body } = await token(rest);
+    expect(status).toBe(400);
+    expect(body.error).toBe("invalid_request");
+  });
+});
+

@@ -254,6 +254,12 @@ function requiredByComposers(doc) {
  */
 export function coerceRequestsForMock(input) {
   const doc = clone(input);
+  // A schema marked `x-mock-accepts-unknown` (the reason in its value) lists what clients send,
+  // but the server ignores other fields rather than refusing them (OAuth token requests,
+  // RFC 6749 §3.2): the mock accepts them too.
+  forEachObject(doc.components?.schemas, (node) => {
+    if (node["x-mock-accepts-unknown"] && node.additionalProperties === false) delete node.additionalProperties;
+  });
   const rules = new Set(doc["x-mock-coercions"] ?? []);
   for (const rule of rules) if (!(rule in MOCK_COERCIONS)) throw new Error(`Unknown x-mock-coercions rule "${rule}". Known: ${Object.keys(MOCK_COERCIONS).join(", ")}.`);
   if (!rules.size) return doc;
