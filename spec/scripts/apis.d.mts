@@ -1,5 +1,7 @@
 export declare const specDir: string;
 export declare const distDir: string;
+/** spec/released/: the bundles of the last release. */
+export declare const releasedDir: string;
 export interface ApiEntry {
   /** Name of the API in spec/redocly.yaml, e.g. "daftra". */
   name: string;
@@ -11,6 +13,8 @@ export interface ApiEntry {
   bundleYaml: string;
   /** spec/dist/<name>.mock.json: the bundle plus suffix-less path aliases, for the mock. */
   mockBundle: string;
+  /** spec/released/<name>.json: the bundle of the last release, for the breaking-change gate. */
+  released: string;
 }
 export declare function listApis(): ApiEntry[];
 export declare function getApi(name: string): ApiEntry;

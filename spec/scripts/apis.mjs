@@ -8,8 +8,10 @@ import { parse } from "yaml";
 
 export const specDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const distDir = path.join(specDir, "dist");
+/** The bundles of the last release, which the breaking-change gate compares against. */
+export const releasedDir = path.join(specDir, "released");
 
-/** @returns {{ name: string, root: string, bundle: string, bundleYaml: string, mockBundle: string }[]} */
+/** @returns {{ name: string, root: string, bundle: string, bundleYaml: string, mockBundle: string, released: string }[]} */
 export function listApis() {
   const config = parse(readFileSync(path.join(specDir, "redocly.yaml"), "utf8"));
   return Object.entries(config.apis ?? {}).map(([name, api]) => ({
@@ -18,6 +20,7 @@ export function listApis() {
     bundle: path.join(distDir, `${name}.json`),
     bundleYaml: path.join(distDir, `${name}.yaml`),
     mockBundle: path.join(distDir, `${name}.mock.json`),
+    released: path.join(releasedDir, `${name}.json`),
   }));
 }
 

@@ -1,0 +1,233 @@
+// The breaking-change comparison on small documents: one per kind of change, plus the
+// changeset rule that lets a major bump of the API's client through.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { changelogMarkdown, diffDocuments, gateApi, pendingBumps } from "../src/diff.mjs";
+
+/** A one-operation API: GET /items/{id} and POST /items, each overridable by `edit`. */
+function api(edit = () => {}) {
+  const doc = {
+    openapi: "3.1.0",
+    info: { title: "t", version: "1" },
+    security: [{ token: [] }],
+    components: {
+      securitySchemes: {
+        token: { type: "apiKey", in: "header", name: "APIKEY" },
+        basic: { type: "http", scheme: "basic" },
+      },
+    },
+    paths: {
+      "/items/{id}": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        get: {
+          parameters: [{ name: "fields", in: "query", schema: { type: "string" } }],
+          responses: {
+            200: {
+              description: "ok",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["id", "status"],
+                    properties: {
+                      id: { type: "integer" },
+                      status: { type: "string", enum: ["open", "paid"] },
+                      note: { type: "string" },
+                    },
+                  },
+                },
+              },
+            },
+            404: { description: "missing" },
+          },
+        },
+      },
+      "/items": {
+        post: {
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["name"],
+                  properties: {
+                    name: { type: "string" },
+                    kind: { type: "string", enum: ["a", "b"] },
+                    amount: { type: "number" },
+                  },
+                },
+              },
+            },
+          },
+          responses: { 201: { description: "created" } },
+        },
+      },
+    },
+  };
+  edit(doc);
+  return doc;
+}
+
+const getOp = (doc) => doc.paths["/items/{id}"].get;
+const getBody = (doc) => getOp(doc).responses[200].content["application/json"].schema;
+const postBody = (doc) => doc.paths["/items"].post.requestBody.content["application/json"].schema;
+const additive = (edit) => diffDocuments(api(), api(edit)).filter((c) => !c.breaking);
+
+describe("diffDocuments", () => {
+  it("finds nothing between equal documents", () => {
+    expect(diffDocuments(api(), api())).toEqual([]);
+  });
+
+  it("ignores a schema moved into a shared component behind $ref and allOf", () => {
+    const moved = api((doc) => {
+      const { required, properties } = getBody(doc);
+      doc.components.schemas = {
+        "Item~Base": { type: "object", required: ["id"], properties: { id: properties.id } },
+        Item: { allOf: [{ $ref: "#/components/schemas/Item~0Base" }, { required: required.filter((r) => r !== "id"), properties: { status: properties.status, note: properties.note } }] },
+      };
+      getOp(doc).responses[200].content["application/json"].schema = { $ref: "#/components/schemas/Item" };
+      doc.components.parameters = { Id: doc.paths["/items/{id}"].parameters[0] };
+      doc.paths["/items/{id}"].parameters = [{ $ref: "#/components/parameters/Id" }];
+    });
+    expect(diffDocuments(api(), moved)).toEqual([]);
+  });
+
+  it("lets additive changes through", () => {
+    const changes = diffDocuments(
+      api(),
+      api((doc) => {
+        doc.paths["/items/{id}"].delete = { responses: { 204: { description: "gone" } } };
+        getOp(doc).parameters.push({ name: "expand", in: "query", schema: { type: "string" } });
+        getBody(doc).properties.created = { type: "string" };
+        postBody(doc).properties.memo = { type: "string" };
+        postBody(doc).properties.kind.enum.push("c");
+        postBody(doc).properties.amount.type = ["number", "string"];
+        getOp(doc).responses[400] = { description: "bad" };
+        doc.paths["/items"].post.security = [{ token: [] }, { basic: [] }];
+      }),
+    );
+    expect(changes.filter((c) => c.breaking)).toEqual([]);
+    expect(changes.map((c) => c.kind).sort()).toEqual(
+      ["enum-widened", "field-added", "field-added", "operation-added", "parameter-added", "security-added", "status-added", "type-widened"].sort(),
+    );
+  });
+
+  const cases = [
+    ["a removed operation", "operation-removed", "DELETE", (doc) => delete doc.paths["/items"].post],
+    ["a removed parameter", "parameter-removed", "parameter fields (query)", (doc) => getOp(doc).parameters.pop()],
+    ["a removed response field", "field-removed", "response 200 application/json.note", (doc) => delete getBody(doc).properties.note],
+    ["a new required request field", "field-required", "request body application/json.memo", (doc) => {
+      postBody(doc).properties.memo = { type: "string" };
+      postBody(doc).required.push("memo");
+    }],
+    ["a new required parameter", "parameter-required", "parameter page (query)", (doc) => getOp(doc).parameters.push({ name: "page", in: "query", required: true, schema: { type: "integer" } })],
+    ["a parameter made required", "parameter-required", "parameter fields (query)", (doc) => (getOp(doc).parameters[0].required = true)],
+    ["a narrowed request type", "type-narrowed", "request body application/json.amount", (doc) => (postBody(doc).properties.amount.type = "integer")],
+    ["a narrowed request enum", "enum-narrowed", "request body application/json.kind", (doc) => postBody(doc).properties.kind.enum.pop()],
+    ["a new enum on a request field", "enum-narrowed", "request body application/json.name", (doc) => (postBody(doc).properties.name.enum = ["x"])],
+    ["a narrowed path parameter", "enum-narrowed", "parameter id (path)", (doc) => (doc.paths["/items/{id}"].parameters[0].schema = { type: "integer", enum: [1] })],
+    ["an added response enum value", "enum-widened", "response 200 application/json.status", (doc) => getBody(doc).properties.status.enum.push("void")],
+    ["an added response type", "type-widened", "response 200 application/json.id", (doc) => (getBody(doc).properties.id.type = ["integer", "null"])],
+    ["a response field no longer required", "field-optional", "response 200 application/json.status", (doc) => getBody(doc).required.pop()],
+    ["changed auth", "security-changed", "security", (doc) => (getOp(doc).security = [{ basic: [] }])],
+    ["auth on an anonymous operation", "security-changed", "security", (doc) => {
+      doc.security = [];
+      doc.paths["/items"].post.security = [{ token: [] }];
+    }, (doc) => (doc.security = [])],
+    ["a changed auth scheme", "security-changed", "security", (doc) => (doc.components.securitySchemes.token.name = "X-Key")],
+    ["a removed response status", "status-removed", "response 404", (doc) => delete getOp(doc).responses[404]],
+    ["a changed request media type", "media-type-removed", "request body application/json", (doc) => {
+      const rb = doc.paths["/items"].post.requestBody;
+      rb.content = { "multipart/form-data": rb.content["application/json"] };
+    }],
+    ["a changed response media type", "media-type-removed", "response 200 application/json", (doc) => {
+      const r = getOp(doc).responses[200];
+      r.content = { "application/xml": r.content["application/json"] };
+    }],
+  ];
+
+  it.each(cases)("reports %s", (_, kind, location, edit, editOld = () => {}) => {
+    const found = diffDocuments(api(editOld), api(edit)).filter((c) => c.breaking);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.map((c) => c.kind)).toContain(kind);
+    if (location !== "DELETE") expect(found.map((c) => c.location)).toContain(location);
+    for (const c of found) expect(c.operation).toMatch(/^(GET|POST|DELETE) \//);
+  });
+
+  it("reads a narrowed request type as additive on the response side", () => {
+    const idOrString = api((doc) => (getBody(doc).properties.id.type = ["integer", "string"]));
+    expect(diffDocuments(idOrString, api()).map((c) => [c.kind, c.breaking])).toEqual([["type-narrowed", false]]);
+    expect(additive((doc) => getBody(doc).properties.status.enum.pop()).map((c) => c.kind)).toEqual(["enum-narrowed"]);
+  });
+
+  it("follows recursive schemas without looping", () => {
+    const tree = (doc) => {
+      doc.components.schemas = { Node: { type: "object", properties: { child: { $ref: "#/components/schemas/Node" }, name: { type: "string" } } } };
+      getBody(doc).properties.node = { $ref: "#/components/schemas/Node" };
+    };
+    expect(diffDocuments(api(tree), api(tree))).toEqual([]);
+    const found = diffDocuments(api(tree), api((doc) => { tree(doc); delete doc.components.schemas.Node.properties.name; }));
+    expect(found.map((c) => c.location)).toEqual(["response 200 application/json.node.name"]);
+  });
+});
+
+describe("changelogMarkdown", () => {
+  it("groups changes into added, changed and removed", () => {
+    const changes = diffDocuments(
+      api(),
+      api((doc) => {
+        delete getBody(doc).properties.note;
+        postBody(doc).properties.memo = { type: "string" };
+        getOp(doc).parameters[0].required = true;
+        doc.paths["/other"] = { get: { responses: { 200: { description: "ok" } } } };
+      }),
+    );
+    const md = changelogMarkdown(changes, { title: "daftra API" });
+    expect(md).toContain("## daftra API");
+    expect(md).toMatch(/### Added\n\n- `POST \/items` — request body application\/json\.memo: request field added\n- `GET \/other`: operation added/);
+    expect(md).toMatch(/### Changed\n\n- \*\*Breaking:\*\* `GET \/items\/\{id\}` — parameter fields \(query\): parameter is now required/);
+    expect(md).toMatch(/### Removed\n\n- \*\*Breaking:\*\* `GET \/items\/\{id\}` — response 200 application\/json\.note: response field removed/);
+    expect(changelogMarkdown([])).toContain("No changes to the API.");
+  });
+});
+
+describe("the changeset rule", () => {
+  let dir;
+  afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+  const changesets = (files) => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "mizan-changesets-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    return dir;
+  };
+  const removal = (doc) => delete getBody(doc).properties.note;
+
+  it("reads the largest bump per package from front matter only", () => {
+    const bumps = pendingBumps(
+      changesets({
+        "README.md": "# Changesets\n\n\"@mizan/daftra-client\": major\n",
+        "a.md": '---\n"@mizan/daftra-client": minor\n\'@mizan/client-core\': patch\n---\n\ntext\n',
+        "b.md": "---\n@mizan/daftra-client: major\n---\n",
+        "c.txt": '---\n"@mizan/vmsalpha-client": major\n---\n',
+      }),
+    );
+    expect(Object.fromEntries(bumps)).toEqual({ "@mizan/daftra-client": "major", "@mizan/client-core": "patch" });
+  });
+
+  it("fails breaking changes without a major bump of the API's client", () => {
+    const dir = changesets({ "x.md": '---\n"@mizan/daftra-client": minor\n"@mizan/shop-client": major\n---\nfix\n' });
+    const result = gateApi({ name: "shop", released: api(), current: api(removal), changesetDir: dir });
+    expect(result.ok).toBe(true);
+    expect(result.majorPending).toBe(true);
+    const daftra = gateApi({ name: "daftra", released: api(), current: api(removal), changesetDir: dir });
+    expect(daftra).toMatchObject({ ok: false, majorPending: false, clientPackage: "@mizan/daftra-client" });
+    expect(daftra.breaking).toHaveLength(1);
+  });
+
+  it("passes additive changes without any changeset", () => {
+    const result = gateApi({ name: "daftra", released: api(), current: api((doc) => (getBody(doc).properties.x = {})), changesetDir: path.join(os.tmpdir(), "no-such-dir-mizan") });
+    expect(result).toMatchObject({ ok: true, majorPending: false, breaking: [] });
+  });
+});
