@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { getApi } from "@mizan/spec";
 import { availableApis } from "./index.js";
-import { serve } from "./server.js";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, serve } from "./server.js";
 
 const usage = `Usage: mizan-mock [options]
 
@@ -15,7 +15,13 @@ Options:
   --dynamic          Generate responses from the schemas instead of the examples
   --seed <n>         Seed for --dynamic, for repeatable data
   --proxy <url>      Forward to a real server (e.g. https://acme.daftra.com) and report
-                     every request or response that breaks the spec
+                     every request or response that breaks the spec. Invalid requests
+                     are forwarded too, unless --proxy-refuse-invalid is given
+  --proxy-refuse-invalid  With --proxy: answer an invalid request with its validation
+                     error instead of forwarding it
+  --max-body <bytes> Refuse larger request bodies with 413. Default: ${DEFAULT_MAX_BODY_BYTES} (10 MiB)
+  --headers-timeout <ms>  Cut off clients that have not sent their headers. Default: ${DEFAULT_HEADERS_TIMEOUT_MS}
+  --request-timeout <ms>  Cut off clients that have not sent their request. Default: ${DEFAULT_REQUEST_TIMEOUT_MS}
   --verbose          Show Prism's request log
   -h, --help         Show this help
 
@@ -36,6 +42,10 @@ try {
       dynamic: { type: "boolean", default: false },
       seed: { type: "string" },
       proxy: { type: "string" },
+      "proxy-refuse-invalid": { type: "boolean", default: false },
+      "max-body": { type: "string" },
+      "headers-timeout": { type: "string" },
+      "request-timeout": { type: "string" },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -56,6 +66,17 @@ if (seed !== undefined && !Number.isInteger(seed)) fail(`--seed must be an integ
 if (!availableApis().includes(values.api!)) fail(`unknown API "${values.api}"`);
 if (values.proxy !== undefined && !/^https?:\/\/[^/]+/.test(values.proxy)) fail(`--proxy must be an http(s) URL, got "${values.proxy}"`);
 if (values.proxy !== undefined && values.dynamic) fail("--dynamic and --proxy cannot be combined");
+if (values["proxy-refuse-invalid"] && values.proxy === undefined) fail("--proxy-refuse-invalid needs --proxy");
+function positiveInteger(option: string): number | undefined {
+  const raw = values![option as "max-body"];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) fail(`--${option} must be a positive integer, got "${raw}"`);
+  return n;
+}
+const maxBodyBytes = positiveInteger("max-body");
+const headersTimeoutMs = positiveInteger("headers-timeout");
+const requestTimeoutMs = positiveInteger("request-timeout");
 
 try {
   const server = await serve({
@@ -66,6 +87,10 @@ try {
     seed,
     upstream: values.proxy,
     verbose: values.verbose,
+    maxBodyBytes,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    refuseInvalid: values["proxy-refuse-invalid"],
   });
   const what = values.proxy ? `Validating proxy of ${values.api} to ${values.proxy}` : `Mock of ${values.api}`;
   console.log(`${what} listening on ${server.url}  (Ctrl-C to stop)`);

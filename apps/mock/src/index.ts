@@ -3,10 +3,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getApi, listApis } from "@mizan/spec";
-import type { ServeOptions, Violation } from "./server.js";
+import type { ServeOptions, Violation, ViolationLog } from "./server.js";
 
-export type { Violation } from "./server.js";
-export { explainViolations, violationFields } from "./server.js";
+export type { Violation, ViolationLog } from "./server.js";
+export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, errorShapeOf, explainViolations, VIOLATION_LOG_SIZE, violationFields } from "./server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -29,14 +29,26 @@ export interface StartMockOptions {
   startTimeoutMs?: number;
   /** Serve this document instead of a bundled API (tests of the mock itself). */
   specFile?: string;
+  /** Refuse request bodies larger than this with 413. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Cut off a client that has not sent its headers within this time. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Cut off a client that has not sent its whole request within this time. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** With `upstream`: answer an invalid request with its validation error instead of forwarding it. */
+  refuseInvalid?: boolean;
 }
 
 export interface RunningMock {
   /** Base URL, e.g. http://127.0.0.1:4010 */
   url: string;
   port: number;
-  /** Every request or response the mock found at odds with the spec (proxy mode mostly). */
+  /** The last 1,000 requests or responses the mock found at odds with the spec (proxy mode mostly). */
   violations(): Promise<Violation[]>;
+  /** The same, with how many there were in all and how many fell out of the log. */
+  violationLog(): Promise<ViolationLog>;
+  /** Empties the violation log and its counters. */
+  clearViolations(): Promise<void>;
   /** Stops the server and waits until its process has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -54,6 +66,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     seed: options.seed,
     upstream: options.upstream,
     verbose: options.verbose,
+    maxBodyBytes: options.maxBodyBytes,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    refuseInvalid: options.refuseInvalid,
   };
   const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify(serveOptions)], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -114,9 +130,14 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     await stop();
     throw new Error(`The mock said it was ready on ${ready.url} but does not answer: ${health instanceof Error ? health.message : health.status}`);
   }
+  const violationLog = async () => (await fetch(`${ready.url}/__mock/violations`)).json() as Promise<ViolationLog>;
   return {
     ...ready,
-    violations: async () => (await fetch(`${ready.url}/__mock/violations`)).json() as Promise<Violation[]>,
+    violationLog,
+    violations: async () => (await violationLog()).violations,
+    clearViolations: async () => {
+      await fetch(`${ready.url}/__mock/violations`, { method: "DELETE" });
+    },
     stop,
   };
 }

@@ -7,10 +7,10 @@
 // Running Prism in-process (instead of its CLI, which forks a cluster worker) halves start-up,
 // and routing each request to its few candidate operations makes it several times faster.
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { operationsOf, pathTemplateRegex, securityAlternatives, type SchemeInfo } from "@mizan/openapi-tools";
+import { deref, operationsOf, pathTemplateRegex, securityAlternatives, type SchemeInfo } from "@mizan/openapi-tools";
 
 const require = createRequire(import.meta.url);
 const prismCliDir = path.dirname(require.resolve("@stoplight/prism-cli/package.json"));
@@ -30,6 +30,28 @@ export interface ServeOptions {
   upstream?: string;
   /** Write Prism's request log to stderr. */
   verbose?: boolean;
+  /** Refuse request bodies larger than this with 413. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Cut off a client that has not sent its headers within this time. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Cut off a client that has not sent its whole request within this time. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Proxy mode: answer an invalid request with its validation error instead of forwarding it. */
+  refuseInvalid?: boolean;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** How many violations `/__mock/violations` keeps (the newest); older ones are only counted. */
+export const VIOLATION_LOG_SIZE = 1000;
+
+export interface ViolationLog {
+  /** Violations seen since start (or the last clear). */
+  total: number;
+  /** How many of those fell out of the log because it keeps only the newest ones. */
+  dropped: number;
+  violations: Violation[];
 }
 
 export interface Violation {
@@ -45,7 +67,7 @@ export interface Violation {
 export interface RunningServer {
   url: string;
   port: number;
-  violations: Violation[];
+  violationLog(): ViolationLog;
   close(): Promise<void>;
 }
 
@@ -94,13 +116,120 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/** The body of the first JSON media type of a response: its example, or its first named one. */
+function exampleOf(doc: unknown, response: unknown): unknown {
+  const content = (deref(doc, response) as { content?: Record<string, { example?: unknown; examples?: Record<string, unknown> }> } | undefined)?.content ?? {};
+  const media = Object.entries(content).find(([type]) => /json/i.test(type))?.[1];
+  if (!media) return undefined;
+  if (media.example !== undefined) return media.example;
+  const first = Object.values(media.examples ?? {})[0];
+  return (deref(doc, first) as { value?: unknown } | undefined)?.value;
+}
+
+/** The nesting of an example's keys (null values left out), to tell bodies of one shape. */
+function keyShape(value: unknown): string {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return "";
+  return Object.entries(value)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k}{${keyShape(v)}}`)
+    .sort()
+    .join(",");
+}
+
+export interface ErrorShape {
+  /** The status and body of the mock's own error answer for `status`, in the API's own shape. */
+  (status: number, message: string): { status: number; body: unknown };
+}
+
+/**
+ * The API's error shape, read from the served bundle so each API answers the mock's own errors
+ * (bad JSON, too large, bad path encoding, two credentials, unknown route) the way it documents:
+ * - a status the spec documents takes its most common example; others take the 400's (or 401's,
+ *   or any 4xx's) example;
+ * - an API whose 2xx examples include bodies of that same shape reports errors with 200 (VMSAlpha),
+ *   except for statuses it documents itself;
+ * - in the example, message fields take our message, numbers and reason phrases of the example's
+ *   status become the real status, and lists of field problems are emptied.
+ */
+export function errorShapeOf(doc: unknown): ErrorShape {
+  const counts = new Map<number, Map<string, number>>();
+  const successShapes = new Set<string>();
+  for (const entry of operationsOf(doc)) {
+    for (const [code, response] of Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {})) {
+      const status = Number(code);
+      if (!Number.isInteger(status)) continue;
+      const example = exampleOf(doc, response);
+      if (!example || typeof example !== "object") continue;
+      if (status < 300) {
+        // Every named example counts here: error bodies sent with 200 are named examples.
+        const content = (deref(doc, response) as { content?: Record<string, { examples?: Record<string, unknown> }> }).content ?? {};
+        for (const media of Object.values(content)) for (const named of Object.values(media.examples ?? {})) successShapes.add(keyShape((deref(doc, named) as { value?: unknown })?.value));
+        successShapes.add(keyShape(example));
+      } else if (status >= 400) {
+        const byBody = counts.get(status) ?? new Map<string, number>();
+        const text = JSON.stringify(example);
+        byBody.set(text, (byBody.get(text) ?? 0) + 1);
+        counts.set(status, byBody);
+      }
+    }
+  }
+  const templates = new Map<number, unknown>();
+  for (const [status, byBody] of counts) templates.set(status, JSON.parse([...byBody].sort((a, b) => b[1] - a[1])[0]![0]));
+  const fallbackStatus = [400, 401, ...[...templates.keys()].sort((a, b) => a - b)].find((s) => templates.has(s));
+  const errorsWith200 = fallbackStatus !== undefined && successShapes.has(keyShape(templates.get(fallbackStatus)));
+  return (status, message) => {
+    const ownStatus = templates.has(status);
+    const templateStatus = ownStatus ? status : fallbackStatus;
+    if (templateStatus === undefined) return { status, body: { status, message } };
+    const sentStatus = ownStatus || !errorsWith200 ? status : 200;
+    return { status: sentStatus, body: fillError(templates.get(templateStatus), templateStatus, status, message) };
+  };
+}
+
+const MESSAGE_KEY = /^(message|errorMessage|error_description|detail)$/i;
+function fillError(template: unknown, templateStatus: number, status: number, message: string): unknown {
+  if (Array.isArray(template)) return [];
+  if (!template || typeof template !== "object") return template;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(template)) {
+    if (MESSAGE_KEY.test(key) && typeof value === "string") out[key] = message;
+    else if (value === templateStatus) out[key] = status;
+    else if (typeof value === "string" && value === STATUS_CODES[templateStatus]) out[key] = STATUS_CODES[status];
+    // A map of field problems (Daftra's validation_errors) would name the example's fields.
+    else if (value && typeof value === "object" && !Array.isArray(value) && /errors$/i.test(key) && !Object.keys(value).some((k) => MESSAGE_KEY.test(k))) out[key] = {};
+    else out[key] = fillError(value, templateStatus, status, message);
+  }
+  return out;
+}
+
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (req.headers["content-length"] === "0" || (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined)) return null;
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // Stop reading as soon as the limit is passed, so a huge body is never held in memory.
+    if (size > maxBytes) throw new RequestError(413, `The request body is larger than the mock's limit of ${maxBytes} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
   const text = Buffer.concat(chunks).toString();
   // JSON bodies are parsed, anything else (multipart, urlencoded) goes to Prism as text.
-  if (/^application\/(.+\+)?json/i.test(req.headers["content-type"] ?? "")) return JSON.parse(text);
+  if (/^application\/(.+\+)?json/i.test(req.headers["content-type"] ?? "")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new RequestError(400, "The request body is not valid JSON.");
+    }
+  }
   return text;
 }
 
@@ -140,6 +269,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
   const logger = createLogger("mock", { level: options.verbose ? "info" : "silent" });
   const prism = createInstance(config, { logger });
+  // Proxy mode with refuseInvalid checks each request with a mock-mode instance first.
+  const mockModeConfig = { ...config, validateResponse: false, isProxy: false, upstream: undefined };
+  const mockOnly = upstream && options.refuseInvalid ? createInstance(mockModeConfig, { logger }) : prism;
   // Prism scores every operation against every request. Hand it only the operations whose path
   // template matches (in spec order), which is what makes the mock fast on a 300-path spec.
   const prismOperations = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
@@ -148,20 +280,53 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (!prism) return [];
     return [{ method: entry.method, regex: pathTemplateRegex(entry.path), security: securityAlternatives(doc, entry.security), prism }];
   });
-  const violations: Violation[] = [];
+  const errorShape = errorShapeOf(doc);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // A bounded log: a long proxy session must not grow the mock's memory without end.
+  let violations: Violation[] = [];
+  let violationTotal = 0;
+  const violationLog = (): ViolationLog => ({ total: violationTotal, dropped: violationTotal - violations.length, violations });
+  const record = (violation: Violation) => {
+    violationTotal++;
+    violations.push(violation);
+    if (violations.length > VIOLATION_LOG_SIZE) violations.shift();
+  };
+
+  function sendError(res: ServerResponse, status: number, message: string) {
+    const answer = errorShape(status, message);
+    send(res, answer.status, answer.body);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://mock.invalid");
     const pathname = url.pathname;
     if (pathname === "/__mock/health") return send(res, 200, { ok: true });
-    if (pathname === "/__mock/violations") return send(res, 200, violations);
+    if (pathname === "/__mock/violations") {
+      if (req.method === "DELETE") {
+        violations = [];
+        violationTotal = 0;
+        res.writeHead(204).end();
+        return;
+      }
+      return send(res, 200, violationLog());
+    }
+    // Any origin may call a local mock; Vary keeps caches from serving one origin's answer to another.
     res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+    res.setHeader("vary", "Origin");
     res.setHeader("access-control-allow-headers", req.headers["access-control-request-headers"] ?? "*");
     res.setHeader("access-control-expose-headers", "*");
     if (req.method === "OPTIONS" && req.headers["access-control-request-method"]) {
       res.setHeader("access-control-allow-methods", req.headers["access-control-request-method"]);
       res.writeHead(204).end();
       return;
+    }
+    const declaredLength = Number(req.headers["content-length"] ?? 0);
+    if (declaredLength > maxBodyBytes) return refuseBody(req, res, new RequestError(413, `The request body is larger than the mock's limit of ${maxBodyBytes} bytes.`));
+    try {
+      decodeURIComponent(pathname);
+    } catch {
+      req.resume();
+      return sendError(res, 400, `The request path is not valid percent-encoding: ${pathname}`);
     }
     const matching = routes.filter((r) => r.regex.test(pathname));
     const candidates = matching.map((r) => r.prism);
@@ -172,13 +337,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (carried.length > 1) {
       req.resume();
       const names = carried.map((alternative) => alternative.map((scheme) => scheme.key).join("+")).join(" and ");
-      return send(res, 401, { result: "failed", code: 401, message: `Send one credential, not several: this request carries ${names}.` });
+      return sendError(res, 401, `Send one credential, not several: this request carries ${names}.`);
     }
     let body: unknown;
     try {
-      body = await readBody(req);
-    } catch {
-      return send(res, 400, { result: "failed", code: 400, message: "The request body is not valid JSON." });
+      body = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 413) return refuseBody(req, res, error);
+      if (error instanceof RequestError) return sendError(res, error.status, error.message);
+      throw error;
     }
     const input = {
       method: (req.method ?? "GET").toLowerCase(),
@@ -188,10 +355,20 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     };
     const requestConfig = getHttpConfigFromRequest(input);
     if (requestConfig._tag === "Left") return sendProblem(res, requestConfig.left);
-    const result = await prism.request(input, candidates.length ? candidates : operations, {
-      ...config,
-      mock: { ...config.mock, ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)) },
-    })();
+    const mockConfig = { ...config.mock, ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)) };
+    const toTry = candidates.length ? candidates : operations;
+    if (upstream && options.refuseInvalid) {
+      // Validate as the mock would, and forward only what the spec accepts.
+      const checked = await mockOnly.request(input, toTry, { ...mockModeConfig, mock: mockConfig })();
+      const invalid = checked._tag === "Right" && checked.right.validations.input.some((v: PrismDetail) => v.severity === 0);
+      if (checked._tag === "Left" || invalid) return answer(req, res, pathname, checked, true);
+    }
+    const result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
+    return answer(req, res, pathname, result, !upstream);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function answer(req: IncomingMessage, res: ServerResponse, pathname: string, result: any, explain: boolean) {
     if (result._tag === "Left") return sendProblem(res, result.left);
     const { output, validations } = result.right;
     const found = [
@@ -199,29 +376,41 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       ...validations.output.map((v: PrismDetail) => toViolation("response", v)),
     ];
     for (const v of found) {
-      violations.push({ side: String(v.location[0]), method: req.method ?? "GET", path: pathname, status: output.statusCode, location: v.location.join("."), message: v.message });
+      record({ side: String(v.location[0]), method: req.method ?? "GET", path: pathname, status: output.statusCode, location: v.location.join("."), message: v.message });
       if (upstream) process.stderr.write(`[mizan-mock] ${v.location[0]} violation: ${req.method} ${pathname}: ${v.message}\n`);
     }
     if (found.length) res.setHeader("sl-violations", JSON.stringify(found).slice(0, 8000));
     for (const [name, value] of Object.entries(output.headers ?? {})) res.setHeader(name, value as string);
     const requestErrors = found.filter((v) => v.location[0] === "request" && v.code !== 401 && v.code !== 403);
-    const payload = !upstream && requestErrors.length && output.statusCode === 400 ? explainViolations(output.body, requestErrors) : output.body;
+    const payload = explain && requestErrors.length && output.statusCode === 400 ? explainViolations(output.body, requestErrors) : output.body;
     const text = serialize(payload, res.getHeader("content-type"));
     res.writeHead(output.statusCode);
     res.end(text);
   }
 
-  function sendProblem(res: ServerResponse, error: { status?: number; name?: string; title?: string; detail?: string; additional?: { headers?: Record<string, string> } }) {
-    for (const [name, value] of Object.entries(error.additional?.headers ?? {})) res.setHeader(name, value);
-    const problem = { type: error.name, title: error.title ?? error.name, status: error.status ?? 500, detail: error.detail ?? String(error) };
-    const text = JSON.stringify(problem);
-    res.writeHead(error.status ?? 500, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
+  /** 413, then close: the rest of the body is never read. */
+  function refuseBody(req: IncomingMessage, res: ServerResponse, error: RequestError) {
+    const answer = errorShape(error.status, error.message);
+    const text = JSON.stringify(answer.body);
+    res.writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), connection: "close" });
+    // The socket is detached from the request once the answer is out; keep hold of it.
+    const socket = req.socket;
+    res.end(text, () => socket?.destroy());
   }
 
-  const server = createServer((req, res) => {
+  function sendProblem(res: ServerResponse, error: { status?: number; name?: string; title?: string; detail?: string; additional?: { headers?: Record<string, string> } }) {
+    for (const [name, value] of Object.entries(error.additional?.headers ?? {})) res.setHeader(name, value);
+    // Prism's `name` is a URL of its error type; its detail says what happened.
+    const message = error.detail ?? error.title ?? String(error);
+    sendError(res, error.status ?? 500, message);
+  }
+
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout);
+  // Node checks these timeouts only every connectionsCheckingInterval (30 s by default).
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
     handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) send(res, 500, { result: "failed", code: 500, message: `mock: ${error.message}` });
+      if (!res.headersSent) sendError(res, 500, `mock: ${error.message}`);
       else res.end();
     });
   });
@@ -236,7 +425,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
-    violations,
+    violationLog,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -202,6 +202,8 @@ describe("CLI", () => {
     const res = run("--help");
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/--port/);
+    expect(res.stdout).toMatch(/--max-body <bytes>.*10485760/);
+    expect(res.stdout).toMatch(/forwarded too, unless --proxy-refuse-invalid/);
   });
 
   it.each([
@@ -209,6 +211,9 @@ describe("CLI", () => {
     [["--api", "nope"], /unknown API "nope"/],
     [["--seed", "1.5"], /--seed must be an integer/],
     [["--bogus"], /Unknown option/],
+    [["--max-body", "10MB"], /--max-body must be a positive integer/],
+    [["--headers-timeout", "0"], /--headers-timeout must be a positive integer/],
+    [["--proxy-refuse-invalid"], /--proxy-refuse-invalid needs --proxy/],
   ])("refuses %j with a clear message", (args, message) => {
     const res = run(...(args as string[]));
     expect(res.status).toBe(2);
