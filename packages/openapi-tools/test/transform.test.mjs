@@ -105,20 +105,24 @@ describe("addSuffixlessAliases", () => {
   });
 });
 
-describe("coerceRequestsForMock", () => {
-  const doc = (rules) => ({
-    openapi: "3.1.0",
-    ...(rules ? { "x-mock-coercions": rules } : {}),
-    paths: {
-      "/things": {
-        post: {
-          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/ThingBody" } } } },
-          responses: { 200: { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Shown" } } } } },
-        },
+/** A one-operation document, POST /things, opting into the given x-mock-coercions rules. */
+const postThings = (rules, request, response, schemas) => ({
+  openapi: "3.1.0",
+  ...(rules ? { "x-mock-coercions": rules } : {}),
+  paths: {
+    "/things": {
+      post: {
+        requestBody: { content: { "application/json": { schema: request } } },
+        responses: { 200: { description: "ok", content: { "application/json": { schema: response } } } },
       },
     },
-    components: {
-      schemas: {
+  },
+  components: { schemas },
+});
+
+describe("coerceRequestsForMock", () => {
+  const doc = (rules) =>
+    postThings(rules, { $ref: "#/components/schemas/ThingBody" }, { $ref: "#/components/schemas/Shown" }, {
         Base: { type: "object", properties: { name: { type: "string" }, city: { type: "string" }, owner: { $ref: "#/components/schemas/Owner" } } },
         Owner: { type: "object", properties: { id: { type: "integer" } } },
         ThingBody: {
@@ -133,9 +137,7 @@ describe("coerceRequestsForMock", () => {
           },
         },
         Shown: { type: "object", properties: { label: { type: "string" } } },
-      },
-    },
-  });
+    });
 
   it("changes nothing for a document that opts into no rule, and refuses an unknown rule", () => {
     expect(coerceRequestsForMock(doc())).toEqual(doc());
@@ -163,19 +165,10 @@ describe("coerceRequestsForMock", () => {
 });
 
 describe("loosenResponses with null-optional", () => {
-  const doc = (rules) => ({
-    openapi: "3.1.0",
-    ...(rules ? { "x-mock-coercions": rules } : {}),
-    paths: {
-      "/things": {
-        post: {
-          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
-          responses: { 200: { description: "ok", content: { "application/json": { schema: { type: "object", properties: { data: { $ref: "#/components/schemas/Thing" } } } } } } },
-        },
-      },
-    },
-    components: { schemas: { Thing: { type: "object", required: ["id"], properties: { id: { type: "integer" }, note: { type: "string" } } } } },
-  });
+  const doc = (rules) =>
+    postThings(rules, { $ref: "#/components/schemas/Thing" }, { type: "object", properties: { data: { $ref: "#/components/schemas/Thing" } } }, {
+      Thing: { type: "object", required: ["id"], properties: { id: { type: "integer" }, note: { type: "string" } } },
+    });
 
   it("lets optional response fields be null, in a response copy, leaving the request schema strict", () => {
     const out = loosenResponses(doc(["null-optional"]));
