@@ -247,8 +247,8 @@ function requiredByComposers(doc) {
 }
 
 /**
- * The mock's copy of a bundle, with the request side (parameters and bodies, and every schema
- * they reach) widened by the coercion rules the document opts into (`x-mock-coercions`). A
+ * The mock's copy of a bundle, with the request bodies (and every schema they reach) widened
+ * by the coercion rules the document opts into (`x-mock-coercions`). A
  * value that is really wrong (`"abc"` for a number, an e-mail without `@`) is still refused,
  * and required fields stay required.
  */
@@ -263,7 +263,9 @@ export function coerceRequestsForMock(input) {
   const rules = new Set(doc["x-mock-coercions"] ?? []);
   for (const rule of rules) if (!(rule in MOCK_COERCIONS)) throw new Error(`Unknown x-mock-coercions rule "${rule}". Known: ${Object.keys(MOCK_COERCIONS).join(", ")}.`);
   if (!rules.size) return doc;
-  const { requestParts } = sides(doc);
+  // Request bodies only: parameters arrive as strings anyway and Prism converts them itself, so
+  // widening them would only let out-of-range values (`limit=5000`) through as strings.
+  const requestParts = operationsOf(doc).flatMap(({ requestBody }) => (requestBody ? [requestBody] : []));
   const schemas = doc.components?.schemas ?? {};
   const names = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
   const composers = requiredByComposers(doc);
