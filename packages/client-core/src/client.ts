@@ -1,7 +1,8 @@
 // One way to build a client, for every API: openapi-fetch bound to a base URL, with the
-// transport (retries, time limits, redirects), the spec-driven auth and body middleware,
-// optional throwing of typed errors, and pagination. A client package passes its generated
-// tables and what is specific to its API (credentials, error-body quirks, extra middleware).
+// transport (retries, time limits, the redirect policy, credentials from the spec's security),
+// the spec's body middleware, optional throwing of typed errors, and `toError`. Pagination is
+// opt-in (paginate.ts). A client package passes its generated tables and what is specific to
+// its API (credentials, error-body quirks, extra middleware).
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
 import { authStep, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
 import { apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";

@@ -4,7 +4,7 @@
 // The CLI is bin/mizan-codegen.mjs.
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { branches, operationsOf, securitySchemeOf } from "./walker.mjs";
+import { branches, operationsOf, pathTemplateRegex, securitySchemeOf } from "./walker.mjs";
 
 // `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
 const BINARY = ts.factory.createUnionTypeNode([
@@ -62,12 +62,11 @@ function runtimeScheme(scheme = {}) {
 
 const alternatives = (security) => security.map((requirement) => Object.keys(requirement));
 
-/** A path template as a regex literal over the URL after the base: `/clients/{id}.json` -> /^\/clients\/[^/?#]+\.json(?:[?#]|$)/ */
-const pathRegex = (template) =>
-  `/^${template
-    .split(/\{[^}]+\}/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
-    .join("[^/?#]+")}(?:[?#]|$)/`;
+/**
+ * A path template as a regex literal over the URL after the base, query string allowed:
+ * the walker's template regex (`/clients/{id}.json` -> ^\/clients\/[^/]+\.json$), ending at `?` or `#` too.
+ */
+const pathRegex = (template) => `/${pathTemplateRegex(template).source.replace(/\$$/, "(?:[?#]|$)")}/`;
 
 /**
  * The operations whose security differs from the document's, as [method, URL regex,
@@ -80,7 +79,7 @@ export function securityMatchers(rows, defaultSecurity) {
   const listed = rows.filter((r) => !same(r));
   const templates = listed.filter((r) => r.key.includes("{"));
   const shadowed = rows.filter(
-    (r) => same(r) && templates.some((t) => t.key.split(" ")[0] === r.key.split(" ")[0] && new RegExp(pathRegex(t.key.split(" ")[1]).slice(1, -1)).test(r.key.split(" ")[1])),
+    (r) => same(r) && templates.some((t) => t.key.split(" ")[0] === r.key.split(" ")[0] && pathTemplateRegex(t.key.split(" ")[1]).test(r.key.split(" ")[1])),
   );
   return [...listed, ...shadowed]
     .map((r) => ({ method: r.key.split(" ")[0], template: r.key.split(" ")[1], security: r.security }))
