@@ -111,6 +111,60 @@ function TagInAGroup() {
   };
 }
 
+
+// OpenAPI: "concrete paths are matched before their templated counterparts". Two paths that can
+// match the same URL are fine when the document also holds the path that is, segment by
+// segment, the more concrete of the two (their meet): that path then matches those URLs, and
+// every router that prefers concrete segments (Prism does) picks it. Redocly's
+// no-ambiguous-paths judges pairs alone, so it refuses /{entity}/list/{level} next to
+// /brand/{id}/{level} even when /brand/list/{level} settles every URL both match.
+const shapeOf = (segment) => segment.replace(/\{[^}]+\}/g, "{}");
+function segmentMeet(a, b) {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  if (sa === sb) return sa;
+  if (sa === "{}") return sb;
+  if (sb === "{}") return sa;
+  const literal = (s) => !s.includes("{}");
+  const matches = (templ, lit) => new RegExp(`^${templ.split("{}").map((x) => x.replace(/[.*+?^$()|[\]\\]/g, "\\$&")).join("[^/]+")}$`).test(lit);
+  if (literal(sa) && literal(sb)) return null;
+  if (literal(sa)) return matches(sb, sa) ? sa : null;
+  if (literal(sb)) return matches(sa, sb) ? sb : null;
+  return undefined; // two different partial templates: cannot tell, treat as a conflict
+}
+
+function MostSpecificPathWins() {
+  return {
+    Paths: {
+      enter(paths, ctx) {
+        const keys = Object.keys(paths);
+        const shapes = new Map(keys.map((k) => [k, k.split("/").map(shapeOf).join("/")]));
+        const known = new Set(shapes.values());
+        for (let i = 0; i < keys.length; i++) {
+          for (let j = i + 1; j < keys.length; j++) {
+            const a = keys[i].split("/");
+            const b = keys[j].split("/");
+            if (a.length !== b.length) continue;
+            if (shapes.get(keys[i]) === shapes.get(keys[j])) {
+              ctx.report({ message: `Paths "${keys[i]}" and "${keys[j]}" differ only in parameter names.`, location: ctx.location.child([keys[j]]).key() });
+              continue;
+            }
+            const meet = a.map((seg, n) => segmentMeet(seg, b[n]));
+            if (meet.includes(null)) continue; // no URL matches both
+            const joined = meet.includes(undefined) ? undefined : meet.join("/");
+            if (joined === undefined || !known.has(joined)) {
+              ctx.report({
+                message: `A URL can match both "${keys[i]}" and "${keys[j]}", and neither is the more specific; add the path they share${joined ? ` ("${joined}")` : ""} or make them disjoint.`,
+                location: ctx.location.child([keys[j]]).key(),
+              });
+            }
+          }
+        }
+      },
+    },
+  };
+}
+
 export default function housePlugin() {
   const rules = {
     "one-tag-per-operation": OneTagPerOperation,
@@ -118,6 +172,7 @@ export default function housePlugin() {
     "assumption-is-text": AssumptionIsText,
     "request-and-response-examples": RequestAndResponseExamples,
     "tag-in-a-group": TagInAGroup,
+    "most-specific-path-wins": MostSpecificPathWins,
   };
   return { id: "house", rules: { oas3: rules } };
 }
