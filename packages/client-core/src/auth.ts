@@ -50,8 +50,11 @@ export interface Credentials {
   apiKey?: string | undefined;
   /** For Bearer schemes and API-key schemes with a token prefix. */
   token?: TokenSource | undefined;
-  /** For HTTP Basic schemes. */
-  basic?: { username: string; password: string } | undefined;
+  /**
+   * For HTTP Basic schemes: the header value, `basicAuth(username, password)`. Encoded by the
+   * client that needs it, so that clients without Basic schemes do not ship the encoder.
+   */
+  basic?: string | undefined;
 }
 
 export interface TokenManager extends Required<TokenSource> {
@@ -116,7 +119,6 @@ function credentialSetter(table: SecurityTable, credentials: Credentials) {
   const all = headersOf(table);
   const fillable = (scheme: AuthScheme | undefined) =>
     !!scheme && (scheme.type === "basic" ? !!basic : tokenPrefix(scheme) ? !!token : !!apiKey);
-  const basicValue = basic && `Basic ${base64(`${basic.username}:${basic.password}`)}`;
   return (request: Request, alternatives: Alternatives): void | Promise<unknown> => {
     const chosen = alternatives.find((names) => names.every((name) => fillable(table.schemes[name]))) ?? [];
     const h = request.headers;
@@ -124,7 +126,7 @@ function credentialSetter(table: SecurityTable, credentials: Credentials) {
     const pending = chosen.map((name) => {
       const scheme = table.schemes[name]!;
       const prefix = tokenPrefix(scheme);
-      if (!prefix) return void h.set(headerOf(scheme), scheme.type === "basic" ? basicValue! : apiKey!);
+      if (!prefix) return void h.set(headerOf(scheme), scheme.type === "basic" ? basic! : apiKey!);
       return token!.get().then((t) => h.set(headerOf(scheme), `${prefix} ${t}`));
     });
     if (pending.some(Boolean)) return Promise.all(pending);
@@ -176,6 +178,11 @@ export function replayWithRenewedToken(table: SecurityTable, source: TokenSource
 }
 
 /** Base64 of a UTF-8 string, in every runtime (no Buffer in browsers and Workers). */
+/** The `Authorization` value of HTTP Basic auth (RFC 7617), UTF-8 encoded. */
+export function basicAuth(username: string, password: string): string {
+  return `Basic ${base64(`${username}:${password}`)}`;
+}
+
 export function base64(text: string): string {
   let binary = "";
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);

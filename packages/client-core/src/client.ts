@@ -92,7 +92,7 @@ export function throwOnErrorMiddleware(shape: ErrorShape = {}, secrets: () => re
  */
 export function createApiClient<Paths extends {}>(config: ApiClientConfig): Client<Paths> & ErrorFactory {
   const { baseUrl, tables, credentials = {}, errors, clientOptions, middleware = [], throwOnError } = config;
-  const secrets = () => [credentials.apiKey, credentials.basic?.password, ...(config.secrets?.() ?? [])];
+  const secrets = () => [credentials.apiKey, credentials.basic, ...(config.secrets?.() ?? [])];
   const token = credentials.token;
   const client = createClient<Paths>({
     ...clientOptions,

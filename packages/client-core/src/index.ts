@@ -3,9 +3,10 @@
 // API; everything else (transport, auth, errors, pagination) is here, once.
 export type { Middleware } from "openapi-fetch";
 export { checkBaseUrl, toFormData, toUrlEncoded } from "./body.js";
+export { bracketQuery } from "./query.js";
 export { createApiClient, splitRuntimeOptions, throwOnErrorMiddleware, urlencodedMiddleware } from "./client.js";
 export type { ApiClientConfig, ErrorFactory, RuntimeOptions, RuntimeTables } from "./client.js";
-export { authMiddleware, authStep, base64, callbackTokenSource, createTokenManager, replayWithRenewedToken } from "./auth.js";
+export { authMiddleware, authStep, base64, basicAuth, callbackTokenSource, createTokenManager, replayWithRenewedToken } from "./auth.js";
 export type { Alternatives, AuthScheme, Credentials, SecurityTable, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
 export {
   ApiError,

@@ -10,6 +10,7 @@ import {
   apiErrorFor,
   authMiddleware,
   authStep,
+  basicAuth,
   createTokenManager,
   pages,
   parseRetryAfter,
@@ -51,7 +52,7 @@ describe("authMiddleware", () => {
   it("sends a token behind the scheme's own prefix, Basic where asked, and nothing to public operations", async () => {
     expect(await headersFor({ token }, "GET", "/vms")).toEqual({ authorization: "Token tok-1" });
     const basic = `Basic ${Buffer.from("id:sécret").toString("base64")}`;
-    expect(await headersFor({ basic: { username: "id", password: "sécret" } }, "POST", "/token")).toEqual({ authorization: basic });
+    expect(await headersFor({ basic: basicAuth("id", "sécret") }, "POST", "/token")).toEqual({ authorization: basic });
     expect(await headersFor({ apiKey: "k-1", token }, "GET", "/public?page=2")).toEqual({});
   });
 

@@ -33,6 +33,10 @@ const rows = [
     `import { createDaftraClient } from ${JSON.stringify(entry)}; globalThis.x = createDaftraClient;`,
   ),
   await measure(
+    "createDaftraClient + querySerializer (v2 filter/sort, opt-in)",
+    `import { createDaftraClient, querySerializer } from ${JSON.stringify(entry)}; globalThis.x = [createDaftraClient, querySerializer];`,
+  ),
+  await measure(
     "createDaftraClient + paginate/pages/toArray (opt-in)",
     `import { createDaftraClient, paginate, pages, toArray } from ${JSON.stringify(entry)}; globalThis.x = [createDaftraClient, paginate, pages, toArray];`,
   ),

@@ -12,6 +12,7 @@ import {
   toArray as collect,
   toFormData,
   apiErrorFor,
+  NotFoundError,
   type Credentials,
   type ErrorFactory,
   type ErrorShape,
@@ -28,6 +29,12 @@ import { lists, middleware as specMiddleware, security, type ListPath } from "./
 export type { components, paths, ListPath };
 export type Operations = operationTypes;
 export { lists, operations, security } from "./generated/operations.js";
+/**
+ * The query serialiser the v2 entity API's `filter` and `sort` need (nested objects and lists in
+ * bracket form). Opt-in, so that clients that do not filter do not ship it:
+ * `createDaftraClient({ subdomain, auth, querySerializer })`.
+ */
+export { querySerializer } from "./generated/operations.js";
 /** Multipart (the documented encoding of the token endpoint) and urlencoded request bodies. */
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
 /** The typed errors, the same classes in every @mizan client. */
@@ -105,8 +112,14 @@ export function createDaftraCore(options: DaftraCoreOptions & { fetch?: ClientOp
 /** The body of one page of a list operation. */
 export type ListPage<P extends ListPath> = paths[P]["get"]["responses"][200]["content"]["application/json"];
 type Wrapper<P extends ListPath> = (typeof lists)[P] extends { wrapper: infer W extends string } ? W : never;
-/** One item of a list, unwrapped: a `Client` record for `/api2/clients.json`. */
-export type ListItem<P extends ListPath> = ListPage<P>["data"][number] extends infer E ? (Wrapper<P> extends keyof E ? E[Wrapper<P>] : E) : never;
+/** One item of a list, unwrapped: a `Client` record for `/api2/clients.json`, a brand for `/v2/api/entity/brand/list/{level}`. */
+export type ListItem<P extends ListPath> = ListPage<P>["data"][number] extends infer E
+  ? [Wrapper<P>] extends [never]
+    ? E // v2 lists: flat records
+    : Wrapper<P> extends keyof E
+      ? E[Wrapper<P>]
+      : E
+  : never;
 export type ListOptions<P extends ListPath> = FetchOptions<paths[P]["get"]>;
 
 export type DaftraClient = Client<paths> & ErrorFactory;
@@ -137,11 +150,18 @@ export interface PasswordCredentials {
   password: string;
 }
 
-/** Daftra v1 error bodies: `{ result: "failed", code, message, validation_errors? }`. */
+/**
+ * Daftra's error bodies. v1: `{ result: "failed", code, message, validation_errors?: {field: reason} }`;
+ * v2: `{ message, errors?: {field: [reasons]} }`, and an unknown id is a 400 "Record not found"
+ * (a not-found in substance, so it raises NotFoundError; see the spec's EntityBadRequest).
+ */
 export const daftraErrors: ErrorShape = {
+  classify: (status, body) => (status == 400 && (body as { message?: unknown })?.message == "Record not found" ? NotFoundError : undefined),
   fields(body) {
-    const v = (body as { validation_errors?: unknown } | undefined)?.validation_errors;
-    return v && typeof v === "object" ? (v as Record<string, string>) : undefined;
+    const b = body as { validation_errors?: unknown; errors?: unknown } | undefined;
+    const v = b?.validation_errors ?? b?.errors;
+    // v1 gives one reason per field, v2 a list of them.
+    if (v && typeof v == "object") return Object.fromEntries(Object.entries(v).map(([field, reason]) => [field, [reason].flat().join(" ")]));
   },
 };
 

@@ -98,3 +98,42 @@ describe("auth options", () => {
     createDaftraClient({ subdomain: "acme", domain: "example.com" });
   });
 });
+
+describe("v2 filters and sort", () => {
+  const list = "/v2/api/entity/brand/list/{level}" as const;
+  it("accepts the documented grammar", () => {
+    void daftra.GET(list, {
+      params: {
+        path: { level: 1 },
+        query: { filter: { name: { like: "acme" }, created: { gte: "2026-01-01" }, status: { in: [1, 2] }, branch_id: 3 }, "filter[or]": { email: { like: "a" } }, sort: { created: "desc" } },
+      },
+    });
+  });
+  it("refuses what the server would not read", () => {
+    // @ts-expect-error: "likee" is not an operator
+    void daftra.GET(list, { params: { path: { level: 1 }, query: { filter: { name: { likee: "acme" } } } } });
+    // @ts-expect-error: `in` takes a list
+    void daftra.GET(list, { params: { path: { level: 1 }, query: { filter: { status: { in: 1 } } } } });
+    // @ts-expect-error: conditions in an `or` group name their operator
+    void daftra.GET(list, { params: { path: { level: 1 }, query: { "filter[or]": { email: "a" } } } });
+    // @ts-expect-error: a misspelt operator in an `or` group
+    void daftra.GET(list, { params: { path: { level: 1 }, query: { "filter[or]": { email: { lik: "a" } } } } });
+    // @ts-expect-error: sort is asc or desc
+    void daftra.GET(list, { params: { path: { level: 1 }, query: { sort: { created: "down" } } } });
+    // @ts-expect-error: level is 1-4 or -1
+    void daftra.GET(list, { params: { path: { level: 7 } } });
+    // @ts-expect-error: the generic family does not list entities that have their own operations
+    void daftra.GET("/v2/api/entity/{entity}/list/{level}", { params: { path: { entity: "brand", level: 1 } } });
+  });
+  it("types v2 list items as flat records", () => {
+    expectTypeOf<ListItem<"/v2/api/entity/brand/list/{level}">["name"]>().toEqualTypeOf<string>();
+  });
+  it("types records", async () => {
+    const { data } = await daftra.GET("/v2/api/entity/brand/{id}/{level}", { params: { path: { id: 3, level: 1 } } });
+    if (data) expectTypeOf(data.name).toEqualTypeOf<string>();
+    // @ts-expect-error: the update body repeats the id
+    void daftra.PUT("/v2/api/entity/brand/{id}", { params: { path: { id: 3 } }, body: { name: "x" } });
+    // @ts-expect-error: the name is text
+    void daftra.POST("/v2/api/entity/brand", { body: { name: 5 } });
+  });
+});

@@ -3,7 +3,7 @@
 // whose method and path are confirmed. The token endpoint takes HTTP Basic with the client id
 // and secret; the AR operations take the Bearer token (an assumption, labelled in the spec).
 // Which operation takes which comes from the spec's security, not from a list kept here.
-import { callbackTokenSource, checkBaseUrl, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
+import { basicAuth, callbackTokenSource, checkBaseUrl, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
 import { middleware as specMiddleware, security } from "./generated/operations.js";
@@ -53,13 +53,14 @@ export function createEnkashArClient(options: EnkashArClientOptions): EnkashArCl
   }
   const callback = auth?.getToken ? callbackTokenSource(auth.getToken) : undefined;
   const fixed = auth?.accessToken;
-  const credentials: Credentials = { basic: auth?.basic, token: callback ?? (fixed ? { get: async () => fixed } : undefined) };
+  const basic = auth?.basic && basicAuth(auth.basic.username, auth.basic.password);
+  const credentials: Credentials = { basic, token: callback ?? (fixed ? { get: async () => fixed } : undefined) };
   return createApiClient<paths>({
     ...runtime,
     baseUrl: checkBaseUrl(baseUrl),
     tables: { security, middleware: specMiddleware },
     credentials,
-    secrets: () => [fixed, callback?.last()],
+    secrets: () => [fixed, callback?.last(), auth?.basic?.password],
     errors: enkashErrors,
     clientOptions,
   });

@@ -109,6 +109,7 @@ export function generateOperations(doc, banner = "", options = {}) {
     if (runtime) schemes[name] = runtime;
   }
   const urlencodedKeys = rows.filter((r) => r.urlencoded).map((r) => r.key);
+  const nestedQuery = operationsOf(doc).flatMap((e) => e.parameters).filter((p) => p.in === "query" && p.style === "deepObject" && nestsValues(doc, p.schema));
   const imports = urlencodedKeys.length ? `import { urlencodedMiddleware, type Middleware, type SecurityTable } from "@mizan/client-core";` : `import type { Middleware, SecurityTable } from "@mizan/client-core";`;
   return `${banner}${imports}
 
@@ -149,5 +150,21 @@ ${lists.map(([p, l]) => `  ${json(p)}: ${json({ ...l.style, ...(l.wrapper ? { wr
 } as const;
 
 export type ListPath = keyof typeof lists;
-`;
+${
+  nestedQuery.length
+    ? `
+/**
+ * How query strings are written. Some query parameters nest objects or lists (${[...new Set(nestedQuery.map((p) => p.name))].join(", ")}), which
+ * openapi-fetch's default serialiser would send as "[object Object]": they go in bracket form.
+ */
+export { bracketQuery as querySerializer } from "@mizan/client-core";
+`
+    : ""
+}`;
+}
+
+/** Whether an object parameter holds objects or lists among its values (deeper than deepObject's one level). */
+function nestsValues(doc, schema) {
+  const deeper = (s) => branches(doc, s).some((b) => b.type === "object" || b.type === "array" || b.properties || b.items || b.additionalProperties);
+  return branches(doc, schema).some((b) => Object.values(b.properties ?? {}).some(deeper) || (typeof b.additionalProperties === "object" && deeper(b.additionalProperties)));
 }

@@ -207,10 +207,22 @@ export function addSuffixlessAliases(input) {
     twin["x-alias-of"] = pathKey;
     aliases[alias] = twin;
   }
-  // `/clients/5.json` also matches the alias `/clients/{id}` (with id "5.json"). When several
-  // paths match, Prism uses the one listed last, so the aliases go first and the canonical
-  // paths after them.
   doc.paths = { ...aliases, ...doc.paths };
+  return orderPathsForRouting(doc);
+}
+
+/**
+ * Lists the paths from the least to the most specific (literal characters outside `{...}`),
+ * keeping the document's order among equals. Prism ranks the paths a URL matches by their
+ * literal segments and, among equal ranks, uses the one listed last: `/clients/5.json` matches
+ * both `/clients/{id}` and `/clients/{id}.json`, and `/v2/api/entity/le_workflow-type-entity-7/list/1`
+ * both the generic `/{entity}/list/{level}` and the workflow path. The more specific one must win,
+ * as OpenAPI says concrete paths do.
+ */
+export function orderPathsForRouting(input) {
+  const doc = clone(input);
+  const literal = (p) => p.replace(/\{[^}]*\}/g, "").length;
+  doc.paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => literal(a) - literal(b)));
   return doc;
 }
 
