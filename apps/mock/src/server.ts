@@ -10,7 +10,9 @@ import { readFileSync } from "node:fs";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { deref, operationsOf, pathTemplateRegex, securityAlternatives, type SchemeInfo } from "@mizan/openapi-tools";
+import { deref, operationsOf, pathTemplateRegex, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
+import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
+import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 
 const require = createRequire(import.meta.url);
 const prismCliDir = path.dirname(require.resolve("@stoplight/prism-cli/package.json"));
@@ -94,8 +96,8 @@ export function violationFields(violations: PrismViolation[]): Record<string, st
 /**
  * Prism answers an invalid request with the example of the documented error response, which
  * names some field or other. Keep that response's shape, but say what is really wrong: the
- * field map goes into `validation_errors` (Daftra v1), and a summary into `message` /
- * `error_description` (other shapes, e.g. the OAuth token errors).
+ * field map goes into `validation_errors` (Daftra v1) or `errors` (Daftra v2, lists of reasons),
+ * and a summary into `message` / `error_description` (other shapes, e.g. the OAuth token errors).
  */
 export function explainViolations(body: unknown, violations: PrismViolation[]): unknown {
   if (!body || typeof body !== "object" || Array.isArray(body)) return body;
@@ -105,6 +107,8 @@ export function explainViolations(body: unknown, violations: PrismViolation[]): 
     .join("; ");
   const out = { ...(body as Record<string, unknown>) };
   if ("validation_errors" in out) out.validation_errors = fields;
+  // Daftra v2: `errors` maps each field to a list of reasons; the summary message stays.
+  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors)) out.errors = Object.fromEntries(Object.entries(fields).map(([field, problem]) => [field, [problem]]));
   else if (typeof out.error_description === "string") out.error_description = summary;
   else if (typeof out.message === "string") out.message = summary;
   return out;
@@ -114,6 +118,11 @@ function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Whether an operation documents an error answer with an example body. */
+function hasErrorExamples(doc: unknown, entry: OperationEntry): boolean {
+  return Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {}).some(([code, response]) => Number(code) >= 400 && typeof exampleOf(doc, response) === "object");
 }
 
 /** The body of the first JSON media type of a response: its example, or its first named one. */
@@ -151,10 +160,10 @@ export interface ErrorShape {
  * - in the example, message fields take our message, numbers and reason phrases of the example's
  *   status become the real status, and lists of field problems are emptied.
  */
-export function errorShapeOf(doc: unknown): ErrorShape {
+export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operationsOf(doc)): ErrorShape {
   const counts = new Map<number, Map<string, number>>();
   const successShapes = new Set<string>();
-  for (const entry of operationsOf(doc)) {
+  for (const entry of entries) {
     for (const [code, response] of Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {})) {
       const status = Number(code);
       if (!Number.isInteger(status)) continue;
@@ -275,12 +284,28 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Prism scores every operation against every request. Hand it only the operations whose path
   // template matches (in spec order), which is what makes the mock fast on a 300-path spec.
   const prismOperations = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
+  const errorShape = errorShapeOf(doc);
+  // Nested query parameters (Daftra v2's filter[field][op]=v) are checked here: Prism reads
+  // only the properties a deepObject schema names.
+  const compileQuerySchema = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true });
   const routes = operationsOf(doc).flatMap((entry) => {
     const prism = prismOperations.get(entry.key);
     if (!prism) return [];
-    return [{ method: entry.method, regex: pathTemplateRegex(entry.path), security: securityAlternatives(doc, entry.security), prism }];
+    // The mock's own errors on this route take the shape its operation documents (Daftra v1 and
+    // v2 answer errors differently); an operation that documents none takes the API's.
+    const routeShape = hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape;
+    return [
+      {
+        method: entry.method,
+        regex: pathTemplateRegex(entry.path),
+        literal: entry.path.replace(/\{[^}]*\}/g, "").length,
+        security: securityAlternatives(doc, entry.security),
+        prism,
+        errorShape: routeShape,
+        checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuerySchema),
+      },
+    ];
   });
-  const errorShape = errorShapeOf(doc);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // A bounded log: a long proxy session must not grow the mock's memory without end.
   let violations: Violation[] = [];
@@ -292,8 +317,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (violations.length > VIOLATION_LOG_SIZE) violations.shift();
   };
 
-  function sendError(res: ServerResponse, status: number, message: string) {
-    const answer = errorShape(status, message);
+  function sendError(res: ServerResponse, status: number, message: string, shape: ErrorShape = errorShape) {
+    const answer = shape(status, message);
     send(res, answer.status, answer.body);
   }
 
@@ -332,19 +357,25 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const candidates = matching.map((r) => r.prism);
     // Security alternatives mean "one of these": a request that carries two is refused, as
     // Daftra refuses an API key sent together with a Bearer token.
-    const route = matching.find((r) => r.method === (req.method ?? "GET").toLowerCase());
+    // The most specific path wins (OpenAPI; the spec lint checks one exists), as Prism routes.
+    const route = matching.filter((r) => r.method === (req.method ?? "GET").toLowerCase()).reduce<(typeof routes)[number] | undefined>((best, r) => (!best || r.literal >= best.literal ? r : best), undefined);
     const carried = (route?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
     if (carried.length > 1) {
       req.resume();
       const names = carried.map((alternative) => alternative.map((scheme) => scheme.key).join("+")).join(" and ");
-      return sendError(res, 401, `Send one credential, not several: this request carries ${names}.`);
+      return sendError(res, 401, `Send one credential, not several: this request carries ${names}.`, route?.errorShape);
+    }
+    const queryProblem = route?.checkQuery?.(url.searchParams);
+    if (queryProblem) {
+      req.resume();
+      return sendError(res, 400, queryProblem, route?.errorShape);
     }
     let body: unknown;
     try {
       body = await readBody(req, maxBodyBytes);
     } catch (error) {
       if (error instanceof RequestError && error.status === 413) return refuseBody(req, res, error);
-      if (error instanceof RequestError) return sendError(res, error.status, error.message);
+      if (error instanceof RequestError) return sendError(res, error.status, error.message, route?.errorShape);
       throw error;
     }
     const input = {
@@ -354,22 +385,22 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       body,
     };
     const requestConfig = getHttpConfigFromRequest(input);
-    if (requestConfig._tag === "Left") return sendProblem(res, requestConfig.left);
+    if (requestConfig._tag === "Left") return sendProblem(res, requestConfig.left, route?.errorShape);
     const mockConfig = { ...config.mock, ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)) };
     const toTry = candidates.length ? candidates : operations;
     if (upstream && options.refuseInvalid) {
       // Validate as the mock would, and forward only what the spec accepts.
       const checked = await mockOnly.request(input, toTry, { ...mockModeConfig, mock: mockConfig })();
       const invalid = checked._tag === "Right" && checked.right.validations.input.some((v: PrismDetail) => v.severity === 0);
-      if (checked._tag === "Left" || invalid) return answer(req, res, pathname, checked, true);
+      if (checked._tag === "Left" || invalid) return answer(req, res, pathname, checked, true, route?.errorShape);
     }
     const result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
-    return answer(req, res, pathname, result, !upstream);
+    return answer(req, res, pathname, result, !upstream, route?.errorShape);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  function answer(req: IncomingMessage, res: ServerResponse, pathname: string, result: any, explain: boolean) {
-    if (result._tag === "Left") return sendProblem(res, result.left);
+  function answer(req: IncomingMessage, res: ServerResponse, pathname: string, result: any, explain: boolean, shape?: ErrorShape) {
+    if (result._tag === "Left") return sendProblem(res, result.left, shape);
     const { output, validations } = result.right;
     const found = [
       ...validations.input.map((v: PrismDetail) => toViolation("request", v)),
@@ -382,7 +413,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (found.length) res.setHeader("sl-violations", JSON.stringify(found).slice(0, 8000));
     for (const [name, value] of Object.entries(output.headers ?? {})) res.setHeader(name, value as string);
     const requestErrors = found.filter((v) => v.location[0] === "request" && v.code !== 401 && v.code !== 403);
-    const payload = explain && requestErrors.length && output.statusCode === 400 ? explainViolations(output.body, requestErrors) : output.body;
+    const payload = explain && requestErrors.length && (output.statusCode === 400 || output.statusCode === 422) ? explainViolations(output.body, requestErrors) : output.body;
     const text = serialize(payload, res.getHeader("content-type"));
     res.writeHead(output.statusCode);
     res.end(text);
@@ -398,11 +429,22 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     res.end(text, () => socket?.destroy());
   }
 
-  function sendProblem(res: ServerResponse, error: { status?: number; name?: string; title?: string; detail?: string; additional?: { headers?: Record<string, string> } }) {
+  function sendProblem(
+    res: ServerResponse,
+    error: { status?: number; name?: string; title?: string; detail?: string; additional?: { headers?: Record<string, string>; validation?: PrismDetail[] } },
+    shape: ErrorShape = errorShape,
+  ) {
     for (const [name, value] of Object.entries(error.additional?.headers ?? {})) res.setHeader(name, value);
-    // Prism's `name` is a URL of its error type; its detail says what happened.
-    const message = error.detail ?? error.title ?? String(error);
-    sendError(res, error.status ?? 500, message);
+    // Prism's `name` is a URL of its error type; its detail says what happened. When it refuses
+    // a request that no documented error fits (an invalid path parameter, say), it lists the
+    // violations: name them, as the documented validation answers do.
+    // Its problem lists them as {location, severity: "Error", code, message}.
+    const listed = (error.additional?.validation ?? []) as (PrismDetail & { location?: string[] })[];
+    const violations = listed.filter((d) => d.severity === 0 || (d.severity as unknown) === "Error").map((d) => toViolation("request", { ...d, path: d.path ?? d.location }));
+    const fields = violationFields(violations);
+    const message = violations.length ? Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`).join("; ") : (error.detail ?? error.title ?? String(error));
+    const answer = shape(error.status ?? 500, message);
+    send(res, answer.status, violations.length ? explainViolations(answer.body, violations) : answer.body);
   }
 
   const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;

@@ -60,13 +60,22 @@ export function undeclaredFields(doc, schema, value, at = "") {
   return problems;
 }
 
-/** A validator for schemas of `doc` (refs resolved inside it). */
-export function schemaValidator(doc) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+/**
+ * An Ajv instance that knows `doc`, and a compiler for any schema of it (its local `$ref`s
+ * resolve inside the document). `ajvOptions` are Ajv's (e.g. `coerceTypes` for query values).
+ */
+export function documentSchemaCompiler(doc, ajvOptions = {}) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, ...ajvOptions });
   addFormats(ajv);
   ajv.addSchema({ ...doc, $id: "bundle.json" });
+  return (schema) => ajv.compile(rewriteRefs(schema));
+}
+
+/** A validator for schemas of `doc` (refs resolved inside it). */
+export function schemaValidator(doc) {
+  const compile = documentSchemaCompiler(doc);
   return (schema, value) => {
-    const validate = ajv.compile(rewriteRefs(schema));
+    const validate = compile(schema);
     const errors = validate(value) ? [] : validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`);
     return [...errors, ...undeclaredFields(doc, schema, value).map((p) => `${p} is not declared by the schema`)];
   };
