@@ -5,6 +5,7 @@
 // the client package, so they cannot drift from the client.
 import { authKindOf, deref, operationsOf, primarySchemeOf, propertiesOf } from "@mizan/openapi-tools";
 import { exampleRequest } from "@mizan/openapi-tools/examples";
+import { bracketQuery } from "@mizan/client-core";
 
 const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
 
@@ -43,11 +44,30 @@ function fillPath(template, values) {
   return template.replace(/\{([^}]+)\}/g, (_m, name) => encodeURIComponent(String(values[name] ?? name)));
 }
 
+// Written as the client writes it: nested values (v2 filters) in bracket form.
 function queryString(query) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) for (const item of Array.isArray(v) ? v : [v]) params.append(k, String(item));
-  const text = params.toString();
+  const text = bracketQuery(query);
   return text ? `?${text}` : "";
+}
+
+/**
+ * The sample request of an operation: its required parameters, plus its bracket-form query
+ * parameters (deepObject: v2 filter and sort), which are optional but are what a reader
+ * comes to see. `nestedQuery`: the client needs the bracket query serialiser for it.
+ */
+function sampleRequest(doc, entry) {
+  const request = exampleRequest(doc, entry, { optional: false });
+  const nested = entry.parameters.filter((p) => p.in === "query" && p.style === "deepObject").map((p) => p.name);
+  if (!nested.length) return { ...request, nestedQuery: false };
+  const full = exampleRequest(doc, entry, { optional: true });
+  for (const name of nested) if (full.params.query[name] !== undefined) request.params.query[name] = full.params.query[name];
+  return { ...request, nestedQuery: nested.some((name) => request.params.query[name] !== undefined) };
+}
+
+/** The client's options in a sample, with the bracket query serialiser when the call needs it. */
+function clientOptions(options, nestedQuery) {
+  const text = JSON.stringify(options).replace(/"(\w+)":/g, "$1: ");
+  return nestedQuery ? `${text.slice(0, -1)}, querySerializer }` : text;
 }
 
 /** Form fields as curl -F flags (multipart; binary fields as file uploads) or --data-urlencode flags. */
@@ -60,10 +80,12 @@ function formFlags(doc, schema, body, flag) {
 }
 
 export function curlSample(doc, entry) {
-  const { params, body, contentType } = exampleRequest(doc, entry, { optional: false });
+  const { params, body, contentType } = sampleRequest(doc, entry);
   const cred = credential(doc, entry.security);
-  const url = `${serverUrl(doc)}${fillPath(entry.path, params.path)}${queryString(params.query)}`;
-  const lines = [`curl -X ${entry.method.toUpperCase()} ${shellQuote(url)}`];
+  const query = queryString(params.query);
+  const url = `${serverUrl(doc)}${fillPath(entry.path, params.path)}${query}`;
+  // -g: brackets in the query are literal, not curl's URL globbing.
+  const lines = [`curl${/[[\]]/.test(query) ? " -g" : ""} -X ${entry.method.toUpperCase()} ${shellQuote(url)}`];
   if (cred) lines.push(`-H ${shellQuote(`${cred.header}: ${cred.value}`)}`);
   for (const [k, v] of Object.entries(params.header)) lines.push(`-H ${shellQuote(`${k}: ${v}`)}`);
   if (body !== undefined) {
@@ -77,7 +99,7 @@ export function curlSample(doc, entry) {
 
 /** The statement(s) of a TypeScript sample, without imports; `client` is the typed client. */
 export function typescriptCall(doc, entry) {
-  const { params, body, contentType } = exampleRequest(doc, entry, { optional: false });
+  const { params, body, contentType } = sampleRequest(doc, entry);
   const init = [];
   const p = {};
   if (Object.keys(params.path).length) p.path = params.path;
@@ -97,10 +119,11 @@ export function typescriptSample(api, doc, entry) {
   const contentType = entry.requestMediaType;
   const helper = contentType === "multipart/form-data" ? ", toFormData" : contentType === "application/x-www-form-urlencoded" ? ", toUrlEncoded" : "";
   const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
+  const { nestedQuery } = sampleRequest(doc, entry);
   return [
-    `import { ${factory}${helper} } from ${JSON.stringify(packageName)};`,
+    `import { ${factory}${helper}${nestedQuery ? ", querySerializer" : ""} } from ${JSON.stringify(packageName)};`,
     "",
-    `const client = ${factory}(${JSON.stringify(options).replace(/"(\w+)":/g, "$1: ")});`,
+    `const client = ${factory}(${clientOptions(options, nestedQuery)});`,
     typescriptCall(doc, entry),
   ].join("\n");
 }
@@ -130,7 +153,7 @@ export function typescriptSamplesModule(api, doc) {
       "",
       `// ${entry.key}`,
       `export async function ${entry.op.operationId}() {`,
-      `  const client = ${factory}(${JSON.stringify(options)});`,
+      `  const client = ${factory}(${clientOptions(options, sampleRequest(doc, entry).nestedQuery)});`,
       `  ${indent(typescriptCall(doc, entry), 2)}`,
       "  return { data, error };",
       "}",
@@ -138,6 +161,7 @@ export function typescriptSamplesModule(api, doc) {
   }
   const code = bodies.join("\n");
   const helpers = ["toFormData", "toUrlEncoded"].filter((h) => code.includes(`bodySerializer: ${h}`));
+  if (code.includes("querySerializer }")) helpers.push("querySerializer");
   return `${[
     `// Generated by apps/docs/scripts/samples.mjs from spec/dist/${api}.json: the TypeScript code samples of the`,
     "// reference, type-checked against the client. Do not edit.",
