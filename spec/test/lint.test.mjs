@@ -47,9 +47,16 @@ describe("house rules", () => {
     "house/assumption-is-text",
     "house/request-and-response-examples",
     "house/tag-in-a-group",
+    "house/most-specific-path-wins",
     "operation-4xx-response",
   ])("%s reports the fixture", (rule) => {
     expect(fired.has(rule)).toBe(true);
+  });
+
+  it("names the path that would settle two overlapping templates", () => {
+    const overlap = problems.find((p) => p.ruleId === "house/most-specific-path-wins");
+    expect(overlap.message).toContain('"/things/{kind}/list" and "/things/x/{id}"');
+    expect(overlap.message).toContain('("/things/x/list")');
   });
 
   it("fails the lint run", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses } from "../src/transform.mjs";
+import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses, orderPathsForRouting } from "../src/transform.mjs";
 
 const { widenNode } = internals;
 const widened = (schema) => {
@@ -96,12 +96,20 @@ describe("addSuffixlessAliases", () => {
     expect(out.paths["/things/{id}"]["x-alias-of"]).toBe("/things/{id}.json");
     expect(out.paths["/things/{id}"].get.operationId).toBe("getThingWithoutSuffix");
   });
-  it("lists the aliases before the canonical paths, because Prism uses the last match", () => {
+  it("lists each alias before its canonical path, because Prism uses the last of equal matches", () => {
     expect(keys.indexOf("/things/{id}")).toBeLessThan(keys.indexOf("/things/{id}.json"));
     expect(keys.slice(0, 2).every((k) => !k.endsWith(".json"))).toBe(true);
   });
   it("refuses to shadow an existing path", () => {
     expect(() => addSuffixlessAliases({ paths: { "/a.json": {}, "/a": {} } })).toThrow(/already a path/);
+  });
+});
+
+describe("orderPathsForRouting", () => {
+  it("lists paths from the least to the most literal, keeping the document's order among equals", () => {
+    const paths = ["/e/brand/list/{level}", "/e/{entity}/list/{level}", "/e/le_w-{wid}/list/{level}", "/e/{entity}/{id}/{level}", "/e/{a}/{b}/{c}"];
+    const out = orderPathsForRouting({ paths: Object.fromEntries(paths.map((p) => [p, {}])) });
+    expect(Object.keys(out.paths)).toEqual(["/e/{entity}/{id}/{level}", "/e/{a}/{b}/{c}", "/e/{entity}/list/{level}", "/e/brand/list/{level}", "/e/le_w-{wid}/list/{level}"]);
   });
 });
 
