@@ -35,6 +35,7 @@ export { lists, operations, security } from "./generated/operations.js";
  * `createDaftraClient({ subdomain, auth, querySerializer })`.
  */
 export { querySerializer } from "./generated/operations.js";
+export { readEntities, type EntityRead, type EntityReadResults, type ResultKey } from "./multi-entity.js";
 /** Multipart (the documented encoding of the token endpoint) and urlencoded request bodies. */
 export { toFormData, toUrlEncoded } from "@mizan/client-core";
 /** The typed errors, the same classes in every @mizan client. */

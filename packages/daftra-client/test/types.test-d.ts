@@ -1,7 +1,7 @@
 // Type tests: checked by tsc (vitest typecheck), never executed. Each @ts-expect-error must
 // really be an error, or the run fails.
 import { describe, expectTypeOf, it } from "vitest";
-import { createDaftraClient, paginate, toArray, type ListItem } from "../src/index.js";
+import { createDaftraClient, paginate, readEntities, toArray, type ListItem } from "../src/index.js";
 
 const daftra = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k" } });
 
@@ -135,5 +135,22 @@ describe("v2 filters and sort", () => {
     void daftra.PUT("/v2/api/entity/brand/{id}", { params: { path: { id: 3 } }, body: { name: "x" } });
     // @ts-expect-error: the name is text
     void daftra.POST("/v2/api/entity/brand", { body: { name: 5 } });
+  });
+});
+
+describe("readEntities", () => {
+  it("types each result by its alias, action and entity", async () => {
+    const result = await readEntities(daftra, [
+      { key: "brand", action: "show", options: 3, alias: "brand" },
+      { key: "brand", action: "list", options: { name: "x" }, alias: "brands" },
+      { key: "client", action: "show", options: 512 },
+    ]);
+    expectTypeOf(result.brand.name).toEqualTypeOf<string>();
+    expectTypeOf(result.brands.data[0]!.name).toEqualTypeOf<string>();
+    expectTypeOf(result.client.id).toEqualTypeOf<number | string>();
+    // @ts-expect-error: nothing was read under this key
+    void result.order;
+    // @ts-expect-error: the action is show or list
+    void readEntities(daftra, [{ key: "brand", action: "get", options: 3 }]);
   });
 });

@@ -1,7 +1,7 @@
 // The v2 example of the docs guide ("v1 or v2?", apps/docs/guides/daftra.md), run through the real
 // client against the Prism mock, and the mock's check of the filter grammar. Keep in step with the guide.
 import { describe, expect, inject, it } from "vitest";
-import { createDaftraClient, NotFoundError, paginate, querySerializer, ValidationError } from "../src/index.js";
+import { createDaftraClient, NotFoundError, paginate, querySerializer, readEntities, ValidationError } from "../src/index.js";
 
 const daftra = () => createDaftraClient({ baseUrl: inject("mockUrl"), auth: { apiKey: "test-key" }, querySerializer, retry: false });
 
@@ -52,5 +52,25 @@ describe("v2 against the mock", () => {
     expect(refused).toBeInstanceOf(ValidationError);
     expect((refused as ValidationError).status).toBe(422);
     expect(Object.keys((refused as ValidationError).fields)).toEqual(["name"]);
+  });
+});
+
+describe("readEntities against the mock", () => {
+  it("sends the reads and returns each result under its alias", async () => {
+    const { order, lines } = await readEntities(daftra(), [
+      { key: "invoice", action: "show", options: 101, data_level: 2, alias: "order" },
+      { key: "invoice_item", action: "list", options: { invoice_id: 101 }, alias: "lines" },
+    ]);
+    expect(order.id).toBe(101);
+    expect(lines.data.length).toBeGreaterThan(0);
+  });
+
+  it("refuses two reads that would answer under one key, before sending", async () => {
+    await expect(readEntities(daftra(), [{ key: "brand", action: "show", options: 1 }, { key: "brand", action: "list", options: {} }])).rejects.toThrow(/both answer under "brand"/);
+  });
+
+  it("throws the typed error of a refused request", async () => {
+    // @ts-expect-error: data_level 9 is not a level; the mock refuses it
+    await expect(readEntities(daftra(), [{ key: "brand", action: "show", options: 1, data_level: 9 }])).rejects.toBeInstanceOf(ValidationError);
   });
 });
