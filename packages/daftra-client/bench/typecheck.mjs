@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const entry = path.join(here, "..", "dist", "esm", "index.js");
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const RUNS = Number(process.env.RUNS ?? 5);
+const RUNS = Number(process.env.RUNS ?? 3);
 
 // A v1 program: list, read and create, the calls a typical integration makes.
 const v1 = `
