@@ -57,7 +57,7 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
 
   it("carries a curl sample for every operation", () => {
     const count = operationsOf(doc).length;
-    expect(html.match(/curl -X (GET|POST|PUT|DELETE|PATCH) /g)?.length ?? 0).toBeGreaterThanOrEqual(count);
+    expect(html.match(/curl (?:-g )?-X (GET|POST|PUT|DELETE|PATCH) /g)?.length ?? 0).toBeGreaterThanOrEqual(count);
   });
 
   it("shows every labelled assumption", () => {
