@@ -366,7 +366,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       return sendError(res, 401, `Send one credential, not several: this request carries ${names}.`, route?.errorShape);
     }
     const queryProblem = route?.checkQuery?.(url.searchParams);
-    if (queryProblem) {
+    if (queryProblem && upstream && !options.refuseInvalid) {
+X
+      record({ side: "request", method: req.method ?? "GET", path: pathname, status: 0, location: "request.query", message: queryProblem });
+    } else if (queryProblem) {
       req.resume();
       return sendError(res, 400, queryProblem, route?.errorShape);
     }
