@@ -367,7 +367,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     const queryProblem = route?.checkQuery?.(url.searchParams);
     if (queryProblem && upstream && !options.refuseInvalid) {
-X
+      // Proxy mode forwards invalid requests (see --proxy-refuse-invalid): log it as Prism's
+      // violations are (status 0: logged before the answer exists).
       record({ side: "request", method: req.method ?? "GET", path: pathname, status: 0, location: "request.query", message: queryProblem });
     } else if (queryProblem) {
       req.resume();
