@@ -128,13 +128,26 @@ export function typescriptSample(api, doc, entry) {
   ].join("\n");
 }
 
+/**
+ * The sample languages of an API's reference, in the order the sample panel shows them:
+ * TypeScript first when the API has a client, then curl. Redoc shows only the x-codeSamples
+ * whose language is in its `codeSamples.languages` option (whose default list starts with curl
+ * and has no TypeScript), so the build passes this same list to Redoc.
+ */
+export function sampleLanguages({ hasClient }) {
+  return [...(hasClient ? [{ lang: "TypeScript", label: "TypeScript" }] : []), { lang: "curl", label: "curl" }];
+}
+
+const SAMPLE_SOURCES = {
+  TypeScript: (api, doc, entry) => typescriptSample(api, doc, entry),
+  curl: (_api, doc, entry) => curlSample(doc, entry),
+};
+
 /** Adds x-codeSamples (TypeScript when the API has a client, and curl) to every operation. */
 export function addCodeSamples(api, doc, { hasClient }) {
+  const languages = sampleLanguages({ hasClient });
   for (const entry of operationsOf(doc)) {
-    entry.op["x-codeSamples"] = [
-      ...(hasClient ? [{ lang: "TypeScript", label: "TypeScript", source: typescriptSample(api, doc, entry) }] : []),
-      { lang: "Shell", label: "curl", source: curlSample(doc, entry) },
-    ];
+    entry.op["x-codeSamples"] = languages.map((language) => ({ ...language, source: SAMPLE_SOURCES[language.lang](api, doc, entry) }));
   }
   return doc;
 }
