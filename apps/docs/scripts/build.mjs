@@ -7,33 +7,19 @@
 // and writes generated/<api>.samples.ts, the TypeScript code samples that `typecheck` compiles.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis, readBundle } from "@mizan/spec";
 import { apiFacts, guideTitles, landingPage, textPage } from "./landing.mjs";
 import { prepareForDocs, redocOptions } from "./prepare.mjs";
-import { clientFor, typescriptSamplesModule } from "./samples.mjs";
+import { clientFor, clientPackageDir, typescriptSamplesModule } from "./samples.mjs";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(appDir, "dist");
 const samplesDir = path.join(appDir, "generated");
 const redocly = path.join(appDir, "node_modules", ".bin", "redocly");
-const require = createRequire(import.meta.url);
 const REDOC_BADGE =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='44' height='14'%3E%3Ctext x='0' y='11' font-family='sans-serif' font-size='11' fill='%23555'%3ERedoc%3C/text%3E%3C/svg%3E";
-
-/**
- * The folder of an API's client package when it is a dependency of this app (then the API has
- * TypeScript samples), else undefined.
- */
-function clientDir(api) {
-  try {
-    return path.dirname(require.resolve(`${clientFor(api).packageName}/package.json`));
-  } catch {
-    return undefined;
-  }
-}
 
 /** The client's README page, and its CHANGELOG page once a release has written one. */
 function clientPages(api, dir) {
@@ -57,7 +43,7 @@ for (const api of listApis()) {
   const bundle = readBundle(api.name);
   const guideFile = path.join(appDir, "guides", `${api.name}.md`);
   const guide = existsSync(guideFile) ? readFileSync(guideFile, "utf8") : undefined;
-  const clientPackage = clientDir(api.name);
+  const clientPackage = clientPackageDir(api.name);
   const hasClient = clientPackage !== undefined;
   const bundleFiles = [api.bundle, api.bundleYaml].map((file) => path.basename(file));
   const doc = prepareForDocs(api.name, bundle, { guide, hasClient });

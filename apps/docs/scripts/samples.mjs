@@ -6,6 +6,10 @@
 import { authKindOf, deref, operationsOf, primarySchemeOf, propertiesOf } from "@mizan/openapi-tools";
 import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { bracketQuery } from "@mizan/client-core";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
 
 const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
 
@@ -15,6 +19,18 @@ const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperC
  */
 export function clientFor(api) {
   return { packageName: `@mizan/${api}-client`, factory: `create${pascal(api)}Client` };
+}
+
+/**
+ * The folder of an API's client package when it is a dependency of this app (then the API has
+ * TypeScript samples), else undefined.
+ */
+export function clientPackageDir(api) {
+  try {
+    return path.dirname(require.resolve(`${clientFor(api).packageName}/package.json`));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The server URL with every variable at its default: https://your-account.daftra.com */
