@@ -5,15 +5,16 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { listApis } from "@mizan/spec";
+import { launchChromium } from "../test/chromium.mjs";
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const RUNS = 5;
-const pages = readdirSync(dist).filter((f) => f.endsWith(".html")).sort((a, b) => (a === "index.html" ? -1 : b === "index.html" ? 1 : a.localeCompare(b)));
+// The landing page and the references; the client README and changelog pages are plain text.
+const references = new Set(listApis().map((api) => `${api.name}.html`));
+const pages = readdirSync(dist).filter((f) => f === "index.html" || references.has(f)).sort((a, b) => (a === "index.html" ? -1 : b === "index.html" ? 1 : a.localeCompare(b)));
 
-const browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+const browser = await launchChromium();
 const rows = [];
 for (const page of pages) {
   const file = path.join(dist, page);
@@ -27,7 +28,7 @@ for (const page of pages) {
     await tab.route("**/*", (route) => (/^(file|data|blob):/.test(route.request().url()) ? route.continue() : route.abort()));
     const t0 = Date.now();
     await tab.goto(pathToFileURL(file).href);
-    const isReference = page !== "index.html";
+    const isReference = references.has(page);
     if (isReference) await tab.locator('[data-component-name="Menu/MenuItem"]').first().waitFor();
     ready.push(Date.now() - t0);
     await tab.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, undefined, { timeout: 10_000 });

@@ -1,35 +1,36 @@
-// Builds the docs site into apps/docs/dist/, self-contained and usable from disk:
-//   index.html          landing page linking every API
-//   <api>.html          Redoc reference (--inlineBundle, telemetry off, nothing from other hosts)
-//   <api>.json / .yaml  the bundled description, for download
+// Builds the docs site into apps/docs/dist/, self-contained and usable from disk or under any
+// sub-path of a static host (every link between its pages is relative):
+//   index.html                 landing page: each API's figures, reference, bundles, client, mock
+//   <api>.html                 Redoc reference (--inlineBundle, telemetry off, nothing from other hosts)
+//   <api>.json / .yaml         the bundled description, for download
+//   <api>-client.readme.html   the client's README (and .changelog.html once it has a CHANGELOG.md)
 // and writes generated/<api>.samples.ts, the TypeScript code samples that `typecheck` compiles.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis, readBundle } from "@mizan/spec";
-import { operationsOf } from "@mizan/openapi-tools";
-import { landingPage } from "./landing.mjs";
-import { prepareForDocs } from "./prepare.mjs";
-import { clientFor, typescriptSamplesModule } from "./samples.mjs";
+import { apiFacts, guideTitles, landingPage, textPage } from "./landing.mjs";
+import { prepareForDocs, redocOptions } from "./prepare.mjs";
+import { clientFor, clientPackageDir, typescriptSamplesModule } from "./samples.mjs";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(appDir, "dist");
 const samplesDir = path.join(appDir, "generated");
 const redocly = path.join(appDir, "node_modules", ".bin", "redocly");
-const require = createRequire(import.meta.url);
 const REDOC_BADGE =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='44' height='14'%3E%3Ctext x='0' y='11' font-family='sans-serif' font-size='11' fill='%23555'%3ERedoc%3C/text%3E%3C/svg%3E";
 
-/** An API has TypeScript samples when its client package is a dependency of this app. */
-function hasClient(api) {
-  try {
-    require.resolve(`${clientFor(api).packageName}/package.json`);
-    return true;
-  } catch {
-    return false;
+/** The client's README page, and its CHANGELOG page once a release has written one. */
+function clientPages(api, dir) {
+  const { packageName } = clientFor(api);
+  const pages = { packageName };
+  for (const [key, file] of [["readme", "README.md"], ["changelog", "CHANGELOG.md"]]) {
+    if (!existsSync(path.join(dir, file))) continue;
+    pages[key] = `${api}-client.${key}.html`;
+    writeFileSync(path.join(outDir, pages[key]), textPage({ title: `${packageName}: ${file}`, text: readFileSync(path.join(dir, file), "utf8") }));
   }
+  return pages;
 }
 
 rmSync(outDir, { recursive: true, force: true });
@@ -41,19 +42,26 @@ const pages = [];
 for (const api of listApis()) {
   const bundle = readBundle(api.name);
   const guideFile = path.join(appDir, "guides", `${api.name}.md`);
-  const client = hasClient(api.name);
-  const doc = prepareForDocs(api.name, bundle, { guide: existsSync(guideFile) ? readFileSync(guideFile, "utf8") : undefined, hasClient: client });
-  if (client) writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
+  const guide = existsSync(guideFile) ? readFileSync(guideFile, "utf8") : undefined;
+  const clientPackage = clientPackageDir(api.name);
+  const hasClient = clientPackage !== undefined;
+  const bundleFiles = [api.bundle, api.bundleYaml].map((file) => path.basename(file));
+  const doc = prepareForDocs(api.name, bundle, { guide, hasClient });
+  if (hasClient) writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
 
   const page = `${api.name}.html`;
   const prepared = path.join(outDir, `.${api.name}.docs.json`);
+  // Redoc reads its options from a config file; JSON is YAML. Telemetry off there and in the env.
+  const config = path.join(outDir, `.${api.name}.redocly.yaml`);
   writeFileSync(prepared, JSON.stringify(doc));
-  const res = spawnSync(redocly, ["build-docs", prepared, "--output", path.join(outDir, page), "--inlineBundle", "--title", `${bundle.info.title} reference`], {
+  writeFileSync(config, JSON.stringify({ telemetry: "off", openapi: redocOptions({ hasClient, bundleFiles }) }, null, 2));
+  const res = spawnSync(redocly, ["build-docs", prepared, "--config", config, "--output", path.join(outDir, page), "--inlineBundle", "--title", `${bundle.info.title} reference`], {
     cwd: appDir,
     encoding: "utf8",
     env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
   });
   rmSync(prepared);
+  rmSync(config);
   if (res.status !== 0) {
     process.stderr.write(res.stdout + res.stderr);
     throw new Error(`redocly build-docs failed for ${api.name}`);
@@ -67,10 +75,18 @@ for (const api of listApis()) {
   if (/<(?:script|link)\b[^>]*\b(?:src|href)="https?:\/\//i.test(html) || /from\s*"https?:\/\//.test(html) || !/"disableTelemetry":\s*true/.test(html)) {
     throw new Error(`${page} would load Redoc from a CDN or send telemetry; check --inlineBundle and REDOCLY_TELEMETRY.`);
   }
-  copyFileSync(api.bundle, path.join(outDir, path.basename(api.bundle)));
-  copyFileSync(api.bundleYaml, path.join(outDir, path.basename(api.bundleYaml)));
-  pages.push({ api: api.name, page, info: bundle.info, operations: operationsOf(bundle).length, tags: bundle.tags?.length ?? 0, client: client ? clientFor(api.name).packageName : undefined });
-  console.log(`${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB), ${pages.at(-1).operations} operations${client ? ", TypeScript samples" : ""}`);
+  copyFileSync(api.bundle, path.join(outDir, bundleFiles[0]));
+  copyFileSync(api.bundleYaml, path.join(outDir, bundleFiles[1]));
+  pages.push({
+    api: api.name,
+    page,
+    info: bundle.info,
+    facts: apiFacts(bundle),
+    bundleFiles,
+    guides: guideTitles(guide),
+    client: hasClient ? clientPages(api.name, clientPackage) : undefined,
+  });
+  console.log(`${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB), ${pages.at(-1).facts.operations} operations${hasClient ? ", TypeScript samples" : ""}`);
 }
 writeFileSync(path.join(outDir, "index.html"), landingPage(pages));
 console.log(`landing: dist/index.html (${pages.length} APIs)`);

@@ -1,18 +1,119 @@
-// The landing page: what the project is, and one card per API with its reference and bundles.
-const escape = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+// The landing page: what the project is, and one card per API with its figures (read from the
+// bundle at build time), its reference, bundles, guides, client, mock command and changelog.
+// Every link between the site's pages is relative, so the site works from disk and under any
+// sub-path (GitHub Pages serves a project at https://<owner>.github.io/<repo>/).
+import { HTTP_METHODS, operationsOf } from "@mizan/openapi-tools";
+import { forEachAssumption } from "./prepare.mjs";
 
-export function landingPage(pages) {
-  const cards = pages
-    .map(
-      (p) => `
-    <article class="api">
+const escape = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const plural = (n, one, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
+const countAssumptions = (node) => {
+  let n = 0;
+  forEachAssumption(node, () => n++);
+  return n;
+};
+
+/** A path item without its operations: what all of them share (parameters, summary, servers). */
+function sharedPartOf(pathItem) {
+  return Object.fromEntries(Object.entries(pathItem ?? {}).filter(([key]) => !HTTP_METHODS.includes(key)));
+}
+
+/**
+ * What the landing page says about an API, from its bundle: `version`, `operations`, `tags`,
+ * and `assumptions`: `labels` (every `x-assumption` in the document), `inPaths` (those written
+ * in the paths, on operations or what a path's operations share), and `operations` (operations
+ * that carry at least one label of their own, in themselves or their path's shared part).
+ * Labels on shared components and document settings apply to every operation that uses them
+ * and are counted once.
+ */
+export function apiFacts(bundle) {
+  const operations = operationsOf(bundle);
+  const carrying = operations.filter((e) => countAssumptions(e.op) + countAssumptions(sharedPartOf(e.pathItem)) > 0);
+  return {
+    version: bundle.info?.version,
+    operations: operations.length,
+    tags: bundle.tags?.length ?? 0,
+    assumptions: { labels: countAssumptions(bundle), inPaths: countAssumptions(bundle.paths ?? {}), operations: carrying.length },
+  };
+}
+
+/** The `## ` headings of a guide: its sections, as the reference's menu lists them. */
+export function guideTitles(markdown) {
+  return [...String(markdown ?? "").matchAll(/^## +(.+?)\s*$/gm)].map((m) => m[1]);
+}
+
+/** The command that starts the mock for an API (the mock's CLI, apps/mock). */
+export const mockCommand = (api) => `npx mizan-mock --api ${api}`;
+
+/** A plain page for a text file (a client's README or CHANGELOG), linked from the landing page. */
+export function textPage({ title, text }) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title>
+<style>
+  body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
+  main { max-width: 900px; margin: 0 auto; padding: 32px 24px; }
+  pre { white-space: pre-wrap; background: #fff; border: 1px solid #dde1e8; border-radius: 10px; padding: 20px 24px; font-size: 0.9rem; }
+  a { color: #1a56c4; }
+</style>
+</head>
+<body>
+<main>
+  <p><a href="index.html">All API references</a></p>
+  <h1>${escape(title)}</h1>
+  <pre>${escape(text)}</pre>
+</main>
+</body>
+</html>
+`;
+}
+
+function card(p) {
+  const { facts } = p;
+  const { labels, inPaths, operations: carrying } = facts.assumptions;
+  const clean = facts.operations - carrying;
+  const assumed =
+    labels === 0
+      ? "Every operation is described from the vendor's documentation; the description labels no assumption."
+      : `${plural(clean, "operation")} with no assumption of ${clean === 1 ? "its" : "their"} own, ${carrying} with at least one. ` +
+        `The description carries ${plural(labels, "<code>x-assumption</code> label")}: ${inPaths} on operations, ` +
+        `${labels - inPaths} on shared parts (schemas, parameters, responses, settings), which apply wherever they are used. The reference shows each one.`;
+  const client = p.client
+    ? `<code>npm install ${escape(p.client.packageName)}</code> · <a href="${escape(p.client.readme)}">README</a>`
+    : "No typed client yet: the curl samples of the reference work with any HTTP client.";
+  const changelog = !p.client
+    ? "None: there is no client package to release."
+    : p.client.changelog
+      ? `<a href="${escape(p.client.changelog)}">Changelog of ${escape(p.client.packageName)}</a>`
+      : `None yet: the first release of <code>${escape(p.client.packageName)}</code> writes it.`;
+  const guides = p.guides.length ? `<dt>Guides</dt><dd>In the <a href="${escape(p.page)}">reference</a>: ${p.guides.map(escape).join(" · ")}</dd>` : "";
+  return `
+    <article class="api" id="${escape(p.api)}">
       <h2><a href="${escape(p.page)}">${escape(p.info.title)}</a></h2>
       <p>${escape(p.info.summary ?? "")}</p>
-      <p class="meta">${p.operations} operations · ${p.tags} resource groups · version ${escape(p.info.version)}${p.client ? ` · client <code>${escape(p.client)}</code>` : ""}</p>
-      <p class="links"><a href="${escape(p.page)}">Reference</a> · <a href="${escape(p.api)}.json" download>OpenAPI JSON</a> · <a href="${escape(p.api)}.yaml" download>OpenAPI YAML</a></p>
-    </article>`,
-    )
-    .join("\n");
+      <dl>
+        <dt>Version</dt><dd class="version">${escape(facts.version)}</dd>
+        <dt>Operations</dt><dd class="operations">${plural(facts.operations, "operation")} in ${plural(facts.tags, "resource group")}</dd>
+        <dt>Verified vs assumed</dt><dd class="assumptions" data-labels="${labels}" data-in-paths="${inPaths}" data-operations="${carrying}">${assumed}</dd>
+        <dt>Reference</dt><dd class="links"><a href="${escape(p.page)}">Reference</a> · ${p.bundleFiles.map((f) => `<a href="${escape(f)}" download>OpenAPI ${escape(f.split(".").pop().toUpperCase())}</a>`).join(" · ")}</dd>
+        ${guides}
+        <dt>Client</dt><dd class="client">${client}</dd>
+        <dt>Mock</dt><dd class="mock"><code>${escape(mockCommand(p.api))}</code></dd>
+        <dt>Changelog</dt><dd class="changelog">${changelog}</dd>
+      </dl>
+    </article>`;
+}
+
+/**
+ * The landing page. `pages`: one entry per API: `api`, `page` (its reference), `info`, `facts`
+ * (from apiFacts), `bundleFiles`, `guides` (titles), and `client` (`packageName`, `readme`,
+ * `changelog` page or undefined) when the API has one.
+ */
+export function landingPage(pages) {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -26,7 +127,9 @@ export function landingPage(pages) {
   .lead { color: #4a5366; margin: 0 0 32px; }
   .api { background: #fff; border: 1px solid #dde1e8; border-radius: 10px; padding: 20px 24px; margin: 0 0 16px; }
   .api h2 { margin: 0 0 6px; font-size: 1.35rem; }
-  .meta { color: #5c6577; font-size: 0.92rem; }
+  dl { display: grid; grid-template-columns: 11em 1fr; gap: 6px 16px; margin: 12px 0 0; font-size: 0.95rem; }
+  dt { color: #5c6577; }
+  dd { margin: 0; }
   a { color: #1a56c4; }
   code { background: #eef1f6; padding: 1px 5px; border-radius: 4px; }
   footer { color: #6b7385; font-size: 0.9rem; margin-top: 32px; }
@@ -39,7 +142,7 @@ export function landingPage(pages) {
   OpenAPI 3.1 description, which you can download below. Where a vendor's documentation is silent or contradicts
   itself, the reference says so in a note marked <em>Assumption</em>. Every operation shows a TypeScript sample using the
   typed client, where the API has one, and a curl sample.</p>
-${cards}
+${pages.map(card).join("\n")}
   <footer>Unofficial community project, not affiliated with the vendors. These pages work offline and load nothing from other hosts.</footer>
 </main>
 </body>

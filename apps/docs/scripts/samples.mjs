@@ -6,6 +6,10 @@
 import { authKindOf, deref, operationsOf, primarySchemeOf, propertiesOf } from "@mizan/openapi-tools";
 import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { bracketQuery } from "@mizan/client-core";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
 
 const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
 
@@ -15,6 +19,18 @@ const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperC
  */
 export function clientFor(api) {
   return { packageName: `@mizan/${api}-client`, factory: `create${pascal(api)}Client` };
+}
+
+/**
+ * The folder of an API's client package when it is a dependency of this app (then the API has
+ * TypeScript samples), else undefined.
+ */
+export function clientPackageDir(api) {
+  try {
+    return path.dirname(require.resolve(`${clientFor(api).packageName}/package.json`));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The server URL with every variable at its default: https://your-account.daftra.com */
@@ -128,13 +144,26 @@ export function typescriptSample(api, doc, entry) {
   ].join("\n");
 }
 
+/**
+ * The sample languages of an API's reference, in the order the sample panel shows them:
+ * TypeScript first when the API has a client, then curl. Redoc shows only the x-codeSamples
+ * whose language is in its `codeSamples.languages` option (whose default list starts with curl
+ * and has no TypeScript), so the build passes this same list to Redoc.
+ */
+export function sampleLanguages({ hasClient }) {
+  return [...(hasClient ? [{ lang: "TypeScript", label: "TypeScript" }] : []), { lang: "curl", label: "curl" }];
+}
+
+const SAMPLE_SOURCES = {
+  TypeScript: (api, doc, entry) => typescriptSample(api, doc, entry),
+  curl: (_api, doc, entry) => curlSample(doc, entry),
+};
+
 /** Adds x-codeSamples (TypeScript when the API has a client, and curl) to every operation. */
 export function addCodeSamples(api, doc, { hasClient }) {
+  const languages = sampleLanguages({ hasClient });
   for (const entry of operationsOf(doc)) {
-    entry.op["x-codeSamples"] = [
-      ...(hasClient ? [{ lang: "TypeScript", label: "TypeScript", source: typescriptSample(api, doc, entry) }] : []),
-      { lang: "Shell", label: "curl", source: curlSample(doc, entry) },
-    ];
+    entry.op["x-codeSamples"] = languages.map((language) => ({ ...language, source: SAMPLE_SOURCES[language.lang](api, doc, entry) }));
   }
   return doc;
 }

@@ -1,23 +1,16 @@
 // Opens the built reference from disk in Debian's Chromium (driven by playwright-core) with
 // every request off the machine blocked, and checks what a reader sees.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
 import { operationsOf } from "@mizan/openapi-tools";
-import { serverUrl as serverUrlOf } from "../scripts/samples.mjs";
+import { launchChromium } from "./chromium.mjs";
+import { clientPackageDir, curlSample, sampleLanguages, serverUrl as serverUrlOf, typescriptSample } from "../scripts/samples.mjs";
+import { chooseLanguage, escapeRegex, firstOperationOf, samplePanelOf, selectedLanguage, shownCode, squash } from "./redoc-page.mjs";
 
 const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-
-// Flags for a root user on a machine whose network is closed (see the toolchain notes).
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-if (!existsSync(executablePath)) {
-  throw new Error(`No Chromium at ${executablePath}. Run \`npm run setup\` (it installs Debian's chromium) or set CHROMIUM_PATH.`);
-}
 
 describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s reference in Chromium", (name, page) => {
   let browser;
@@ -26,7 +19,7 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
   const consoleErrors = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+    browser = await launchChromium();
     tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await tab.route("**/*", (route) => {
       const url = route.request().url();
@@ -58,7 +51,7 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     // Opening a tag shows its operations (and may fold its neighbours), so read the menu after each.
     const seen = new Set();
     for (const tag of doc.tags) {
-      const exact = new RegExp(`^${tag.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`); // "Bookings (v2)"
+      const exact = new RegExp(`^${escapeRegex(tag.name)}$`); // "Bookings (v2)"
       await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: exact }).first().click();
       await tab.waitForTimeout(200);
       for (const text of await tab.locator('[data-component-name="Menu/MenuItem"]').allTextContents()) seen.add(text);
@@ -88,13 +81,25 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     }
   });
 
-  it("shows code samples for an operation", async () => {
+  it("shows the TypeScript sample first in an operation's sample panel, and curl beside it", async () => {
     const doc = readBundle(name);
-    const tag = doc.tags[0];
-    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
-    await expect.poll(async () => (await tab.locator("main").innerText()).includes("curl -X "), { timeout: 10_000 }).toBe(true);
-    const text = await tab.locator("main").innerText();
-    expect(text).toContain(serverUrlOf(doc));
+    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(doc.tags[0].name)}$`) }).first().click();
+    const entry = firstOperationOf(doc, doc.tags[0]);
+    const panel = samplePanelOf(tab, entry);
+    await panel.waitFor();
+    const hasClient = clientPackageDir(name) !== undefined;
+    const source = (language) => (language.lang === "TypeScript" ? typescriptSample(name, doc, entry) : curlSample(doc, entry));
+
+    // What a reader sees first: the call with the typed client, when the API has one.
+    expect(await selectedLanguage(panel)).toBe(hasClient ? "TypeScript" : "curl");
+    expect(await shownCode(panel)).toBe(squash(hasClient ? typescriptSample(name, doc, entry) : curlSample(doc, entry)));
+    expect(await shownCode(panel)).toContain(serverUrlOf(doc));
+    // The other samples are one click away.
+    for (const language of sampleLanguages({ hasClient }).slice(1)) {
+      await chooseLanguage(panel, language.label);
+      await expect.poll(() => selectedLanguage(panel)).toBe(language.label);
+      expect(await shownCode(panel)).toBe(squash(source(language)));
+    }
   });
 
   it("renders a tag's operations with their labelled assumptions", async () => {
@@ -103,14 +108,14 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     const opsOf = (t) => operationsOf(doc).map((e) => e.op).filter((op) => op.tags?.includes(t.name));
     const tag = doc.tags.find((t) => opsOf(t).some((op) => JSON.stringify(op).includes("x-assumption")));
     expect(tag).toBeDefined();
-    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${tag.name}$`) }).first().click();
+    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(tag.name)}$`) }).first().click();
     await expect.poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 }).toBeGreaterThan(0);
   });
 });
 
 describe("landing page in Chromium", () => {
   it("opens from disk, offline, and links every reference", async () => {
-    const browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const offMachine = [];

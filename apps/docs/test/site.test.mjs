@@ -1,11 +1,14 @@
-// The built site as files: self-contained, telemetry off, every operation and assumption in it.
-import { existsSync, readFileSync } from "node:fs";
+// The built site as files: self-contained, telemetry off, every operation and assumption in it,
+// the landing page's figures, and relative links between the pages.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
-import { operationsOf } from "@mizan/openapi-tools";
+import { HTTP_METHODS, operationsOf } from "@mizan/openapi-tools";
+import { apiFacts, guideTitles, landingPage, textPage } from "../scripts/landing.mjs";
 import { prepareForDocs, renderAssumptions } from "../scripts/prepare.mjs";
+import { clientFor, clientPackageDir } from "../scripts/samples.mjs";
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
 
@@ -69,5 +72,129 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
   it("ships the bundle beside the page for download", () => {
     for (const ext of ["json", "yaml"]) expect(existsSync(path.join(dist, `${name}.${ext}`))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(dist, `${name}.json`), "utf8"))).toEqual(doc);
+  });
+});
+
+// The figures of the landing page, recomputed here from each bundle's JSON text rather than with
+// the walker the build uses, so a counting mistake in the build shows.
+const labelsIn = (value) => JSON.stringify(value ?? {}).match(/"x-assumption":/g)?.length ?? 0;
+const withoutOperations = (pathItem) => Object.fromEntries(Object.entries(pathItem).filter(([key]) => !HTTP_METHODS.includes(key)));
+const attrOf = (html, name) => html.match(new RegExp(`${name}="([^"]*)"`))?.[1];
+const hrefsOf = (html) => [...html.matchAll(/\bhref="([^"]*)"/g)].map((m) => m[1]);
+const htmlText = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s", (name, api) => {
+  const html = readFileSync(path.join(dist, "index.html"), "utf8");
+  const start = html.indexOf(`<article class="api" id="${name}">`);
+  const card = html.slice(start, html.indexOf("</article>", start));
+  const doc = readBundle(name);
+  const operations = operationsOf(doc);
+
+  it("exists", () => {
+    expect(start).toBeGreaterThan(0);
+  });
+
+  it("shows the version and the operation count of the bundle", () => {
+    expect(card).toContain(`<dd class="version">${htmlText(doc.info.version)}</dd>`);
+    expect(card).toContain(`<dd class="operations">${operations.length.toLocaleString("en-US")} operation${operations.length === 1 ? "" : "s"} in ${doc.tags.length}`);
+  });
+
+  it("counts the assumption labels, and the operations that carry one of their own", () => {
+    const labels = labelsIn(doc);
+    const inPaths = labelsIn(doc.paths);
+    const carrying = operations.filter((e) => labelsIn(e.op) + labelsIn(withoutOperations(e.pathItem)) > 0).length;
+    expect(labels).toBeGreaterThan(0);
+    expect(carrying).toBeGreaterThan(0);
+    expect([attrOf(card, "data-labels"), attrOf(card, "data-in-paths"), attrOf(card, "data-operations")].map(Number)).toEqual([labels, inPaths, carrying]);
+    const text = card.replace(/<[^>]+>/g, "");
+    expect(text).toContain(`${operations.length - carrying} operations with no assumption of their own, ${carrying} with at least one.`);
+    expect(text).toContain(`${labels} x-assumption labels: ${inPaths} on operations, ${labels - inPaths} on shared parts`);
+  });
+
+  it("gives the mock command, and the client package with its README and changelog", () => {
+    expect(card).toContain(`<code>npx mizan-mock --api ${name}</code>`);
+    const dir = clientPackageDir(name);
+    if (!dir) {
+      expect(card).toMatch(/No typed client yet/);
+      return;
+    }
+    const { packageName } = clientFor(name);
+    expect(card).toContain(`<code>npm install ${packageName}</code>`);
+    for (const [file, page] of [["README.md", `${name}-client.readme.html`], ["CHANGELOG.md", `${name}-client.changelog.html`]]) {
+      if (existsSync(path.join(dir, file))) {
+        expect(card).toContain(`href="${page}"`);
+        expect(readFileSync(path.join(dist, page), "utf8")).toContain(htmlText(readFileSync(path.join(dir, file), "utf8")));
+      } else {
+        expect(card).not.toContain(`href="${page}"`);
+        expect(existsSync(path.join(dist, page))).toBe(false);
+      }
+    }
+    if (!existsSync(path.join(dir, "CHANGELOG.md"))) expect(card).toContain(`None yet: the first release of <code>${packageName}</code> writes it.`);
+  });
+});
+
+describe("links between the site's pages", () => {
+  const ownPages = readdirSync(dist).filter((f) => f === "index.html" || /\.(readme|changelog)\.html$/.test(f));
+
+  it.each(ownPages.map((f) => [f]))("%s links only relative paths to files of the site", (page) => {
+    const hrefs = hrefsOf(readFileSync(path.join(dist, page), "utf8"));
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(hrefs.filter((h) => /^(\/|[a-z][a-z0-9+.-]*:)/i.test(h) || h.split("/").includes(".."))).toEqual([]);
+    expect(hrefs.filter((h) => !existsSync(path.join(dist, h.split("#")[0])))).toEqual([]);
+  });
+
+  it.each(listApis().map((api) => [api.name, api]))("the %s reference links the landing page and its bundles relatively, with TypeScript samples first", (name, api) => {
+    const html = readFileSync(path.join(dist, `${name}.html`), "utf8");
+    expect(html).toContain('<a href="index.html">All API references</a>');
+    const options = JSON.parse(html.match(/__redoc_options = (\{.*?\});/)[1]);
+    expect(options.downloadUrls.map((d) => d.url)).toEqual([path.basename(api.bundle), path.basename(api.bundleYaml)]);
+    const languages = options.codeSamples.languages.map((l) => l.lang);
+    expect(languages).toEqual(clientPackageDir(name) ? ["TypeScript", "curl", "Payload"] : ["curl", "Payload"]);
+  });
+});
+
+describe("apiFacts", () => {
+  const fixture = {
+    openapi: "3.1.0",
+    info: { title: "Fixture", version: "2.3.4" },
+    tags: [{ name: "A" }],
+    paths: {
+      "/a": { parameters: [{ name: "x", in: "query", schema: { type: "string" }, "x-assumption": "Shared by the path's operations." }], get: { responses: {} }, post: { responses: {} } },
+      "/b": { get: { "x-assumption": "Its own.", responses: { 200: { description: "ok", "x-assumption": "Nested in it." } } }, delete: { responses: {} } },
+      "/c": { get: { responses: { 200: { $ref: "#/components/responses/Shared" } } } },
+    },
+    components: { responses: { Shared: { description: "shared", "x-assumption": "On a component." } } },
+  };
+
+  it("counts every label, those in the paths, and the operations carrying one of their own", () => {
+    expect(apiFacts(fixture)).toEqual({ version: "2.3.4", operations: 5, tags: 1, assumptions: { labels: 4, inPaths: 3, operations: 3 } });
+  });
+
+  it("refuses a label that is not text, naming what it found", () => {
+    const bad = structuredClone(fixture);
+    bad.paths["/b"].delete["x-assumption"] = true;
+    expect(() => apiFacts(bad)).toThrow(/x-assumption label must be a non-empty string; found true/);
+    expect(() => renderAssumptions(bad)).toThrow(/non-empty string/);
+  });
+});
+
+describe("landing page parts", () => {
+  const page = { api: "demo", page: "demo.html", info: { title: "Demo <API>" }, facts: { version: "1", operations: 1, tags: 1, assumptions: { labels: 0, inPaths: 0, operations: 0 } }, bundleFiles: ["demo.json"], guides: [] };
+
+  it("links a client's changelog when there is one, and says so when there is none", () => {
+    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", readme: "demo-client.readme.html", changelog: "demo-client.changelog.html" } }])).toContain('<a href="demo-client.changelog.html">Changelog of @x/demo-client</a>');
+    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", readme: "demo-client.readme.html" } }])).toContain("None yet: the first release of <code>@x/demo-client</code> writes it.");
+    const none = landingPage([page]);
+    expect(none).toContain("No typed client yet");
+    expect(none).toContain("Demo &lt;API&gt;");
+    expect(none).toContain("the description labels no assumption");
+  });
+
+  it("reads a guide's sections from its level-2 headings", () => {
+    expect(guideTitles("# Title\n\n## Getting started\ntext\n### Detail\n## v1 or v2?  \n")).toEqual(["Getting started", "v1 or v2?"]);
+  });
+
+  it("escapes a text page", () => {
+    expect(textPage({ title: "a <b>", text: "<script>x</script>" })).toContain("<pre>&lt;script&gt;x&lt;/script&gt;</pre>");
   });
 });

@@ -1,0 +1,17 @@
+// Debian's Chromium driven by playwright-core, as every browser check of the docs launches it
+// (the browser tests and bench/docs.mjs). `npm run setup` installs Chromium on Debian; elsewhere
+// set CHROMIUM_PATH.
+import { existsSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+export const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+// Flags for a root user on a machine whose network is closed (see the toolchain notes).
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export function launchChromium() {
+  if (!existsSync(executablePath)) {
+    throw new Error(`No Chromium at ${executablePath}. Run \`npm run setup\` (it installs Debian's chromium) or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({ executablePath, headless: true, args: ARGS });
+}
