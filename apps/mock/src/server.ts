@@ -418,6 +418,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
    * its real status even where the API reports its own errors with 200. True when answered.
    */
   async function injectFaults(req: IncomingMessage, res: ServerResponse, route: { errorShape: ErrorShape; statuses: string[] } | undefined): Promise<boolean> {
+    // The usual request (no faults set, no Prefer header) costs one check.
+    if (!faults.active && req.headers.prefer === undefined) return false;
     const shape = route?.errorShape ?? errorShape;
     const planned = faults.active ? faults.next() : { delayMs: 0, fail: false };
     let delayMs = planned.delayMs;
