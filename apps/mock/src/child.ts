@@ -20,7 +20,7 @@ try {
   process.stdin.on("end", end);
   process.stdin.on("error", end);
   process.stdin.resume();
-  say({ event: "ready", url: server.url, port: server.port });
+  say({ event: "ready", url: server.url, port: server.port, faultSeed: server.faultSeed });
 } catch (error) {
   say({ event: "error", message: (error as Error).message });
   process.exit(1);

@@ -2,8 +2,12 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { getApi, listApis } from "@mizan/spec";
+import { availableApis, mockBundleOf } from "./apis.js";
+import { checkDelayOption, checkFailureRate, type FaultOptions } from "./faults.js";
 import type { ServeOptions, Violation, ViolationLog } from "./server.js";
+
+export { availableApis, bundlesDir, mockBundleOf } from "./apis.js";
+export { FaultOptionError, INJECTED_FAILURE_STATUS, MAX_DELAY_MS, type DelayRange } from "./faults.js";
 
 export type { Violation, ViolationLog } from "./server.js";
 export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, errorShapeOf, explainViolations, VIOLATION_LOG_SIZE, violationFields } from "./server.js";
@@ -11,7 +15,7 @@ export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIM
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface StartMockOptions {
-  /** Which API to serve, as named in spec/redocly.yaml. Default "daftra". */
+  /** Which API to serve (see `availableApis()`): "daftra" (the default), "vmsalpha", "enkash-ar". */
   api?: string;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
@@ -19,7 +23,7 @@ export interface StartMockOptions {
   host?: string;
   /** Generate responses from the schemas instead of serving the examples. */
   dynamic?: boolean;
-  /** Seed for dynamic responses, so generated data repeats from run to run. */
+  /** Seed for dynamic responses and injected faults, so a run repeats. */
   seed?: number;
   /** Proxy to a real server and report where its answers break the spec (see `violations()`). */
   upstream?: string;
@@ -37,12 +41,18 @@ export interface StartMockOptions {
   requestTimeoutMs?: number;
   /** With `upstream`: answer an invalid request with its validation error instead of forwarding it. */
   refuseInvalid?: boolean;
+  /** Wait this many milliseconds before each answer, or a random time in `{ min, max }` (drawn from `seed`). */
+  delayMs?: FaultOptions["delayMs"];
+  /** The share of requests (0 to 1) answered with 503 in the API's error shape, decided by `seed`. */
+  failureRate?: number;
 }
 
 export interface RunningMock {
   /** Base URL, e.g. http://127.0.0.1:4010 */
   url: string;
   port: number;
+  /** The seed of the injected faults: `seed` if given, else the random one chosen (pass it as `seed` to repeat a run). */
+  faultSeed: number;
   /** The last 1,000 requests or responses the mock found at odds with the spec (proxy mode mostly). */
   violations(): Promise<Violation[]>;
   /** The same, with how many there were in all and how many fell out of the log. */
@@ -53,13 +63,12 @@ export interface RunningMock {
   stop(): Promise<void>;
 }
 
-export function availableApis(): string[] {
-  return listApis().map((api) => api.name);
-}
-
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
+  // Bad fault options fail here, before a process is started for nothing.
+  checkDelayOption(options.delayMs);
+  checkFailureRate(options.failureRate);
   const serveOptions: ServeOptions = {
-    specFile: options.specFile ?? getApi(options.api ?? "daftra").mockBundle,
+    specFile: options.specFile ?? mockBundleOf(options.api ?? "daftra"),
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
     dynamic: options.dynamic,
@@ -70,6 +79,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
     refuseInvalid: options.refuseInvalid,
+    delayMs: options.delayMs,
+    failureRate: options.failureRate,
   };
   const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify(serveOptions)], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -93,7 +104,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     }));
 
   // Ready means: the child said so on stdout, and the server then answers a health request.
-  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; port: number; faultSeed: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The mock did not start within ${options.startTimeoutMs ?? 120_000} ms.\n${log}`)), options.startTimeoutMs ?? 120_000);
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -101,7 +112,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       for (let nl = out.indexOf("\n"); nl >= 0; nl = out.indexOf("\n")) {
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
-        let message: { event?: string; url?: string; port?: number; message?: string };
+        let message: { event?: string; url?: string; port?: number; faultSeed?: number; message?: string };
         try {
           message = JSON.parse(line);
         } catch {
@@ -109,7 +120,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         }
         if (message.event === "ready") {
           clearTimeout(timer);
-          resolve({ url: message.url!, port: message.port! });
+          resolve({ url: message.url!, port: message.port!, faultSeed: message.faultSeed! });
         } else if (message.event === "error") {
           clearTimeout(timer);
           reject(new Error(`The mock could not start: ${message.message}${log ? `\n${log}` : ""}`));

@@ -13,11 +13,13 @@ import path from "node:path";
 import { deref, operationsOf, pathTemplateRegex, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
+import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
 
 const require = createRequire(import.meta.url);
-const prismCliDir = path.dirname(require.resolve("@stoplight/prism-cli/package.json"));
-// Prism's own copies of its packages, so the versions are the ones the CLI was built with.
-const fromPrism = (id: string) => require(require.resolve(id, { paths: [prismCliDir] }));
+// Prism's engine packages are pinned dependencies of this package. Their own dependencies
+// (json-schema-faker) are taken from prism-http's folder, so they are the copies it uses.
+const prismHttpDir = path.dirname(require.resolve("@stoplight/prism-http/package.json"));
+const fromPrism = (id: string) => require(require.resolve(id, { paths: [prismHttpDir] }));
 
 export interface ServeOptions {
   /** The OpenAPI document to serve (a bundle). */
@@ -26,7 +28,7 @@ export interface ServeOptions {
   port?: number;
   /** Generate responses from schemas instead of serving examples. */
   dynamic?: boolean;
-  /** Seed of the generator, for repeatable dynamic responses. */
+  /** Seed of the generators, for repeatable dynamic responses and injected faults. */
   seed?: number;
   /** Proxy to this upstream (a real Daftra account) and report where it breaks the spec. */
   upstream?: string;
@@ -40,6 +42,10 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** Proxy mode: answer an invalid request with its validation error instead of forwarding it. */
   refuseInvalid?: boolean;
+  /** Wait this many milliseconds (or a random time in `{ min, max }`) before each answer. */
+  delayMs?: FaultOptions["delayMs"];
+  /** The share of requests (0 to 1) answered with 503 in the API's error shape. */
+  failureRate?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -69,6 +75,8 @@ export interface Violation {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The seed of the injected faults: `seed` if given, else a random one (pass it to repeat a run). */
+  faultSeed: number;
   violationLog(): ViolationLog;
   close(): Promise<void>;
 }
@@ -254,12 +262,15 @@ function queryOf(searchParams: URLSearchParams): Record<string, string | string[
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { createInstance, getHttpOperationsFromSpec } = fromPrism("@stoplight/prism-http");
   const { createLogger } = fromPrism("@stoplight/prism-core");
-  const httpServerDir = path.dirname(require.resolve("@stoplight/prism-http-server/package.json", { paths: [prismCliDir] }));
+  const httpServerDir = path.dirname(require.resolve("@stoplight/prism-http-server/package.json"));
   const { getHttpConfigFromRequest } = require(path.join(httpServerDir, "dist", "getHttpConfigFromRequest.js"));
   const { serialize } = require(path.join(httpServerDir, "dist", "serialize.js"));
   // Without this, generated objects get random extra properties (see anchors: Prism).
   fromPrism("json-schema-faker").JSONSchemaFaker.option("fillProperties", false);
 
+  const faultSeed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  // Checked before the spec is read, so a bad option fails at once with its own message.
+  const faults = faultInjector({ delayMs: options.delayMs, failureRate: options.failureRate, seed: faultSeed });
   const operations: PrismOperation[] = await getHttpOperationsFromSpec(options.specFile);
   if (!operations.length) throw new Error(`No operations found in ${options.specFile}.`);
   // Prism has read the file by now, so it is a valid document (Prism's errors say more).
@@ -302,6 +313,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         security: securityAlternatives(doc, entry.security),
         prism,
         errorShape: routeShape,
+        statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
         checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuerySchema),
       },
     ];
@@ -359,6 +371,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     // Daftra refuses an API key sent together with a Bearer token.
     // The most specific path wins (OpenAPI; the spec lint checks one exists), as Prism routes.
     const route = matching.filter((r) => r.method === (req.method ?? "GET").toLowerCase()).reduce<(typeof routes)[number] | undefined>((best, r) => (!best || r.literal >= best.literal ? r : best), undefined);
+    if (await injectFaults(req, res, route)) return;
     const carried = (route?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
     if (carried.length > 1) {
       req.resume();
@@ -400,6 +413,37 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     const result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
     return answer(req, res, pathname, result, !upstream, route?.errorShape);
+  }
+
+  /**
+   * Delays and failures (faults.ts): the global ones, then the request's own `Prefer: delay=`
+   * and, in mock mode, `Prefer: code=` for a failure status the operation does not document
+   * (Prism would answer that with a 404). A failure is answered before validation, as a gateway would, with
+   * its real status even where the API reports its own errors with 200. True when answered.
+   */
+  async function injectFaults(req: IncomingMessage, res: ServerResponse, route: { errorShape: ErrorShape; statuses: string[] } | undefined): Promise<boolean> {
+    // The usual request (no faults set, no Prefer header) costs one check.
+    if (!faults.active && req.headers.prefer === undefined) return false;
+    const shape = route?.errorShape ?? errorShape;
+    const planned = faults.active ? faults.next() : { delayMs: 0, fail: false };
+    let delayMs = planned.delayMs;
+    try {
+      delayMs = requestedDelay(req.headers.prefer) ?? delayMs;
+    } catch (error) {
+      if (!(error instanceof FaultOptionError)) throw error;
+      req.resume();
+      sendError(res, 400, error.message, shape);
+      return true;
+    }
+    if (!(await pauseUnlessClosed(delayMs, res))) return true;
+    const forced = Number(preference(req.headers.prefer, "code"));
+    const undocumented = !upstream && route && forced >= 400 && forced <= 599 && !route.statuses.some((s) => s === String(forced) || s === "default" || s.toUpperCase() === `${String(forced)[0]}XX`);
+    if (!planned.fail && !undocumented) return false;
+    req.resume();
+    const status = planned.fail ? INJECTED_FAILURE_STATUS : forced;
+    const message = planned.fail ? `Injected failure: the mock fails this share of requests (failure rate ${options.failureRate}, seed ${faultSeed}).` : `Forced by Prefer: code=${forced}; this operation does not document that status.`;
+    send(res, status, shape(status, message).body);
+    return true;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -471,6 +515,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
+    faultSeed,
     violationLog,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,28 +5,12 @@
 //   // test/mock.global-setup.ts
 //   export default mockGlobalSetup("daftra");
 // Tests read the mock's URL with `inject("mockUrl")`.
-import { startMock } from "@mizan/mock";
 import type { ViteUserConfig } from "vitest/config";
 
 export { startMock, type RunningMock, type StartMockOptions } from "@mizan/mock";
-
-export interface MockSetupProject {
-  provide(key: "mockUrl", value: string): void;
-}
-
-export function mockGlobalSetup(api: string) {
-  return async function setup(project: MockSetupProject) {
-    const mock = await startMock({ api, port: 0 });
-    project.provide("mockUrl", mock.url);
-    return () => mock.stop();
-  };
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    mockUrl: string;
-  }
-}
+// One implementation, in the mock's package, so projects outside this repository get it too;
+// importing it also types inject("mockUrl").
+export { mockGlobalSetup, type MockSetupProject } from "@mizan/mock/vitest";
 
 /**
  * The vitest config of a client package: the tests are test/NAME.test.ts, the API's mock is
