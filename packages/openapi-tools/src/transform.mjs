@@ -1,6 +1,6 @@
 // Pure transforms applied to a bundled OpenAPI document. No I/O here, so each is unit-tested.
 
-import { deref, forEachObject, HTTP_METHODS, operationsOf } from "./walker.mjs";
+import { deref, forEachObject, HTTP_METHODS, operationsOf, templateSpecificity } from "./walker.mjs";
 
 export { HTTP_METHODS };
 
@@ -221,8 +221,7 @@ export function addSuffixlessAliases(input) {
  */
 export function orderPathsForRouting(input) {
   const doc = clone(input);
-  const literal = (p) => p.replace(/\{[^}]*\}/g, "").length;
-  doc.paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => literal(a) - literal(b)));
+  doc.paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => templateSpecificity(a) - templateSpecificity(b)));
   return doc;
 }
 
