@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { deref, operationsOf, pathTemplateRegex, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
+import { deref, operationRoutes, operationsOf, routeFor, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
@@ -299,7 +299,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Nested query parameters (Daftra v2's filter[field][op]=v) are checked here: Prism reads
   // only the properties a deepObject schema names.
   const compileQuerySchema = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true });
-  const routes = operationsOf(doc).flatMap((entry) => {
+  const routes = operationRoutes(doc).flatMap((entry) => {
     const prism = prismOperations.get(entry.key);
     if (!prism) return [];
     // The mock's own errors on this route take the shape its operation documents (Daftra v1 and
@@ -308,8 +308,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     return [
       {
         method: entry.method,
-        regex: pathTemplateRegex(entry.path),
-        literal: entry.path.replace(/\{[^}]*\}/g, "").length,
+        regex: entry.regex,
+        specificity: entry.specificity,
         security: securityAlternatives(doc, entry.security),
         prism,
         errorShape: routeShape,
@@ -370,7 +370,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     // Security alternatives mean "one of these": a request that carries two is refused, as
     // Daftra refuses an API key sent together with a Bearer token.
     // The most specific path wins (OpenAPI; the spec lint checks one exists), as Prism routes.
-    const route = matching.filter((r) => r.method === (req.method ?? "GET").toLowerCase()).reduce<(typeof routes)[number] | undefined>((best, r) => (!best || r.literal >= best.literal ? r : best), undefined);
+    const route = routeFor(matching, req.method ?? "GET", pathname);
     if (await injectFaults(req, res, route)) return;
     const carried = (route?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
     if (carried.length > 1) {

@@ -37,16 +37,23 @@ function rewriteRefs(node) {
   );
 }
 
-/** Paths of the fields in `value` that no (sub)schema of `schema` declares. */
-export function undeclaredFields(doc, schema, value, at = "") {
+/**
+ * Paths of the fields in `value` that no (sub)schema of `schema` declares. A schema that names no
+ * properties is free-form, and so is one where some branch allows additional properties: a
+ * writer may send any field there. With `forReading`, what a reader may rely on instead: where
+ * some branch names the record's fields and does not allow others (a resource's schema inside a
+ * generic, open frame), only the named fields count.
+ */
+export function undeclaredFields(doc, schema, value, at = "", { forReading = false } = {}) {
   const all = branches(doc, schema, EVERY_BRANCH);
   if (Array.isArray(value)) {
     const items = all.map((s) => s.items).filter(Boolean);
-    return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`)) : [];
+    return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`, { forReading })) : [];
   }
   if (!value || typeof value !== "object") return [];
-  // A schema that declares no properties at all is free-form: any field is fine there.
-  const open = !all.some((s) => s.properties) || all.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties);
+  const allowsMore = (s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties;
+  const naming = all.filter((s) => s.properties);
+  const open = !naming.length || (forReading ? naming.every(allowsMore) : all.some(allowsMore));
   const problems = [];
   for (const [key, v] of Object.entries(value)) {
     const declared = all.map((s) => s.properties?.[key]).filter(Boolean);
@@ -55,7 +62,7 @@ export function undeclaredFields(doc, schema, value, at = "") {
       continue;
     }
     // allOf branches apply together, so their declarations of the same field add up.
-    problems.push(...undeclaredFields(doc, { allOf: declared }, v, `${at}/${key}`));
+    problems.push(...undeclaredFields(doc, { allOf: declared }, v, `${at}/${key}`, { forReading }));
   }
   return problems;
 }

@@ -1,6 +1,6 @@
 // Pure transforms applied to a bundled OpenAPI document. No I/O here, so each is unit-tested.
 
-import { deref, forEachObject, HTTP_METHODS, operationsOf } from "./walker.mjs";
+import { deref, forEachObject, HTTP_METHODS, operationsOf, templateSpecificity } from "./walker.mjs";
 
 export { HTTP_METHODS };
 
@@ -221,8 +221,7 @@ export function addSuffixlessAliases(input) {
  */
 export function orderPathsForRouting(input) {
   const doc = clone(input);
-  const literal = (p) => p.replace(/\{[^}]*\}/g, "").length;
-  doc.paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => literal(a) - literal(b)));
+  doc.paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => templateSpecificity(a) - templateSpecificity(b)));
   return doc;
 }
 
@@ -239,9 +238,37 @@ export const MOCK_COERCIONS = {
   "null-optional":
     "An optional field may be null (`\"city\": null`): the server treats null as absent in requests and sends null for unset fields in responses. A field required anywhere stays non-null in requests. Applied to the published responses too (their types admit null).",
   "date-only": "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
+  "numbers-for-strings":
+    "A free-text field (a string with no format, pattern or enum) may be sent as a JSON number: PHP stores it as its text. Seen in spec/daftra/corpus: zkriahac/daftra-magento2-product-invoice-integration sends a client's `client_number` and `password` and a product's `product_code` as numbers, daftra/woocommerce-plugin an order id as a custom field's `value`.",
+  "empty-optional":
+    "An optional field may be sent as an empty string: the server's validation skips empty values and stores nothing. Seen in spec/daftra/corpus: daftra/woocommerce-plugin, the vendor's own plugin, creates its walk-in client with `email: \"\"`.",
 };
 
 const DATE_TIME_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}[ T]/;
+
+/** A free-text string schema (no format, pattern, enum or const) also admits numbers. */
+function acceptNumberForString(node) {
+  const types = asArray(node.type);
+  if (!types.includes("string") || types.includes("number") || types.includes("integer")) return;
+  if (node.format !== undefined || node.pattern !== undefined || node.enum !== undefined || node.const !== undefined) return;
+  node.type = [...types, "number"];
+}
+
+/** Whether a property schema already admits "" (any string, unconstrained). */
+function admitsEmptyString(prop) {
+  const types = asArray(prop.type);
+  return types.includes("string") && prop.format === undefined && prop.pattern === undefined && prop.enum === undefined && prop.const === undefined && !(prop.minLength > 0);
+}
+
+/** Lets the optional properties of an object schema be ""; `required` adds names that stay as they are. */
+function emptyOptional(node, required = []) {
+  if (!node.properties || typeof node.properties !== "object") return;
+  const keep = new Set([...(node.required ?? []), ...required]);
+  for (const [key, prop] of Object.entries(node.properties)) {
+    if (keep.has(key) || !prop || typeof prop !== "object" || admitsEmptyString(prop)) continue;
+    node.properties[key] = { anyOf: [prop, { const: "" }] };
+  }
+}
 
 /** Names of properties that some schema requires while composing `name` with allOf. */
 function requiredByComposers(doc) {
@@ -290,7 +317,9 @@ export function coerceRequestsForMock(input) {
     if (rules.has("date-only") && typeof node.pattern === "string" && DATE_TIME_PATTERN.test(node.pattern)) {
       node.pattern = `^(?:${node.pattern.replace(/^\^|\$$/g, "")}|\\d{4}-\\d{2}-\\d{2})$`;
     }
+    if (rules.has("numbers-for-strings")) acceptNumberForString(node);
     if (rules.has("null-optional")) nullOptional(node, [...(composers.get(ref) ?? [])]);
+    if (rules.has("empty-optional")) emptyOptional(node, [...(composers.get(ref) ?? [])]);
   };
   for (const name of names) forEachObject(schemas[name], (node) => visit(node, node === schemas[name] ? `${SCHEMA_PREFIX}${name}` : undefined));
   for (const part of requestParts) forEachObject(part, (node) => visit(node, undefined));

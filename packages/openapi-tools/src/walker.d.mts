@@ -40,6 +40,14 @@ export declare function resolveRef(doc: any, ref: string): any;
 export declare function deref(doc: any, node: any): any;
 export declare function operationsOf(doc: any): OperationEntry[];
 export declare function pathTemplateRegex(template: string): RegExp;
+export declare function templateSpecificity(template: string): number;
+/** An operation with its path's regex and specificity. */
+export interface OperationRoute extends OperationEntry {
+  regex: RegExp;
+  specificity: number;
+}
+export declare function operationRoutes(doc: any): OperationRoute[];
+export declare function routeFor<R extends { method: string; regex: RegExp; specificity: number }>(routes: readonly R[], method: string, path: string): R | undefined;
 export declare function branches(doc: any, schema: any, options?: { keywords?: readonly string[] }): any[];
 export declare function propertiesOf(doc: any, schema: any): Record<string, any>;
 export declare function securitySchemeOf(doc: any, name: string): any;

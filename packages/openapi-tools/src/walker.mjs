@@ -101,6 +101,31 @@ export function pathTemplateRegex(template) {
   return new RegExp(`^${pattern}$`);
 }
 
+/** How specific a path template is: its characters outside `{...}`. */
+export function templateSpecificity(template) {
+  return template.replace(/\{[^}]*\}/g, "").length;
+}
+
+/** Every operation with its path's regex and specificity, ready for `routeFor`. */
+export function operationRoutes(doc) {
+  return operationsOf(doc).map((entry) => ({ ...entry, regex: pathTemplateRegex(entry.path), specificity: templateSpecificity(entry.path) }));
+}
+
+/**
+ * The route a request reaches: of the routes for `method` whose template matches `path`, the
+ * most specific (OpenAPI: concrete paths win), and of equally specific ones the last listed,
+ * as Prism routes. `/clients/5.json` reaches `/clients/{id}.json`, not `/clients/{id}`.
+ */
+export function routeFor(routes, method, path) {
+  const wanted = method.toLowerCase();
+  let best;
+  for (const route of routes) {
+    if (route.method !== wanted || !route.regex.test(path)) continue;
+    if (!best || route.specificity >= best.specificity) best = route;
+  }
+  return best;
+}
+
 const DEFAULT_KEYWORDS = ["allOf"];
 
 /**

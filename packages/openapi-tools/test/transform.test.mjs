@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses, orderPathsForRouting } from "../src/transform.mjs";
+import { schemaValidator } from "../src/examples.mjs";
 
 const { widenNode } = internals;
 const widened = (schema) => {
@@ -169,6 +170,25 @@ describe("coerceRequestsForMock", () => {
     expect(base.owner).toEqual({ anyOf: [{ $ref: "#/components/schemas/Owner" }, { type: "null" }] });
     expect([...out.components.schemas.Owner.properties.id.type].sort()).toEqual(["integer", "null", "string"]);
     expect(out.components.schemas.Shown).toEqual(doc().components.schemas.Shown); // response side only
+  });
+
+  it("lets free-text fields take numbers, and optional fields take \"\", without loosening constrained ones", () => {
+    const withEmail = (rules) => {
+      const d = doc(rules);
+      d.components.schemas.Base.properties.email = { type: "string", format: "email" };
+      return d;
+    };
+    const out = coerceRequestsForMock(withEmail(["numeric-strings", "null-optional", "numbers-for-strings", "empty-optional"]));
+    const check = schemaValidator(out);
+    const ok = (body) => check({ $ref: "#/components/schemas/ThingBody" }, body);
+    expect(ok({ name: 48213, city: 7 })).toEqual([]); // free text as a number
+    expect(ok({ name: "Acme", email: "", price: "", at: "" })).toEqual([]); // optional fields left empty
+    expect(ok({ name: "Acme", email: "nope" })).not.toEqual([]); // a wrong e-mail is still wrong
+    expect(ok({ name: "Acme", email: 5 })).not.toEqual([]); // a constrained string takes no number
+    expect(ok({ name: "Acme", price: "abc" })).not.toEqual([]);
+    expect(ok({ name: "Acme", kind: "" })).toEqual([]);
+    const strictKind = coerceRequestsForMock(doc(["numbers-for-strings"]));
+    expect(schemaValidator(strictKind)({ $ref: "#/components/schemas/ThingBody" }, { name: "Acme", kind: "" })).not.toEqual([]); // only with empty-optional
   });
 });
 

@@ -3,11 +3,13 @@ import {
   authKindOf,
   branches,
   deref,
+  operationRoutes,
   operationsOf,
   pathTemplateRegex,
   primarySchemeOf,
   propertiesOf,
   resolveRef,
+  routeFor,
   securityAlternatives,
 } from "../src/walker.mjs";
 
@@ -148,5 +150,37 @@ describe("pathTemplateRegex", () => {
     expect(re.test("/clients/5.json")).toBe(true);
     expect(re.test("/clients/5/x.json")).toBe(false);
     expect(re.test("/clients/5xjson")).toBe(false);
+  });
+});
+
+describe("routeFor", () => {
+  const routes = operationRoutes({
+    openapi: "3.1.0",
+    paths: {
+      "/v2/entity/{entity}/{id}/{level}": { get: { operationId: "anyRecord" } },
+      "/v2/entity/{entity}/list/{level}": { get: { operationId: "anyList" } },
+      "/clients/{id}": { get: { operationId: "clientBare" } },
+      "/clients/{id}.json": { get: { operationId: "client" }, put: { operationId: "putClient" } },
+    },
+  });
+  const reached = (method, path) => routeFor(routes, method, path)?.op.operationId;
+
+  it("picks the most specific template that matches", () => {
+    expect(reached("GET", "/v2/entity/invoice/list/1")).toBe("anyList");
+    expect(reached("GET", "/v2/entity/invoice/9/1")).toBe("anyRecord");
+    // "5.json" also fills {id} of /clients/{id}; the .json template is more specific.
+    expect(reached("GET", "/clients/5.json")).toBe("client");
+    expect(reached("GET", "/clients/5")).toBe("clientBare");
+  });
+
+  it("matches the method, in any case, and answers undefined when nothing fits", () => {
+    expect(reached("put", "/clients/5.json")).toBe("putClient");
+    expect(reached("DELETE", "/clients/5.json")).toBeUndefined();
+    expect(reached("GET", "/clients")).toBeUndefined();
+  });
+
+  it("takes the last listed of equally specific templates, as Prism does", () => {
+    const twins = operationRoutes({ openapi: "3.1.0", paths: { "/{a}/x": { get: { operationId: "one" } }, "/y/{b}": { get: { operationId: "two" } } } });
+    expect(routeFor(twins, "GET", "/y/x")?.op.operationId).toBe("two");
   });
 });
