@@ -4,7 +4,7 @@
 // setup. npm fetches the dependencies from the registry during the install; everything after
 // that talks to 127.0.0.1 only. Slow (an install), so its time limits are generous.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,53 +12,20 @@ import { deref, operationsOf, securityAlternatives, type SchemeInfo } from "@miz
 import { exampleRequest, schemaValidator } from "@mizan/openapi-tools/examples";
 import { listApis } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installPacked, runCommand, stopChild, userEnv } from "../../../scripts/packed-install.mjs";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(packageDir, "..", "..");
-const pnpm = path.join(repoRoot, "scripts", "pnpm.mjs");
 const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
 const apis = listApis().map((api) => api.name);
 
 const work = mkdtempSync(path.join(tmpdir(), "mizan-mock-package-"));
-const packs = path.join(work, "packs");
 const consumer = path.join(work, "consumer");
 const installed = path.join(consumer, "node_modules", "@mizan", "mock");
 const children = new Set<ChildProcess>();
 
-/** The environment of a user's shell: without the npm_/pnpm_ settings of the run that started these tests. */
-function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)));
-}
-
-/** Runs a command to its end (killed after `timeoutMs`); resolves with its stdout, rejects with all it printed. */
 function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
-  const child = spawn(command, args, { cwd, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${stdout}\n${stderr}`));
-    });
-  });
-}
-
-/** The folders of the workspace packages a package depends on at run time, and theirs. */
-function workspaceDependencies(dir: string, found = new Set<string>()): Set<string> {
-  const { dependencies = {} } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
-  for (const [name, range] of Object.entries<string>(dependencies)) {
-    if (!range.startsWith("workspace:")) continue;
-    const depDir = realpathSync(path.join(dir, "node_modules", ...name.split("/")));
-    if (!found.has(depDir)) workspaceDependencies(depDir, found.add(depDir));
-  }
-  return found;
+  return runCommand(command, args, { cwd, timeoutMs, children });
 }
 
 /** Headers that satisfy one security alternative, or undefined for a scheme we cannot fake. */
@@ -124,26 +91,9 @@ function startCli(api: string): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 beforeAll(async () => {
-  mkdirSync(packs);
-  mkdirSync(consumer);
-  for (const dir of [packageDir, ...workspaceDependencies(packageDir)]) await run(process.execPath, [pnpm, "pack", "--pack-destination", packs], dir, 120_000);
-  writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "mock-consumer", private: true, type: "module" }));
-  const tarballs = readdirSync(packs).map((file) => path.join(packs, file));
   // vitest too, at the version this package is tested with, for the global setup below.
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, `vitest@${manifest.devDependencies.vitest}`], consumer, 540_000);
+  await installPacked(packageDir, work, { extra: [`vitest@${manifest.devDependencies.vitest}`], children });
 }, 600_000);
 
 afterAll(async () => {
