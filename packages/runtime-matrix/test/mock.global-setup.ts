@@ -1,0 +1,3 @@
+import { mockGlobalSetup } from "@mizan/testing";
+
+export default mockGlobalSetup("daftra");
