@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { installPacked, runCommand, stopChild } from "../../../scripts/packed-install.mjs";
+import { installPacked, runCommand, stopChild, userEnv } from "../../../scripts/packed-install.mjs";
 // The docs' browser tests launch Debian's Chromium this way; one launcher for the repository.
 import { executablePath as chromiumPath, launchChromium } from "../../../apps/docs/test/chromium.mjs";
 
@@ -103,7 +103,9 @@ describe("the packed @mizan/daftra-client", () => {
 
   it.each(commandLine)("runs on %s", async (_name, binary, args, version) => {
     expect(await runCommand(binary(), ["--version"], { cwd: consumer, timeoutMs: 60_000, children })).toMatch(version);
-    const printed = await runCommand(binary(), args(inject("mockUrl")), { cwd: consumer, timeoutMs: 90_000, children });
+    // Deno caches what it compiles: in the temp folder, not the user's home.
+    const env = { ...userEnv(), DENO_DIR: path.join(work, "deno-cache") };
+    const printed = await runCommand(binary(), args(inject("mockUrl")), { cwd: consumer, timeoutMs: 90_000, env, children });
     expectTheSameAnswers(printed);
   });
 
@@ -125,10 +127,12 @@ const consumer :Workerd.Worker = (
 );
 `,
     );
+    const running = new Set(children);
     const started = runCommand(bin("workerd"), ["serve", "config.capnp"], { cwd: consumer, timeoutMs: 110_000, children });
     let exited: unknown;
     started.catch((error) => (exited = error));
-    const worker = [...children].at(-1)!;
+    // runCommand tracks the child as it spawns it: the one that was not running before.
+    const worker = [...children].find((child) => !running.has(child))!;
     try {
       const deadline = Date.now() + 60_000;
       let response: Response | undefined;
