@@ -92,6 +92,18 @@ export function operationsOf(doc) {
   return operations;
 }
 
+/**
+ * The JSON examples of a response (or request body) as [name, value] pairs: its first JSON media
+ * type's `example` (name undefined), else each of its named `examples`, refs followed.
+ */
+export function jsonExamples(doc, responseOrBody) {
+  const content = deref(doc, responseOrBody)?.content ?? {};
+  const media = Object.entries(content).find(([type]) => /json/i.test(type))?.[1];
+  if (!media) return [];
+  if (media.example !== undefined) return [[undefined, media.example]];
+  return Object.entries(media.examples ?? {}).map(([name, example]) => [name, deref(doc, example)?.value]);
+}
+
 /** Compiles a path template to a regex: `/clients/{id}.json` -> ^/clients/[^/]+\.json$ */
 export function pathTemplateRegex(template) {
   const pattern = template
@@ -99,6 +111,25 @@ export function pathTemplateRegex(template) {
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
     .join("[^/]+");
   return new RegExp(`^${pattern}$`);
+}
+
+/**
+ * The path parameters of a concrete path under a template, percent-decoded, or undefined when
+ * it does not match: (`/clients/{id}.json`, `/clients/512.json`) -> { id: "512" }.
+ */
+export function pathTemplateParams(template, path) {
+  const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const match = new RegExp(pathTemplateRegex(template).source.replaceAll("[^/]+", "([^/]+)")).exec(path);
+  if (!match) return undefined;
+  const params = {};
+  names.forEach((name, i) => {
+    try {
+      params[name] = decodeURIComponent(match[i + 1]);
+    } catch {
+      params[name] = match[i + 1];
+    }
+  });
+  return params;
 }
 
 const DEFAULT_KEYWORDS = ["allOf"];

@@ -3,7 +3,9 @@ import {
   authKindOf,
   branches,
   deref,
+  jsonExamples,
   operationsOf,
+  pathTemplateParams,
   pathTemplateRegex,
   primarySchemeOf,
   propertiesOf,
@@ -148,5 +150,33 @@ describe("pathTemplateRegex", () => {
     expect(re.test("/clients/5.json")).toBe(true);
     expect(re.test("/clients/5/x.json")).toBe(false);
     expect(re.test("/clients/5xjson")).toBe(false);
+  });
+});
+
+describe("pathTemplateParams", () => {
+  it("names each template variable's value, percent-decoded", () => {
+    expect(pathTemplateParams("/clients/{id}.json", "/clients/512.json")).toEqual({ id: "512" });
+    expect(pathTemplateParams("/entity/le_workflow-type-entity-{workflowId}/{id}/{level}", "/entity/le_workflow-type-entity-7/3/1")).toEqual({ workflowId: "7", id: "3", level: "1" });
+    expect(pathTemplateParams("/notes/{type}", "/notes/a%20b")).toEqual({ type: "a b" });
+  });
+  it("keeps a value that is not valid percent-encoding as sent, and refuses a path of another shape", () => {
+    expect(pathTemplateParams("/notes/{type}", "/notes/100%")).toEqual({ type: "100%" });
+    expect(pathTemplateParams("/clients/{id}.json", "/clients/5/x.json")).toBeUndefined();
+  });
+});
+
+describe("jsonExamples", () => {
+  const withExamples = {
+    components: { examples: { Gone: { value: { success: false } } } },
+  };
+  it("gives a single example without a name, named ones by name, refs followed", () => {
+    expect(jsonExamples(withExamples, { content: { "application/json": { example: { a: 1 } } } })).toEqual([[undefined, { a: 1 }]]);
+    expect(jsonExamples(withExamples, { content: { "application/json": { examples: { ok: { value: { success: true } }, gone: { $ref: "#/components/examples/Gone" } } } } })).toEqual([
+      ["ok", { success: true }],
+      ["gone", { success: false }],
+    ]);
+  });
+  it("has none for a body that is not JSON", () => {
+    expect(jsonExamples(withExamples, { content: { "image/jpeg": { example: "bytes" } } })).toEqual([]);
   });
 });
