@@ -19,6 +19,9 @@ Options:
                      are forwarded too, unless --proxy-refuse-invalid is given
   --proxy-refuse-invalid  With --proxy: answer an invalid request with its validation
                      error instead of forwarding it
+  --stateful         Remember writes: creates, updates and deletes change what reads and
+                     lists answer. Header \`x-mock-session: <name>\` keeps a test's records
+                     apart; POST /__mock/reset forgets them
   --max-body <bytes> Refuse larger request bodies with 413. Default: ${DEFAULT_MAX_BODY_BYTES} (10 MiB)
   --headers-timeout <ms>  Cut off clients that have not sent their headers. Default: ${DEFAULT_HEADERS_TIMEOUT_MS}
   --request-timeout <ms>  Cut off clients that have not sent their request. Default: ${DEFAULT_REQUEST_TIMEOUT_MS}
@@ -43,6 +46,7 @@ try {
       seed: { type: "string" },
       proxy: { type: "string" },
       "proxy-refuse-invalid": { type: "boolean", default: false },
+      stateful: { type: "boolean", default: false },
       "max-body": { type: "string" },
       "headers-timeout": { type: "string" },
       "request-timeout": { type: "string" },
@@ -67,6 +71,7 @@ if (!availableApis().includes(values.api!)) fail(`unknown API "${values.api}"`);
 if (values.proxy !== undefined && !/^https?:\/\/[^/]+/.test(values.proxy)) fail(`--proxy must be an http(s) URL, got "${values.proxy}"`);
 if (values.proxy !== undefined && values.dynamic) fail("--dynamic and --proxy cannot be combined");
 if (values["proxy-refuse-invalid"] && values.proxy === undefined) fail("--proxy-refuse-invalid needs --proxy");
+if (values.stateful && values.proxy !== undefined) fail("--stateful and --proxy cannot be combined");
 function positiveInteger(option: string): number | undefined {
   const raw = values![option as "max-body"];
   if (raw === undefined) return undefined;
@@ -91,8 +96,9 @@ try {
     headersTimeoutMs,
     requestTimeoutMs,
     refuseInvalid: values["proxy-refuse-invalid"],
+    stateful: values.stateful,
   });
-  const what = values.proxy ? `Validating proxy of ${values.api} to ${values.proxy}` : `Mock of ${values.api}`;
+  const what = values.proxy ? `Validating proxy of ${values.api} to ${values.proxy}` : `${values.stateful ? "Stateful mock" : "Mock"} of ${values.api}`;
   console.log(`${what} listening on ${server.url}  (Ctrl-C to stop)`);
   const shutdown = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", shutdown);
