@@ -3,6 +3,7 @@ import type { OperationEntry } from "./walker.mjs";
 export { deref, operationsOf } from "./walker.mjs";
 export type { OperationEntry } from "./walker.mjs";
 export declare function examplesOf(doc: any): { where: string; schema: any; value: unknown }[];
+export declare function undeclaredFieldsOf(doc: any, schema: any): (value: unknown, at?: string) => string[];
 export declare function undeclaredFields(doc: any, schema: any, value: unknown, at?: string): string[];
 export declare function documentSchemaCompiler(doc: any, ajvOptions?: Record<string, unknown>): (schema: any) => import("ajv").ValidateFunction;
 export declare function schemaValidator(doc: any): (schema: any, value: unknown) => string[];

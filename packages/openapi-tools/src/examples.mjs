@@ -37,27 +37,63 @@ function rewriteRefs(node) {
   );
 }
 
+/**
+ * A function giving the paths of the fields in a value that no (sub)schema of `schema` declares.
+ * The schema is walked once per subschema reached, so checking many values costs little more
+ * than reading them (the stateful mock prunes each answer with one).
+ */
+export function undeclaredFieldsOf(doc, schema) {
+  const compile = (schemas) => {
+    const all = schemas.flatMap((s) => branches(doc, s, EVERY_BRANCH));
+    // A schema that declares no properties at all is free-form: any field is fine there.
+    const open = !all.some((s) => s.properties) || all.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties);
+    let items;
+    const properties = new Map();
+    return {
+      open,
+      items() {
+        if (items === undefined) {
+          const found = all.map((s) => s.items).filter(Boolean);
+          items = found.length ? compile(found) : null;
+        }
+        return items;
+      },
+      // allOf branches apply together, so their declarations of the same field add up. Only
+      // declared names are kept, so the values' own keys never grow this.
+      property(key) {
+        if (properties.has(key)) return properties.get(key);
+        const declared = all.map((s) => (Object.hasOwn(s.properties ?? {}, key) ? s.properties[key] : undefined)).filter(Boolean);
+        if (!declared.length) return undefined;
+        const compiled = compile(declared);
+        properties.set(key, compiled);
+        return compiled;
+      },
+    };
+  };
+  const root = compile([schema]);
+  const walk = (node, value, at, problems) => {
+    if (Array.isArray(value)) {
+      const items = node.items();
+      if (items) value.forEach((v, i) => walk(items, v, `${at}/${i}`, problems));
+      return;
+    }
+    if (!value || typeof value !== "object") return;
+    for (const [key, v] of Object.entries(value)) {
+      const declared = node.property(key);
+      if (declared) walk(declared, v, `${at}/${key}`, problems);
+      else if (!node.open) problems.push(`${at}/${key}`);
+    }
+  };
+  return (value, at = "") => {
+    const problems = [];
+    walk(root, value, at, problems);
+    return problems;
+  };
+}
+
 /** Paths of the fields in `value` that no (sub)schema of `schema` declares. */
 export function undeclaredFields(doc, schema, value, at = "") {
-  const all = branches(doc, schema, EVERY_BRANCH);
-  if (Array.isArray(value)) {
-    const items = all.map((s) => s.items).filter(Boolean);
-    return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`)) : [];
-  }
-  if (!value || typeof value !== "object") return [];
-  // A schema that declares no properties at all is free-form: any field is fine there.
-  const open = !all.some((s) => s.properties) || all.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties);
-  const problems = [];
-  for (const [key, v] of Object.entries(value)) {
-    const declared = all.map((s) => s.properties?.[key]).filter(Boolean);
-    if (!declared.length) {
-      if (!open) problems.push(`${at}/${key}`);
-      continue;
-    }
-    // allOf branches apply together, so their declarations of the same field add up.
-    problems.push(...undeclaredFields(doc, { allOf: declared }, v, `${at}/${key}`));
-  }
-  return problems;
+  return undeclaredFieldsOf(doc, schema)(value, at);
 }
 
 /**

@@ -41,6 +41,7 @@ export declare function deref(doc: any, node: any): any;
 export declare function operationsOf(doc: any): OperationEntry[];
 export declare function jsonExamples(doc: any, responseOrBody: any): [name: string | undefined, value: unknown][];
 export declare function pathTemplateRegex(template: string): RegExp;
+export declare function pathTemplateMatcher(template: string): (path: string) => Record<string, string> | undefined;
 export declare function pathTemplateParams(template: string, path: string): Record<string, string> | undefined;
 export declare function branches(doc: any, schema: any, options?: { keywords?: readonly string[] }): any[];
 export declare function propertiesOf(doc: any, schema: any): Record<string, any>;

@@ -114,22 +114,31 @@ export function pathTemplateRegex(template) {
 }
 
 /**
- * The path parameters of a concrete path under a template, percent-decoded, or undefined when
- * it does not match: (`/clients/{id}.json`, `/clients/512.json`) -> { id: "512" }.
+ * A function that gives the path parameters of a concrete path under `template`, percent-decoded,
+ * or undefined when the path does not match: for `/clients/{id}.json`, `/clients/512.json` ->
+ * { id: "512" }. Compile once, match many.
  */
-export function pathTemplateParams(template, path) {
+export function pathTemplateMatcher(template) {
   const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-  const match = new RegExp(pathTemplateRegex(template).source.replaceAll("[^/]+", "([^/]+)")).exec(path);
-  if (!match) return undefined;
-  const params = {};
-  names.forEach((name, i) => {
-    try {
-      params[name] = decodeURIComponent(match[i + 1]);
-    } catch {
-      params[name] = match[i + 1];
-    }
-  });
-  return params;
+  const regex = new RegExp(pathTemplateRegex(template).source.replaceAll("[^/]+", "([^/]+)"));
+  return (path) => {
+    const match = regex.exec(path);
+    if (!match) return undefined;
+    const params = {};
+    names.forEach((name, i) => {
+      try {
+        params[name] = decodeURIComponent(match[i + 1]);
+      } catch {
+        params[name] = match[i + 1];
+      }
+    });
+    return params;
+  };
+}
+
+/** The path parameters of one path under a template (see pathTemplateMatcher). */
+export function pathTemplateParams(template, path) {
+  return pathTemplateMatcher(template)(path);
 }
 
 const DEFAULT_KEYWORDS = ["allOf"];

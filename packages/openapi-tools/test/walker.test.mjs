@@ -5,6 +5,7 @@ import {
   deref,
   jsonExamples,
   operationsOf,
+  pathTemplateMatcher,
   pathTemplateParams,
   pathTemplateRegex,
   primarySchemeOf,
@@ -162,6 +163,10 @@ describe("pathTemplateParams", () => {
   it("keeps a value that is not valid percent-encoding as sent, and refuses a path of another shape", () => {
     expect(pathTemplateParams("/notes/{type}", "/notes/100%")).toEqual({ type: "100%" });
     expect(pathTemplateParams("/clients/{id}.json", "/clients/5/x.json")).toBeUndefined();
+  });
+  it("compiles a template once for many paths", () => {
+    const match = pathTemplateMatcher("/v1/get/{visitorId}");
+    expect(["/v1/get/1a2b", "/v1/get/", "/v1/get/9f"].map(match)).toEqual([{ visitorId: "1a2b" }, undefined, { visitorId: "9f" }]);
   });
 });
 
