@@ -8,8 +8,8 @@
 // answer's schema does not declare left out. Requests reach this module only after Prism has
 // validated them, so an invalid write never stores anything.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { deref, jsonExamples, operationsOf, pathTemplateParams, type OperationEntry } from "@mizan/openapi-tools";
-import { undeclaredFields } from "@mizan/openapi-tools/examples";
+import { deref, jsonExamples, operationsOf, pathTemplateMatcher, type OperationEntry } from "@mizan/openapi-tools";
+import { undeclaredFieldsOf } from "@mizan/openapi-tools/examples";
 import { MOCK_RESOURCE, type MockAnswer, type MockResource } from "@mizan/openapi-tools/transform";
 
 /** The request header that names a session; each session has its own records. */
@@ -54,6 +54,7 @@ export interface StateOptions {
 interface Member {
   entry: OperationEntry;
   mark: MockResource;
+  params: (path: string) => Record<string, string> | undefined;
 }
 
 /** One resource's operations, by action (the first of each; a suffix-less twin is the same). */
@@ -93,11 +94,26 @@ function setAt(value: JsonObject, keys: string[], to: Json): void {
   node[keys.at(-1)!] = to;
 }
 
-/** `written` over `base`: objects merge key by key, anything else (arrays too) replaces. */
+/** Sets a key as an own property, also `__proto__` (which JSON bodies may carry as a plain key). */
+function put(object: JsonObject, key: string, value: Json): void {
+  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
+/** A deep copy of JSON data (several times faster than structuredClone on small values). */
+function copy(value: Json): Json {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(copy);
+  const out: JsonObject = {};
+  for (const key of Object.keys(value)) put(out, key, copy((value as JsonObject)[key]));
+  return out;
+}
+
+/** A copy of `written` over `base`: objects merge key by key, anything else (arrays too) replaces. */
 function merge(base: Json, written: Json): Json {
-  if (!isObject(base) || !isObject(written)) return structuredClone(written);
+  if (!isObject(base) || !isObject(written)) return copy(written);
   const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(written)) out[key] = merge(base[key], value);
+  for (const key of Object.keys(written)) put(out, key, merge(Object.hasOwn(base, key) ? base[key] : undefined, written[key]));
   return out;
 }
 
@@ -148,34 +164,36 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   for (const entry of operationsOf(doc)) {
     const mark = (entry.op as Record<string, unknown>)[MOCK_RESOURCE] as MockResource | undefined;
     if (!mark) continue;
+    const member = { entry, mark, params: pathTemplateMatcher(entry.path) };
     const family = families.get(mark.resource) ?? families.set(mark.resource, {}).get(mark.resource)!;
-    family[mark.action] ??= { entry, mark };
-    byKey.set(entry.key, { entry, mark, family });
+    family[mark.action] ??= member;
+    byKey.set(entry.key, { ...member, family });
   }
 
-  // Documented answers, copied out of the document once and cloned for each use.
-  const examples = new Map<string, Json>();
-  const example = (entry: OperationEntry, answer: MockAnswer): Json => {
-    const key = `${entry.key} ${answer.status} ${answer.example ?? ""}`;
-    if (!examples.has(key)) {
+  // Each documented answer is prepared once, when first used: its example (cloned for each use)
+  // and a checker of the fields its schema does not declare.
+  const prepared = new WeakMap<MockAnswer, { example: Json; undeclared?: (value: unknown) => string[] }>();
+  const prepare = (entry: OperationEntry, answer: MockAnswer) => {
+    let found = prepared.get(answer);
+    if (!found) {
       const response = (entry.op as { responses?: Record<string, unknown> }).responses?.[answer.status];
       const all = jsonExamples(doc, response);
-      examples.set(key, (all.find(([name]) => name === answer.example) ?? all[0])?.[1]);
+      const content = (deref(doc, response) as { content?: Record<string, { schema?: unknown }> } | undefined)?.content ?? {};
+      const schema = Object.entries(content).find(([type]) => /json/i.test(type))?.[1]?.schema;
+      found = { example: (all.find(([name]) => name === answer.example) ?? all[0])?.[1], undeclared: schema ? undeclaredFieldsOf(doc, schema) : undefined };
+      prepared.set(answer, found);
     }
-    return structuredClone(examples.get(key));
+    return found;
   };
+  const example = (entry: OperationEntry, answer: MockAnswer): Json => copy(prepare(entry, answer).example);
   /** The answer, without the fields its documented schema does not declare (a form's access token, say). */
   const documented = (entry: OperationEntry, answer: MockAnswer, body: Json): StatefulAnswer => {
-    const response = deref(doc, (entry.op as { responses?: Record<string, unknown> }).responses?.[answer.status]) as { content?: Record<string, { schema?: unknown }> };
-    const schema = Object.entries(response?.content ?? {}).find(([type]) => /json/i.test(type))?.[1]?.schema;
-    if (schema) {
-      // Deepest first, so removing an array item never shifts one still to be removed.
-      for (const path of undeclaredFields(doc, schema, body).reverse()) {
-        const keys = path.slice(1).split("/");
-        const parent = getAt(body, keys.slice(0, -1));
-        if (Array.isArray(parent)) parent.splice(Number(keys.at(-1)), 1);
-        else if (isObject(parent)) delete parent[keys.at(-1)!];
-      }
+    // Deepest first, so removing an array item never shifts one still to be removed.
+    for (const path of prepare(entry, answer).undeclared?.(body).reverse() ?? []) {
+      const keys = path.slice(1).split("/");
+      const parent = getAt(body, keys.slice(0, -1));
+      if (Array.isArray(parent)) parent.splice(Number(keys.at(-1)), 1);
+      else if (isObject(parent)) delete parent[keys.at(-1)!];
     }
     return { status: Number(answer.status), body };
   };
@@ -221,7 +239,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       const member = byKey.get(request.entry.key);
       if (!member || asksForExample(request.headers)) return undefined;
       const { entry, mark, family } = member;
-      const params = pathTemplateParams(entry.path, request.pathname) ?? {};
+      const params = member.params(request.pathname) ?? {};
       const name = mark.resource.replace(/\{([^}]+)\}/g, (whole, param: string) => params[param] ?? whole);
       const sessionName = sessionOf(request.headers);
       if (typeof sessionName !== "string") return request.errorShape(400, sessionName.problem);
@@ -260,7 +278,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       if (mark.action === "create") {
         if (store.records.size >= maxRecords) return request.errorShape(507, `The mock keeps at most ${maxRecords} records of ${name} per session; reset with POST /__mock/reset.`);
         recordId = freshId(store);
-        const created = structuredClone(written);
+        const created = copy(written) as JsonObject;
         setAt(created, idKeys, recordId);
         store.records.set(String(recordId), created);
         store.issued.add(String(recordId));
