@@ -167,6 +167,18 @@ describe("a stateful Daftra mock", () => {
     expect((await call("GET", "/api2/clients.json")).body).toEqual(before);
   });
 
+  it("keeps a __proto__ key in a body as data: it changes no field and is not answered back", async () => {
+    const send = (method: string, p: string, text: string) => fetch(`${mock.url}${p}`, { method, headers: { apikey: "k", "content-type": "application/json", [SESSION_HEADER]: "proto" }, body: text });
+    const exampleCity = (documented("daftra", "GET /api2/clients/{id}.json", "200") as { data: { Client: { city: string } } }).data.Client.city;
+    const { id } = await (await send("POST", "/api2/clients.json", '{"Client":{"business_name":"p","__proto__":{"city":"X"}}}')).json();
+    const read = async () => (await client(mock.url, "proto")("GET", `/api2/clients/${id}.json`)).body.data.Client;
+    expect(await read()).toMatchObject({ id, business_name: "p", city: exampleCity });
+    expect((await send("PUT", `/api2/clients/${id}.json`, '{"Client":{"__proto__":{"city":"Y"}}}')).status).toBe(200);
+    const updated = await read();
+    expect(updated).toMatchObject({ id, business_name: "p", city: exampleCity });
+    expect(Object.keys(updated)).not.toContain("__proto__");
+  });
+
   it("keeps sessions apart, also when their tests write at the same time", async () => {
     const sessions = ["parallel-a", "parallel-b", "parallel-c"];
     const ids = await Promise.all(
