@@ -71,22 +71,30 @@ export function undeclaredFieldsOf(doc, schema) {
     };
   };
   const root = compile([schema]);
-  const walk = (node, value, at, problems) => {
+  // `trail` holds the keys on the way down; a path string is built only for a problem.
+  const walk = (node, value, trail, problems) => {
     if (Array.isArray(value)) {
       const items = node.items();
-      if (items) value.forEach((v, i) => walk(items, v, `${at}/${i}`, problems));
+      if (!items) return;
+      for (let i = 0; i < value.length; i++) {
+        trail.push(i);
+        walk(items, value[i], trail, problems);
+        trail.pop();
+      }
       return;
     }
     if (!value || typeof value !== "object") return;
-    for (const [key, v] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
       const declared = node.property(key);
-      if (declared) walk(declared, v, `${at}/${key}`, problems);
-      else if (!node.open) problems.push(`${at}/${key}`);
+      trail.push(key);
+      if (declared) walk(declared, value[key], trail, problems);
+      else if (!node.open) problems.push(trail.join("/"));
+      trail.pop();
     }
   };
   return (value, at = "") => {
     const problems = [];
-    walk(root, value, at, problems);
+    walk(root, value, [at], problems);
     return problems;
   };
 }
