@@ -60,8 +60,14 @@ interface Member {
 /** One resource's operations, by action (the first of each; a suffix-less twin is the same). */
 type Family = Partial<Record<MockResource["action"], Member>>;
 
+/** A record as written, and how it shows in a read and in a list (rendered when first needed). */
+interface Stored {
+  data: JsonObject;
+  views: { read?: Json; list?: Json };
+}
+
 interface Collection {
-  records: Map<string, JsonObject>;
+  records: Map<string, Stored>;
   /** Every id this collection has held, so a deleted id is never handed out again. */
   issued: Set<string>;
   counter: number;
@@ -186,8 +192,8 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     return found;
   };
   const example = (entry: OperationEntry, answer: MockAnswer): Json => copy(prepare(entry, answer).example);
-  /** The answer, without the fields its documented schema does not declare (a form's access token, say). */
-  const documented = (entry: OperationEntry, answer: MockAnswer, body: Json): StatefulAnswer => {
+  /** An answer without the fields its documented schema does not declare (a form's access token, say). */
+  const pruned = (entry: OperationEntry, answer: MockAnswer, body: Json): Json => {
     // Deepest first, so removing an array item never shifts one still to be removed.
     for (const path of prepare(entry, answer).undeclared?.(body).reverse() ?? []) {
       const keys = path.slice(1).split("/");
@@ -195,26 +201,51 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       if (Array.isArray(parent)) parent.splice(Number(keys.at(-1)), 1);
       else if (isObject(parent)) delete parent[keys.at(-1)!];
     }
-    return { status: Number(answer.status), body };
+    return body;
   };
+  /**
+   * How a record shows in a read or a list answer: merged into the example's record, pruned to
+   * what the answer declares. Rendered once per record version; the examples around it are
+   * checked at build time (no undeclared field), so answers need no pruning of their own.
+   */
+  const view = (family: Family, stored: Stored, kind: "read" | "list"): Json => {
+    const cached = stored.views[kind];
+    if (cached !== undefined) return cached;
+    const { entry, mark } = family[kind]!;
+    const body = example(entry, mark.answer);
+    let rendered: Json;
+    if (kind === "read") {
+      const at = keysOf(mark.record ?? "");
+      rendered = getAt(pruned(entry, mark.answer, placed(body, at, merge(getAt(body, at), stored.data))), at);
+    } else {
+      const at = keysOf(mark.items ?? "");
+      const template = (getAt(body, at) as Json[])[0];
+      rendered = (getAt(pruned(entry, mark.answer, placed(body, at, [merge(template, stored.data)])), at) as Json[])[0];
+    }
+    stored.views[kind] = rendered;
+    return rendered;
+  };
+  const stored = (data: JsonObject): Stored => ({ data, views: {} });
 
   const sessions = new Map<string, Map<string, Collection>>();
 
   function collection(session: Map<string, Collection>, family: Family, name: string): Collection {
     let found = session.get(name);
     if (found) return found;
-    const records = new Map<string, JsonObject>();
+    const records = new Map<string, Stored>();
     const list = family.list;
+    const ids: Json[] = [];
     if (list) {
       const items = getAt(example(list.entry, list.mark.answer), keysOf(list.mark.items ?? ""));
       for (const item of Array.isArray(items) ? items : []) {
         const id = getAt(item, keysOf(list.mark.idField));
-        if (isObject(item) && id !== undefined) records.set(String(id), item);
+        if (!isObject(item) || id === undefined) continue;
+        records.set(String(id), stored(item));
+        ids.push(id);
       }
     }
     const create = family.create;
     const documentedId = create?.mark.answerId ? getAt(example(create.entry, create.mark.answer), keysOf(create.mark.answerId)) : undefined;
-    const ids = [...records.values()].map((r) => getAt(r, keysOf((list ?? family.read)!.mark.idField)));
     const sample = ids[0] ?? documentedId;
     const numbers = [...ids, documentedId].filter((id): id is number => typeof id === "number");
     found = { records, issued: new Set(records.keys()), counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0, sample };
@@ -258,17 +289,15 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
         return request.errorShape(404, `No record with id ${id}.`);
       }
 
-      if (mark.action === "read") {
-        const body = example(entry, mark.answer);
-        const at = keysOf(mark.record ?? "");
-        return documented(entry, mark.answer, placed(body, at, merge(getAt(body, at), record)));
-      }
+      // Answers are serialised at once and never changed, so they may hold the cached views.
+      const status = Number(mark.answer.status);
+      if (mark.action === "read") return { status, body: placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read")) };
 
-      if (mark.action === "list") return listAnswer(member, store, request);
+      if (mark.action === "list") return { status, body: listAnswer(member, store, request) };
 
       if (mark.action === "delete") {
         store.records.delete(id!);
-        return documented(entry, mark.answer, example(entry, mark.answer));
+        return { status, body: example(entry, mark.answer) };
       }
 
       // create and update: the body as written, JSON or a form's fields.
@@ -280,33 +309,37 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
         recordId = freshId(store);
         const created = copy(written) as JsonObject;
         setAt(created, idKeys, recordId);
-        store.records.set(String(recordId), created);
+        store.records.set(String(recordId), stored(created));
         store.issued.add(String(recordId));
       } else {
         // The id stays the path's, whatever the body says (Daftra v2 repeats it in the body).
-        recordId = getAt(record, idKeys);
-        const updated = merge(record, written) as JsonObject;
+        recordId = getAt(record!.data, idKeys);
+        const updated = merge(record!.data, written) as JsonObject;
         setAt(updated, idKeys, recordId);
-        store.records.set(id!, updated);
+        store.records.set(id!, stored(updated));
       }
       const body = example(entry, mark.answer);
       if (mark.answerId) placed(body, keysOf(mark.answerId), recordId);
-      return documented(entry, mark.answer, body);
+      return { status, body };
     },
   };
 
-  function listAnswer({ entry, mark }: Member, store: Collection, request: StatefulRequest): StatefulAnswer {
+  function listAnswer({ entry, mark, family }: Member & { family: Family }, store: Collection, request: StatefulRequest): Json {
     const body = example(entry, mark.answer);
-    const at = keysOf(mark.items ?? "");
-    const template = (getAt(body, at) as Json[] | undefined)?.[0];
-    const all = [...store.records.values()];
+    const total = store.records.size;
     const paging = mark.paging;
-    const size = Math.max(1, Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : all.length || 1));
+    const size = Math.max(1, Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : total || 1));
     const page = Math.max(1, Number(paging?.page && request.query.get(paging.page)) || 1);
-    const shown = paging ? all.slice((page - 1) * size, page * size) : all;
-    placed(body, at, shown.map((record) => merge(template, record)));
+    const [start, end] = paging ? [(page - 1) * size, page * size] : [0, total];
+    const shown: Json[] = [];
+    let index = 0;
+    for (const record of store.records.values()) {
+      if (index >= end) break;
+      if (index++ >= start) shown.push(view(family, record, "list"));
+    }
+    placed(body, keysOf(mark.items ?? ""), shown);
     if (paging) {
-      const pageCount = Math.max(1, Math.ceil(all.length / size));
+      const pageCount = Math.max(1, Math.ceil(total / size));
       const first = (page - 1) * size + 1;
       // Links take the form of the example's: absolute on the example's host, or a bare path.
       const exampleUrl = Object.entries(paging.fields)
@@ -319,7 +352,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       const values: Record<string, Json> = {
         page,
         pageCount,
-        total: all.length,
+        total,
         size,
         from: shown.length ? first : null,
         to: shown.length ? first + shown.length - 1 : null,
@@ -335,7 +368,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
         else setAt(body as JsonObject, keys, values[role]);
       }
     }
-    return documented(entry, mark.answer, body);
+    return body;
   }
 }
 
