@@ -301,7 +301,12 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       }
 
       // create and update: the body as written, JSON or a form's fields.
-      const written = isObject(request.body) ? request.body : typeof request.body === "string" ? await formFields(request.body, String(request.headers["content-type"] ?? "")) : undefined;
+      let written: JsonObject | undefined;
+      try {
+        written = isObject(request.body) ? request.body : typeof request.body === "string" ? await formFields(request.body, String(request.headers["content-type"] ?? "")) : undefined;
+      } catch (error) {
+        return request.errorShape(400, `The form body could not be read: ${(error as Error).message}`);
+      }
       if (!written) return undefined;
       let recordId: Json;
       if (mark.action === "create") {

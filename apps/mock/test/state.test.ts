@@ -258,6 +258,17 @@ describe("a stateful VMSAlpha mock (multipart create, an exit that removes)", ()
     const after = await (await fetch(`${mock.url}/v1/get/`, { headers: auth })).json();
     expect(after.data.map((v: { visitor_id: string }) => v.visitor_id)).not.toContain(id);
   });
+
+  it("refuses a form it cannot read (no closing boundary), in the API's error shape, and stores nothing", async () => {
+    const headers = { authorization: "Token test-token", [SESSION_HEADER]: "vms-cut" };
+    const before = await (await fetch(`${mock.url}/v1/get/`, { headers })).json();
+    const part = (name: string, value: string, extra = "") => `--XX\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`;
+    const fields = [part("access_token", "t"), part("cardno", "42"), part("name", "A"), part("mobile", "9876500042"), part("purpose", "p"), part("image", "JPEG", '; filename="a.jpg"\r\nContent-Type: image/jpeg')].join("");
+    const cut = await fetch(`${mock.url}/v1/add/`, { method: "POST", headers: { ...headers, "content-type": "multipart/form-data; boundary=XX" }, body: `${fields}--XX` });
+    expect(cut.status).toBe(200);
+    expect((await cut.json()).errors).toMatchObject({ message: expect.stringMatching(/^The form body could not be read/) });
+    expect(await (await fetch(`${mock.url}/v1/get/`, { headers })).json()).toEqual(before);
+  });
 });
 
 describe("the stateful mode's limits", () => {
