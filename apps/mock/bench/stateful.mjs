@@ -2,8 +2,10 @@
 // stateful Daftra mock started side by side in this run, in interleaved rounds (the median of the
 // per-round ratios, so load from elsewhere on a shared machine hits both alike). A create writes a
 // record each time, so creates rotate through sessions to stay under the per-session limit.
-// Budget: the stateful mock keeps at least 0.8x the stateless mock's req/s on each scenario, with
-// no failed request. Prints figures; exits 1 when the budget is broken. Loopback only.
+// Budget: on answers of the same size, the stateful mock keeps at least 0.8x the stateless mock's
+// req/s, with no failed request. A full page of 20 stored clients (the stateless list has the
+// example's 2) is shown for information. Prints figures; exits 1 when the budget is broken.
+// Loopback only.
 import autocannon from "autocannon";
 import { SESSION_HEADER, startMock } from "../dist/index.js";
 
@@ -16,12 +18,13 @@ const stateless = await startMock({ port: 0 });
 const stateful = await startMock({ port: 0, stateful: true });
 const json = { apikey: "k", "content-type": "application/json" };
 const createBody = JSON.stringify({ Client: { business_name: "مؤسسة النخبة للتجارة", email: "accounts@alnokhba.example", type: 3 } });
-// The stateful mock's default session holds the seed plus 100 clients, so the list pages.
-for (let i = 0; i < 100; i++) await fetch(`${stateful.url}/api2/clients.json`, { method: "POST", headers: json, body: createBody });
+// Session "full" holds the seed plus 100 clients, so its list answers a page of 20.
+for (let i = 0; i < 100; i++) await fetch(`${stateful.url}/api2/clients.json`, { method: "POST", headers: { ...json, [SESSION_HEADER]: "full" }, body: createBody });
 
 let created = 0;
 const scenarios = {
   "GET  /api2/clients.json (list)": { method: "GET", path: "/api2/clients.json", headers: { apikey: "k" } },
+  "GET  /api2/clients.json (20 of 102)": { method: "GET", path: "/api2/clients.json", headers: { apikey: "k" }, statefulHeaders: { apikey: "k", [SESSION_HEADER]: "full" }, info: true },
   "GET  /api2/clients/512.json": { method: "GET", path: "/api2/clients/512.json", headers: { apikey: "k" } },
   "POST /api2/clients.json (create)": {
     method: "POST",
@@ -36,12 +39,13 @@ for (const [name, s] of Object.entries(scenarios)) {
   const rounds = { stateless: [], stateful: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const [server, base] of [["stateless", stateless.url], ["stateful", stateful.url]]) {
-      const r = await run({ url: base + s.path, method: s.method, headers: s.headers ?? json, body: s.requests ? createBody : undefined, requests: s.requests });
+      const headers = (server === "stateful" && s.statefulHeaders) || s.headers || json;
+      const r = await run({ url: base + s.path, method: s.method, headers, body: s.requests ? createBody : undefined, requests: s.requests });
       rounds[server].push({ rps: r.requests.average, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts });
     }
   }
   const summary = (list) => ({ rps: median(list.map((r) => r.rps)), p99: median(list.map((r) => r.p99)), bad: list.reduce((n, r) => n + r.bad, 0) });
-  rows.push({ name, stateless: summary(rounds.stateless), stateful: summary(rounds.stateful), ratio: median(rounds.stateful.map((r, i) => r.rps / rounds.stateless[i].rps)) });
+  rows.push({ name, info: s.info, stateless: summary(rounds.stateless), stateful: summary(rounds.stateful), ratio: median(rounds.stateful.map((r, i) => r.rps / rounds.stateless[i].rps)) });
 }
 await stateless.stop();
 await stateful.stop();
@@ -50,12 +54,12 @@ console.log(`\nStateful mode, 10 connections, ${ROUNDS} interleaved rounds of ${
 console.log("  scenario                            stateless req/s  p99 ms   stateful req/s  p99 ms   stateful/stateless   failed");
 for (const r of rows) {
   console.log(
-    `  ${r.name.padEnd(35)} ${r.stateless.rps.toFixed(0).padStart(15)} ${String(r.stateless.p99).padStart(7)} ${r.stateful.rps.toFixed(0).padStart(16)} ${String(r.stateful.p99).padStart(7)} ${`${r.ratio.toFixed(2)}x`.padStart(20)} ${String(r.stateless.bad + r.stateful.bad).padStart(8)}`,
+    `  ${r.name.padEnd(35)} ${r.stateless.rps.toFixed(0).padStart(15)} ${String(r.stateless.p99).padStart(7)} ${r.stateful.rps.toFixed(0).padStart(16)} ${String(r.stateful.p99).padStart(7)} ${`${r.ratio.toFixed(2)}x`.padStart(20)} ${String(r.stateless.bad + r.stateful.bad).padStart(8)}${r.info ? "   (no budget: 10x the bytes)" : ""}`,
   );
 }
 const misses = [];
 for (const r of rows) {
-  if (r.ratio < RATIO) misses.push(`${r.name}: ${r.ratio.toFixed(2)}x < ${RATIO}x`);
+  if (!r.info && r.ratio < RATIO) misses.push(`${r.name}: ${r.ratio.toFixed(2)}x < ${RATIO}x`);
   if (r.stateful.bad || r.stateless.bad) misses.push(`${r.name}: ${r.stateful.bad + r.stateless.bad} failed requests`);
 }
 if (misses.length) {
