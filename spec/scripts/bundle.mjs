@@ -1,11 +1,12 @@
 // Bundles every API listed in redocly.yaml into spec/dist/:
 //   <api>.json / <api>.yaml  the published document (client, docs)
-//   <api>.mock.json          the same plus suffix-less path aliases (mock server)
+//   <api>.mock.json          the same plus suffix-less path aliases, request coercions and the
+//                            resources of the stateful mode (mock server)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { operationsOf } from "@mizan/openapi-tools";
-import { addSuffixlessAliases, coerceRequestsForMock, loosenResponses } from "@mizan/openapi-tools/transform";
+import { addSuffixlessAliases, coerceRequestsForMock, loosenResponses, markMockResources } from "@mizan/openapi-tools/transform";
 import { stringify } from "yaml";
 import { distDir, listApis, specDir } from "./apis.mjs";
 
@@ -34,7 +35,9 @@ for (const api of listApis()) {
   // a YAML 1.1 reader (PyYAML and the many tools built on it) would otherwise read them as a
   // boolean or a date. The result reads the same under YAML 1.2.
   writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0, version: "1.1" }));
-  writeFileSync(api.mockBundle, `${JSON.stringify(addSuffixlessAliases(coerceRequestsForMock(published)), null, 2)}\n`);
+  // Resources are marked before the suffix-less twins are added, so both path forms share a resource.
+  const mock = addSuffixlessAliases(markMockResources(coerceRequestsForMock(published)));
+  writeFileSync(api.mockBundle, `${JSON.stringify(mock, null, 2)}\n`);
 
   console.log(`${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
 }

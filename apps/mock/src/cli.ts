@@ -24,6 +24,9 @@ Options:
                      are forwarded too, unless --proxy-refuse-invalid is given
   --proxy-refuse-invalid  With --proxy: answer an invalid request with its validation
                      error instead of forwarding it
+  --stateful         Remember writes: creates, updates and deletes change what reads and
+                     lists answer. Header \`x-mock-session: <name>\` keeps a test's records
+                     apart; POST /__mock/reset forgets them
   --max-body <bytes> Refuse larger request bodies with 413. Default: ${DEFAULT_MAX_BODY_BYTES} (10 MiB)
   --headers-timeout <ms>  Cut off clients that have not sent their headers. Default: ${DEFAULT_HEADERS_TIMEOUT_MS}
   --request-timeout <ms>  Cut off clients that have not sent their request. Default: ${DEFAULT_REQUEST_TIMEOUT_MS}
@@ -52,6 +55,7 @@ try {
       "failure-rate": { type: "string" },
       proxy: { type: "string" },
       "proxy-refuse-invalid": { type: "boolean", default: false },
+      stateful: { type: "boolean", default: false },
       "max-body": { type: "string" },
       "headers-timeout": { type: "string" },
       "request-timeout": { type: "string" },
@@ -76,6 +80,7 @@ if (!availableApis().includes(values.api!)) fail(`unknown API "${values.api}"`);
 if (values.proxy !== undefined && !/^https?:\/\/[^/]+/.test(values.proxy)) fail(`--proxy must be an http(s) URL, got "${values.proxy}"`);
 if (values.proxy !== undefined && values.dynamic) fail("--dynamic and --proxy cannot be combined");
 if (values["proxy-refuse-invalid"] && values.proxy === undefined) fail("--proxy-refuse-invalid needs --proxy");
+if (values.stateful && values.proxy !== undefined) fail("--stateful and --proxy cannot be combined");
 function positiveInteger(option: string): number | undefined {
   const raw = values![option as "max-body"];
   if (raw === undefined) return undefined;
@@ -111,8 +116,9 @@ try {
     refuseInvalid: values["proxy-refuse-invalid"],
     delayMs,
     failureRate,
+    stateful: values.stateful,
   });
-  const what = values.proxy ? `Validating proxy of ${values.api} to ${values.proxy}` : `Mock of ${values.api}`;
+  const what = values.proxy ? `Validating proxy of ${values.api} to ${values.proxy}` : `${values.stateful ? "Stateful mock" : "Mock"} of ${values.api}`;
   console.log(`${what} listening on ${server.url}  (Ctrl-C to stop)`);
   if (delayMs !== undefined || failureRate !== undefined) {
     const delay = typeof delayMs === "object" ? `${delayMs.min}-${delayMs.max} ms` : `${delayMs ?? 0} ms`;

@@ -5,11 +5,13 @@ import { fileURLToPath } from "node:url";
 import { availableApis, mockBundleOf } from "./apis.js";
 import { checkDelayOption, checkFailureRate, type FaultOptions } from "./faults.js";
 import type { ServeOptions, Violation, ViolationLog } from "./server.js";
+import { SESSION_HEADER } from "./state.js";
 
 export { availableApis, bundlesDir, mockBundleOf } from "./apis.js";
 export { FaultOptionError, INJECTED_FAILURE_STATUS, MAX_DELAY_MS, type DelayRange } from "./faults.js";
 
 export type { Violation, ViolationLog } from "./server.js";
+export { MAX_RECORDS, MAX_SESSIONS, SESSION_HEADER } from "./state.js";
 export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, errorShapeOf, explainViolations, VIOLATION_LOG_SIZE, violationFields } from "./server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,6 +47,11 @@ export interface StartMockOptions {
   delayMs?: FaultOptions["delayMs"];
   /** The share of requests (0 to 1) answered with 503 in the API's error shape, decided by `seed`. */
   failureRate?: number;
+  /**
+   * Remember writes: a create answers with a fresh id, and reads, lists, updates and deletes see
+   * it. Each `x-mock-session` request header value has its own records; see `reset()`.
+   */
+  stateful?: boolean;
 }
 
 export interface RunningMock {
@@ -59,6 +66,8 @@ export interface RunningMock {
   violationLog(): Promise<ViolationLog>;
   /** Empties the violation log and its counters. */
   clearViolations(): Promise<void>;
+  /** Stateful mode: forgets the writes of one session (as named by `x-mock-session`), or of all. */
+  reset(session?: string): Promise<void>;
   /** Stops the server and waits until its process has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -81,6 +90,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     refuseInvalid: options.refuseInvalid,
     delayMs: options.delayMs,
     failureRate: options.failureRate,
+    stateful: options.stateful,
   };
   const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify(serveOptions)], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -148,6 +158,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     violations: async () => (await violationLog()).violations,
     clearViolations: async () => {
       await fetch(`${ready.url}/__mock/violations`, { method: "DELETE" });
+    },
+    reset: async (session) => {
+      const response = await fetch(`${ready.url}/__mock/reset`, { method: "POST", headers: session === undefined ? {} : { [SESSION_HEADER]: session } });
+      if (response.status !== 204) throw new Error(`The mock refused the reset (${response.status}): ${await response.text()}`);
     },
     stop,
   };

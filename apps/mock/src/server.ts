@@ -14,6 +14,7 @@ import { deref, operationRoutes, operationsOf, routeFor, securityAlternatives, t
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
+import { createState, handleReset } from "./state.js";
 
 const require = createRequire(import.meta.url);
 // Prism's engine packages are pinned dependencies of this package. Their own dependencies
@@ -46,6 +47,8 @@ export interface ServeOptions {
   delayMs?: FaultOptions["delayMs"];
   /** The share of requests (0 to 1) answered with 503 in the API's error shape. */
   failureRate?: number;
+  /** Remember writes: creates, updates and deletes change what reads and lists answer (src/state.ts). */
+  stateful?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -276,6 +279,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Prism has read the file by now, so it is a valid document (Prism's errors say more).
   const doc = JSON.parse(readFileSync(options.specFile, "utf8"));
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
+  if (upstream && options.stateful) throw new Error("Stateful mode answers from the spec's examples; it cannot be combined with a proxy upstream.");
+  const state = options.stateful ? createState(doc) : undefined;
   const config = {
     checkSecurity: true,
     validateRequest: true,
@@ -307,6 +312,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const routeShape = hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape;
     return [
       {
+        entry,
         method: entry.method,
         regex: entry.regex,
         specificity: entry.specificity,
@@ -338,6 +344,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? "/", "http://mock.invalid");
     const pathname = url.pathname;
     if (pathname === "/__mock/health") return send(res, 200, { ok: true });
+    if (pathname === "/__mock/reset") return handleReset(req, res, state);
     if (pathname === "/__mock/violations") {
       if (req.method === "DELETE") {
         violations = [];
@@ -412,6 +419,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       if (checked._tag === "Left" || invalid) return answer(req, res, pathname, checked, true, route?.errorShape);
     }
     const result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
+    // Stateful mode: a request Prism accepted (valid, authorised) is answered from the stored records.
+    const accepted = result._tag === "Right" && result.right.output.statusCode < 400 && !result.right.validations.input.some((v: PrismDetail) => v.severity === 0);
+    if (state && route && accepted) {
+      const stored = await state.answer({ entry: route.entry, pathname, query: url.searchParams, headers: req.headers, body, errorShape: route.errorShape });
+      if (stored) return send(res, stored.status, stored.body);
+    }
     return answer(req, res, pathname, result, !upstream, route?.errorShape);
   }
 

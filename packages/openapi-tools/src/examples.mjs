@@ -38,33 +38,75 @@ function rewriteRefs(node) {
 }
 
 /**
- * Paths of the fields in `value` that no (sub)schema of `schema` declares. A schema that names no
- * properties is free-form, and so is one where some branch allows additional properties: a
- * writer may send any field there. With `forReading`, what a reader may rely on instead: where
- * some branch names the record's fields and does not allow others (a resource's schema inside a
- * generic, open frame), only the named fields count.
+ * A function giving the paths of the fields in a value that no (sub)schema of `schema` declares.
+ * The schema is walked once per subschema reached, so checking many values costs little more
+ * than reading them (the stateful mock prunes each answer with one).
  */
-export function undeclaredFields(doc, schema, value, at = "", { forReading = false } = {}) {
-  const all = branches(doc, schema, EVERY_BRANCH);
-  if (Array.isArray(value)) {
-    const items = all.map((s) => s.items).filter(Boolean);
-    return items.length ? value.flatMap((v, i) => undeclaredFields(doc, { allOf: items }, v, `${at}/${i}`, { forReading })) : [];
-  }
-  if (!value || typeof value !== "object") return [];
+export function undeclaredFieldsOf(doc, schema, { forReading = false } = {}) {
   const allowsMore = (s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties;
-  const naming = all.filter((s) => s.properties);
-  const open = !naming.length || (forReading ? naming.every(allowsMore) : all.some(allowsMore));
-  const problems = [];
-  for (const [key, v] of Object.entries(value)) {
-    const declared = all.map((s) => s.properties?.[key]).filter(Boolean);
-    if (!declared.length) {
-      if (!open) problems.push(`${at}/${key}`);
-      continue;
+  const compile = (schemas) => {
+    const all = schemas.flatMap((s) => branches(doc, s, EVERY_BRANCH));
+    // A schema that names no properties is free-form, and so is one where some branch allows
+    // additional properties: a writer may send any field there. With `forReading`, what a reader
+    // may rely on instead: where some branch names the record's fields and does not allow
+    // others (a resource's schema inside a generic, open frame), only the named fields count.
+    const naming = all.filter((s) => s.properties);
+    const open = !naming.length || (forReading ? naming.every(allowsMore) : all.some(allowsMore));
+    let items;
+    const properties = new Map();
+    return {
+      open,
+      items() {
+        if (items === undefined) {
+          const found = all.map((s) => s.items).filter(Boolean);
+          items = found.length ? compile(found) : null;
+        }
+        return items;
+      },
+      // allOf branches apply together, so their declarations of the same field add up. Only
+      // declared names are kept, so the values' own keys never grow this.
+      property(key) {
+        if (properties.has(key)) return properties.get(key);
+        const declared = all.map((s) => (Object.hasOwn(s.properties ?? {}, key) ? s.properties[key] : undefined)).filter(Boolean);
+        if (!declared.length) return undefined;
+        const compiled = compile(declared);
+        properties.set(key, compiled);
+        return compiled;
+      },
+    };
+  };
+  const root = compile([schema]);
+  // `trail` holds the keys on the way down; a path string is built only for a problem.
+  const walk = (node, value, trail, problems) => {
+    if (Array.isArray(value)) {
+      const items = node.items();
+      if (!items) return;
+      for (let i = 0; i < value.length; i++) {
+        trail.push(i);
+        walk(items, value[i], trail, problems);
+        trail.pop();
+      }
+      return;
     }
-    // allOf branches apply together, so their declarations of the same field add up.
-    problems.push(...undeclaredFields(doc, { allOf: declared }, v, `${at}/${key}`, { forReading }));
-  }
-  return problems;
+    if (!value || typeof value !== "object") return;
+    for (const key of Object.keys(value)) {
+      const declared = node.property(key);
+      trail.push(key);
+      if (declared) walk(declared, value[key], trail, problems);
+      else if (!node.open) problems.push(trail.join("/"));
+      trail.pop();
+    }
+  };
+  return (value, at = "") => {
+    const problems = [];
+    walk(root, value, [at], problems);
+    return problems;
+  };
+}
+
+/** Paths of the fields in `value` that no (sub)schema of `schema` declares (see undeclaredFieldsOf). */
+export function undeclaredFields(doc, schema, value, at = "", options = {}) {
+  return undeclaredFieldsOf(doc, schema, options)(value, at);
 }
 
 /**

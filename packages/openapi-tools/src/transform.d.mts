@@ -9,7 +9,55 @@ export declare function orderPathsForRouting<T>(doc: T): T;
 export declare const MOCK_COERCIONS: Record<"numeric-strings" | "flag-numbers" | "null-optional" | "date-only", string>;
 /** The mock's copy of a bundle, its request side widened by the rules the document opts into. */
 export declare function coerceRequestsForMock<T>(doc: T): T;
+/** The name of the operation extension the mock's stateful mode reads. */
+export declare const MOCK_RESOURCE: "x-mock-resource";
+export declare const MOCK_RESOURCE_ACTIONS: readonly ["create", "read", "list", "update", "delete"];
+
+/** A documented answer: a response status and, when the response has named examples, which one. */
+export interface MockAnswer {
+  status: string;
+  example?: string;
+}
+
+/**
+ * What `markMockResources` writes on each operation of a resource (JSON pointers, RFC 6901).
+ * A record is kept as the request bodies write it (Daftra v1: `{"Client": {...}}`).
+ */
+export interface MockResource {
+  /** The resource's collection path (`/api2/clients`, `/v2/api/entity/brand`); `{name}` parts are filled from the request. */
+  resource: string;
+  action: "create" | "read" | "list" | "update" | "delete";
+  /** Where a record holds its id (`/Client/id`, `/id`). */
+  idField: string;
+  /** read, update, delete: the path parameter that holds the id. */
+  idParam?: string;
+  /** The documented success answer the mock fills in. */
+  answer: MockAnswer;
+  /** create (and update, when its answer has one): where the answer carries the record's id. */
+  answerId?: string;
+  /** read: where the record sits in the answer (`/data`, `` for the root, `/data/0`). */
+  record?: string;
+  /** list: the array of records in the answer. */
+  items?: string;
+  /** list: the page and size query parameters and the answer's paging fields (pointer -> role). */
+  paging?: {
+    page?: string;
+    size?: string;
+    defaultSize: number;
+    fields: Record<string, "page" | "pageCount" | "total" | "size" | "from" | "to" | "next" | "prev" | "first" | "last" | "path" | "links">;
+  };
+  /** read, update, delete: the documented answer for an id that does not exist, if there is one. */
+  notFound?: MockAnswer;
+}
+
+/**
+ * A copy of the bundle with `x-mock-resource` (a MockResource) on every operation of a resource,
+ * derived from paths and examples, completing the `{resource, action}` a description writes
+ * where its paths do not say it.
+ */
+export declare function markMockResources<T>(doc: T): T;
 export declare const internals: {
   widenNode(node: any): void;
   reachable(doc: any, roots: Iterable<string>): Set<string>;
+  pathRole(entry: { path: string; method: string }): { resource: string; action: string; idParam?: string } | undefined;
 };

@@ -39,6 +39,7 @@ export declare function forEachObject(value: unknown, fn: (node: any) => void): 
 export declare function resolveRef(doc: any, ref: string): any;
 export declare function deref(doc: any, node: any): any;
 export declare function operationsOf(doc: any): OperationEntry[];
+export declare function jsonExamples(doc: any, responseOrBody: any): [name: string | undefined, value: unknown][];
 export declare function pathTemplateRegex(template: string): RegExp;
 export declare function templateSpecificity(template: string): number;
 /** An operation with its path's regex and specificity. */
@@ -48,6 +49,8 @@ export interface OperationRoute extends OperationEntry {
 }
 export declare function operationRoutes(doc: any): OperationRoute[];
 export declare function routeFor<R extends { method: string; regex: RegExp; specificity: number }>(routes: readonly R[], method: string, path: string): R | undefined;
+export declare function pathTemplateMatcher(template: string): (path: string) => Record<string, string> | undefined;
+export declare function pathTemplateParams(template: string, path: string): Record<string, string> | undefined;
 export declare function branches(doc: any, schema: any, options?: { keywords?: readonly string[] }): any[];
 export declare function propertiesOf(doc: any, schema: any): Record<string, any>;
 export declare function securitySchemeOf(doc: any, name: string): any;

@@ -92,6 +92,18 @@ export function operationsOf(doc) {
   return operations;
 }
 
+/**
+ * The JSON examples of a response (or request body) as [name, value] pairs: its first JSON media
+ * type's `example` (name undefined), else each of its named `examples`, refs followed.
+ */
+export function jsonExamples(doc, responseOrBody) {
+  const content = deref(doc, responseOrBody)?.content ?? {};
+  const media = Object.entries(content).find(([type]) => /json/i.test(type))?.[1];
+  if (!media) return [];
+  if (media.example !== undefined) return [[undefined, media.example]];
+  return Object.entries(media.examples ?? {}).map(([name, example]) => [name, deref(doc, example)?.value]);
+}
+
 /** Compiles a path template to a regex: `/clients/{id}.json` -> ^/clients/[^/]+\.json$ */
 export function pathTemplateRegex(template) {
   const pattern = template
@@ -124,6 +136,34 @@ export function routeFor(routes, method, path) {
     if (!best || route.specificity >= best.specificity) best = route;
   }
   return best;
+}
+
+/**
+ * A function that gives the path parameters of a concrete path under `template`, percent-decoded,
+ * or undefined when the path does not match: for `/clients/{id}.json`, `/clients/512.json` ->
+ * { id: "512" }. Compile once, match many.
+ */
+export function pathTemplateMatcher(template) {
+  const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const regex = new RegExp(pathTemplateRegex(template).source.replaceAll("[^/]+", "([^/]+)"));
+  return (path) => {
+    const match = regex.exec(path);
+    if (!match) return undefined;
+    const params = {};
+    names.forEach((name, i) => {
+      try {
+        params[name] = decodeURIComponent(match[i + 1]);
+      } catch {
+        params[name] = match[i + 1];
+      }
+    });
+    return params;
+  };
+}
+
+/** The path parameters of one path under a template (see pathTemplateMatcher). */
+export function pathTemplateParams(template, path) {
+  return pathTemplateMatcher(template)(path);
 }
 
 const DEFAULT_KEYWORDS = ["allOf"];

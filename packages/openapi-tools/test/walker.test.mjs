@@ -4,7 +4,10 @@ import {
   branches,
   deref,
   operationRoutes,
+  jsonExamples,
   operationsOf,
+  pathTemplateMatcher,
+  pathTemplateParams,
   pathTemplateRegex,
   primarySchemeOf,
   propertiesOf,
@@ -182,5 +185,37 @@ describe("routeFor", () => {
   it("takes the last listed of equally specific templates, as Prism does", () => {
     const twins = operationRoutes({ openapi: "3.1.0", paths: { "/{a}/x": { get: { operationId: "one" } }, "/y/{b}": { get: { operationId: "two" } } } });
     expect(routeFor(twins, "GET", "/y/x")?.op.operationId).toBe("two");
+  });
+});
+
+describe("pathTemplateParams", () => {
+  it("names each template variable's value, percent-decoded", () => {
+    expect(pathTemplateParams("/clients/{id}.json", "/clients/512.json")).toEqual({ id: "512" });
+    expect(pathTemplateParams("/entity/le_workflow-type-entity-{workflowId}/{id}/{level}", "/entity/le_workflow-type-entity-7/3/1")).toEqual({ workflowId: "7", id: "3", level: "1" });
+    expect(pathTemplateParams("/notes/{type}", "/notes/a%20b")).toEqual({ type: "a b" });
+  });
+  it("keeps a value that is not valid percent-encoding as sent, and refuses a path of another shape", () => {
+    expect(pathTemplateParams("/notes/{type}", "/notes/100%")).toEqual({ type: "100%" });
+    expect(pathTemplateParams("/clients/{id}.json", "/clients/5/x.json")).toBeUndefined();
+  });
+  it("compiles a template once for many paths", () => {
+    const match = pathTemplateMatcher("/v1/get/{visitorId}");
+    expect(["/v1/get/1a2b", "/v1/get/", "/v1/get/9f"].map(match)).toEqual([{ visitorId: "1a2b" }, undefined, { visitorId: "9f" }]);
+  });
+});
+
+describe("jsonExamples", () => {
+  const withExamples = {
+    components: { examples: { Gone: { value: { success: false } } } },
+  };
+  it("gives a single example without a name, named ones by name, refs followed", () => {
+    expect(jsonExamples(withExamples, { content: { "application/json": { example: { a: 1 } } } })).toEqual([[undefined, { a: 1 }]]);
+    expect(jsonExamples(withExamples, { content: { "application/json": { examples: { ok: { value: { success: true } }, gone: { $ref: "#/components/examples/Gone" } } } } })).toEqual([
+      ["ok", { success: true }],
+      ["gone", { success: false }],
+    ]);
+  });
+  it("has none for a body that is not JSON", () => {
+    expect(jsonExamples(withExamples, { content: { "image/jpeg": { example: "bytes" } } })).toEqual([]);
   });
 });
