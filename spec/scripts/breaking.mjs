@@ -4,7 +4,9 @@
 // client (`@mizan/<api>-client`) by major.
 //   --changelog         print the markdown changelog of every API instead (exit 0)
 //   --update-released   copy today's bundles to spec/released/ (the release step)
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+//   --write-changelogs  put each API's section into its client's CHANGELOG.md, under the version
+//                       `changeset version` has just written (the release step, before --update-released)
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { changelogMarkdown, gateApi } from "@mizan/openapi-tools/diff";
 import { listApis, readBundle, releasedDir, specDir } from "./apis.mjs";
@@ -19,6 +21,33 @@ if (args.has("--update-released")) {
     readBundle(api.name); // fails with a hint when the bundle is missing
     copyFileSync(api.bundle, api.released);
     console.log(`${api.name}: ${path.relative(process.cwd(), api.released)} updated`);
+  }
+  process.exit(0);
+}
+
+// The API changes go under the newest version heading of the client's changelog (changesets
+// writes `## <version>` and its own `### Minor Changes` groups below it).
+if (args.has("--write-changelogs")) {
+  const packagesDir = process.env.MIZAN_PACKAGES_DIR ?? path.join(specDir, "..", "packages");
+  for (const api of apis) {
+    const file = path.join(packagesDir, `${api.name}-client`, "CHANGELOG.md");
+    if (!existsSync(api.released) || !existsSync(file)) {
+      console.log(`${api.name}: ${existsSync(file) ? "no released bundle" : `no ${path.relative(process.cwd(), file)}`}, nothing written`);
+      continue;
+    }
+    const { changes } = gateApi({ name: api.name, released: JSON.parse(readFileSync(api.released, "utf8")), current: readBundle(api.name), changesetDir });
+    if (!changes.length) {
+      console.log(`${api.name}: no API changes since the last release`);
+      continue;
+    }
+    const text = readFileSync(file, "utf8");
+    const heading = /^## .*$/m.exec(text);
+    if (!heading) throw new Error(`${file} has no "## <version>" heading: run \`changeset version\` first.`);
+    // One level down, so the API's groups sit inside the version.
+    const section = changelogMarkdown(changes, { title: "API changes" }).replace(/^(#+) /gm, "#$1 ");
+    const at = heading.index + heading[0].length;
+    writeFileSync(file, `${text.slice(0, at)}\n\n${section.trimEnd()}\n${text.slice(at)}`);
+    console.log(`${api.name}: ${changes.length} API change(s) written to ${path.relative(process.cwd(), file)}`);
   }
   process.exit(0);
 }
