@@ -94,6 +94,14 @@ export async function installPacked(packageDir, work, { extra = [], children, pa
   }
   writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "packed-consumer", private: true, type: "module" }));
   const tarballs = readdirSync(packs).map((file) => path.join(packs, file));
-  await runCommand("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...extra], { cwd: consumer, timeoutMs: installTimeoutMs, children });
+  const install = () => runCommand("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...extra], { cwd: consumer, timeoutMs: installTimeoutMs, children });
+  try {
+    await install();
+  } catch (error) {
+    // The registry is the one thing here outside this machine: one more try after a network
+    // failure (a CI run once got a TLS error mid-install that did not come back on retry).
+    process.stderr.write(`packed-install: npm install failed, trying once more: ${String(error).split("\n").find((l) => /npm error (code|request)/.test(l)) ?? error}\n`);
+    await install();
+  }
   return consumer;
 }
