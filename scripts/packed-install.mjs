@@ -9,9 +9,17 @@ import { fileURLToPath } from "node:url";
 
 const pnpm = path.join(path.dirname(fileURLToPath(import.meta.url)), "pnpm.mjs");
 
-/** The environment of a user's shell: without the npm_/pnpm_ settings of the run that started these tests. */
+/**
+ * The environment of a user's shell: without the npm_/pnpm_ settings of the run that started
+ * these tests, and without the workspace's `node_modules/.bin` folders on PATH. A package script
+ * puts them first, so `npm` would otherwise run on whatever `node` a devDependency ships (the
+ * runtime matrix's Node 24), which reads its global npmrc from that package instead of the
+ * machine's (and so misses, for one, the machine's CA settings).
+ */
 export function userEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)));
+  if (env.PATH) env.PATH = env.PATH.split(path.delimiter).filter((dir) => !dir.split(path.sep).includes("node_modules")).join(path.delimiter);
+  return env;
 }
 
 /**
