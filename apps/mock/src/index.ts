@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableApis, mockBundleOf } from "./apis.js";
-import { checkDelayOption, checkFailureRate, type FaultOptions } from "./faults.js";
+import { checkDelayOption, checkFailureRate } from "./faults.js";
 import type { ServeOptions, Violation, ViolationLog } from "./server.js";
 import { SESSION_HEADER } from "./state.js";
 
@@ -16,42 +16,21 @@ export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIM
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export interface StartMockOptions {
+/** The server options startMock passes through to `serve()` in its child process, documented there. */
+type ServedOptions = Pick<
+  ServeOptions,
+  "host" | "dynamic" | "seed" | "upstream" | "verbose" | "maxBodyBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "refuseInvalid" | "delayMs" | "failureRate" | "stateful"
+>;
+
+export interface StartMockOptions extends ServedOptions {
   /** Which API to serve (see `availableApis()`): "daftra" (the default), "vmsalpha", "enkash-ar". */
   api?: string;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
-  /** Interface to bind. Default 127.0.0.1. */
-  host?: string;
-  /** Generate responses from the schemas instead of serving the examples. */
-  dynamic?: boolean;
-  /** Seed for dynamic responses and injected faults, so a run repeats. */
-  seed?: number;
-  /** Proxy to a real server and report where its answers break the spec (see `violations()`). */
-  upstream?: string;
-  /** Pass Prism's request log through to stderr (it slows Prism down, so it is off by default). */
-  verbose?: boolean;
   /** How long to wait for the server to be ready. Default 120 s: it needs about 4 s alone, but a busy CI machine running several suites at once can take many times that. */
   startTimeoutMs?: number;
   /** Serve this document instead of a bundled API (tests of the mock itself). */
   specFile?: string;
-  /** Refuse request bodies larger than this with 413. Default 10 MiB. */
-  maxBodyBytes?: number;
-  /** Cut off a client that has not sent its headers within this time. Default 10 s. */
-  headersTimeoutMs?: number;
-  /** Cut off a client that has not sent its whole request within this time. Default 60 s. */
-  requestTimeoutMs?: number;
-  /** With `upstream`: answer an invalid request with its validation error instead of forwarding it. */
-  refuseInvalid?: boolean;
-  /** Wait this many milliseconds before each answer, or a random time in `{ min, max }` (drawn from `seed`). */
-  delayMs?: FaultOptions["delayMs"];
-  /** The share of requests (0 to 1) answered with 503 in the API's error shape, decided by `seed`. */
-  failureRate?: number;
-  /**
-   * Remember writes: a create answers with a fresh id, and reads, lists, updates and deletes see
-   * it. Each `x-mock-session` request header value has its own records; see `reset()`.
-   */
-  stateful?: boolean;
 }
 
 export interface RunningMock {

@@ -25,6 +25,7 @@ const fromPrism = (id: string) => require(require.resolve(id, { paths: [prismHtt
 export interface ServeOptions {
   /** The OpenAPI document to serve (a bundle). */
   specFile: string;
+  /** Interface to bind. Default 127.0.0.1. */
   host?: string;
   port?: number;
   /** Generate responses from schemas instead of serving examples. */
@@ -43,11 +44,14 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** Proxy mode: answer an invalid request with its validation error instead of forwarding it. */
   refuseInvalid?: boolean;
-  /** Wait this many milliseconds (or a random time in `{ min, max }`) before each answer. */
+  /** Wait this many milliseconds before each answer, or a random time in `{ min, max }` (drawn from `seed`). */
   delayMs?: FaultOptions["delayMs"];
-  /** The share of requests (0 to 1) answered with 503 in the API's error shape. */
+  /** The share of requests (0 to 1) answered with 503 in the API's error shape, decided by `seed`. */
   failureRate?: number;
-  /** Remember writes: creates, updates and deletes change what reads and lists answer (src/state.ts). */
+  /**
+   * Remember writes: a create answers with a fresh id, and reads, lists, updates and deletes see
+   * it. Each `x-mock-session` request header value has its own records (src/state.ts).
+   */
   stateful?: boolean;
 }
 
