@@ -8,19 +8,12 @@
 // and routing each request to its few candidate operations makes it several times faster.
 import { readFileSync } from "node:fs";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { deref, operationRoutes, operationsOf, routeFor, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
+import { loadPrism } from "./engine.js";
 import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
 import { createState, handleReset } from "./state.js";
-
-const require = createRequire(import.meta.url);
-// Prism's engine packages are pinned dependencies of this package. Their own dependencies
-// (json-schema-faker) are taken from prism-http's folder, so they are the copies it uses.
-const prismHttpDir = path.dirname(require.resolve("@stoplight/prism-http/package.json"));
-const fromPrism = (id: string) => require(require.resolve(id, { paths: [prismHttpDir] }));
 
 export interface ServeOptions {
   /** The OpenAPI document to serve (a bundle). */
@@ -267,18 +260,12 @@ function queryOf(searchParams: URLSearchParams): Record<string, string | string[
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  const { createInstance, getHttpOperationsFromSpec } = fromPrism("@stoplight/prism-http");
-  const { createLogger } = fromPrism("@stoplight/prism-core");
-  const httpServerDir = path.dirname(require.resolve("@stoplight/prism-http-server/package.json"));
-  const { getHttpConfigFromRequest } = require(path.join(httpServerDir, "dist", "getHttpConfigFromRequest.js"));
-  const { serialize } = require(path.join(httpServerDir, "dist", "serialize.js"));
-  // Without this, generated objects get random extra properties (see anchors: Prism).
-  fromPrism("json-schema-faker").JSONSchemaFaker.option("fillProperties", false);
+  const { createInstance, createLogger, getHttpConfigFromRequest, serialize, operationsOf: prismOperationsOf } = loadPrism({ dynamic: !!options.dynamic });
 
   const faultSeed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   // Checked before the spec is read, so a bad option fails at once with its own message.
   const faults = faultInjector({ delayMs: options.delayMs, failureRate: options.failureRate, seed: faultSeed });
-  const operations: PrismOperation[] = await getHttpOperationsFromSpec(options.specFile);
+  const operations = await prismOperationsOf(options.specFile);
   if (!operations.length) throw new Error(`No operations found in ${options.specFile}.`);
   // Prism has read the file by now, so it is a valid document (Prism's errors say more).
   const doc = JSON.parse(readFileSync(options.specFile, "utf8"));
@@ -540,11 +527,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       await closed;
     },
   };
-}
-
-interface PrismOperation {
-  path: string;
-  method: string;
 }
 
 /** Whether the request carries the credential a security scheme describes. */

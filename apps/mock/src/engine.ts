@@ -1,0 +1,136 @@
+// Prism's engine, loaded for the mock's own process, and its operation model, prepared once.
+//
+// Start-up on the full Daftra bundle was ~4 s from spawning the CLI to the first answer. Two
+// costs made most of it, and both are cut here:
+//   - Prism reads a description into its operation model (dereference, transform, bundle per
+//     operation): ~1.4 s. The build does that once per bundled API and stores the model beside
+//     the bundle (`<api>.mock.operations.json`); a start reads it (~0.1 s) when it was made from
+//     this very bundle (same SHA-256) by this very prism-http version, else builds it afresh.
+//   - prism-http loads @faker-js/faker with all its locales when it is required (~0.7 s), but
+//     uses it only to generate dynamic answers. Unless the mock serves dynamic answers, faker is
+//     loaded the first time it is used instead (see `deferFaker`).
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+// Prism's engine packages are pinned dependencies of this package. Their own dependencies
+// (json-schema-faker, faker) are taken from prism-http's folder, so they are the copies it uses.
+const prismHttpDir = path.dirname(require.resolve("@stoplight/prism-http/package.json"));
+const resolveFromPrism = (id: string) => require.resolve(id, { paths: [prismHttpDir] });
+const fromPrism = (id: string) => require(resolveFromPrism(id));
+
+/** The prism-http version that made an operation model; a model from another version is not used. */
+export const PRISM_HTTP_VERSION: string = require("@stoplight/prism-http/package.json").version;
+
+/** Where the prepared operation model of a bundle lives: beside it. */
+export const operationsFileOf = (specFile: string) => specFile.replace(/\.json$/, "") + ".operations.json";
+
+export interface PreparedOperations {
+  prismHttp: string;
+  /** SHA-256 (hex) of the bundle's bytes. */
+  specSha256: string;
+  operations: unknown[];
+}
+
+export const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * Registers a stand-in for @faker-js/faker in this process's module cache (Node documents adding
+ * entries to `require.cache`). Its exports are proxies that load the real module the first time
+ * anything is asked of them, and forward every operation to it from then on. prism-http hands
+ * faker to json-schema-faker when it loads, but nothing asks faker for anything until a dynamic
+ * answer is generated, so static answers never load it. Only the mock's own process calls this
+ * (serve() in the CLI or in startMock's child), never a user's process.
+ */
+function deferFaker() {
+  const fakerPath = resolveFromPrism("@faker-js/faker");
+  if (require.cache[fakerPath]) return;
+  let real: Record<string, object> | undefined;
+  const load = () => {
+    if (!real) {
+      delete require.cache[fakerPath];
+      real = require(fakerPath) as Record<string, object>;
+    }
+    return real;
+  };
+  // A proxy of one export of the real module; its target is a stand-in object only.
+  const lazy = (name: string) => {
+    const target = () => load()[name]!;
+    return new Proxy({}, {
+      get: (_, key) => Reflect.get(target(), key),
+      has: (_, key) => Reflect.has(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+        // A proxy may not report a property as non-configurable when its target lacks it.
+        return descriptor && { ...descriptor, configurable: true };
+      },
+      getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+      set: (_, key, value) => Reflect.set(target(), key, value),
+    });
+  };
+  const standIn = new Module(fakerPath);
+  standIn.filename = fakerPath;
+  standIn.loaded = true;
+  standIn.exports = { __esModule: true, default: lazy("default"), faker: lazy("faker") };
+  require.cache[fakerPath] = standIn;
+}
+
+export interface PrismEngine {
+  createInstance: (config: unknown, components: unknown) => PrismInstance;
+  createLogger: (name: string, options: { level: string }) => unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  getHttpConfigFromRequest: (input: unknown) => { _tag: "Left"; left: any } | { _tag: "Right"; right: Record<string, unknown> };
+  serialize: (payload: unknown, contentType: unknown) => string;
+  /** Prism's operation model of a bundle: the prepared one when it matches, else built now. */
+  operationsOf(specFile: string): Promise<PrismOperation[]>;
+}
+
+export interface PrismOperation {
+  path: string;
+  method: string;
+}
+
+export interface PrismInstance {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  request: (input: unknown, operations: PrismOperation[], config: unknown) => () => Promise<any>;
+}
+
+export function loadPrism({ dynamic }: { dynamic: boolean }): PrismEngine {
+  if (!dynamic) deferFaker();
+  const { createInstance, getHttpOperationsFromSpec } = fromPrism("@stoplight/prism-http");
+  const { createLogger } = fromPrism("@stoplight/prism-core");
+  const httpServerDir = path.dirname(require.resolve("@stoplight/prism-http-server/package.json"));
+  const { getHttpConfigFromRequest } = require(path.join(httpServerDir, "dist", "getHttpConfigFromRequest.js"));
+  const { serialize } = require(path.join(httpServerDir, "dist", "serialize.js"));
+  // Without this, generated objects get random extra properties (see anchors: Prism).
+  fromPrism("json-schema-faker").JSONSchemaFaker.option("fillProperties", false);
+  return {
+    createInstance,
+    createLogger,
+    getHttpConfigFromRequest,
+    serialize,
+    async operationsOf(specFile) {
+      const prepared = readPrepared(specFile);
+      return (prepared ?? (await getHttpOperationsFromSpec(specFile))) as PrismOperation[];
+    },
+  };
+}
+
+/** The prepared model of a bundle, if one exists and was made from these bytes by this Prism. */
+function readPrepared(specFile: string): unknown[] | undefined {
+  const file = operationsFileOf(specFile);
+  if (!existsSync(file)) return undefined;
+  const prepared = JSON.parse(readFileSync(file, "utf8")) as PreparedOperations;
+  if (prepared.prismHttp !== PRISM_HTTP_VERSION || prepared.specSha256 !== sha256(readFileSync(specFile))) return undefined;
+  return prepared.operations;
+}
+
+/** Builds the operation model of a bundle, for the build to store beside it. */
+export async function prepareOperations(specFile: string): Promise<PreparedOperations> {
+  const { getHttpOperationsFromSpec } = fromPrism("@stoplight/prism-http");
+  const operations = await getHttpOperationsFromSpec(specFile);
+  return { prismHttp: PRISM_HTTP_VERSION, specSha256: sha256(readFileSync(specFile)), operations };
+}
