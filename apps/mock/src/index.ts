@@ -19,7 +19,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The server options startMock passes through to `serve()` in its child process, documented there. */
 type ServedOptions = Pick<
   ServeOptions,
-  "host" | "dynamic" | "seed" | "upstream" | "verbose" | "maxBodyBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "refuseInvalid" | "delayMs" | "failureRate" | "stateful"
+  "host" | "dynamic" | "seed" | "upstream" | "verbose" | "maxBodyBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "refuseInvalid" | "delayMs" | "failureRate" | "stateful" | "fastPath"
 >;
 
 export interface StartMockOptions extends ServedOptions {
@@ -70,6 +70,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     delayMs: options.delayMs,
     failureRate: options.failureRate,
     stateful: options.stateful,
+    fastPath: options.fastPath,
   };
   const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify(serveOptions)], {
     stdio: ["pipe", "pipe", "pipe"],

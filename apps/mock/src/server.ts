@@ -12,6 +12,7 @@ import { deref, operationRoutes, operationsOf, routeFor, securityAlternatives, t
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { loadPrism } from "./engine.js";
+import { fastPathOf, type FastVerdict, type StoredAnswer } from "./fast-path.js";
 import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
 import { createState, handleReset } from "./state.js";
 
@@ -46,6 +47,12 @@ export interface ServeOptions {
    * it. Each `x-mock-session` request header value has its own records (src/state.ts).
    */
   stateful?: boolean;
+  /**
+   * Answer valid requests from Prism's stored answers after a check compiled per operation
+   * (src/fast-path.ts). Default true; false sends every request through Prism's whole pipeline,
+   * for comparison (the answers are the same, only slower).
+   */
+  fastPath?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -312,9 +319,23 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         errorShape: routeShape,
         statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
         checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuerySchema),
+        // The fast check (src/fast-path.ts), compiled on the route's first request; null when
+        // the route is not a candidate or has been taken off the fast path.
+        fast: undefined as ReturnType<typeof fastPathOf> | null | undefined,
       },
     ];
   });
+  type Route = (typeof routes)[number];
+  const findRoutes = routeIndex(routes);
+  // Static answers only: dynamic ones differ per request, and a proxy's come from upstream.
+  const fastPathOn = options.fastPath !== false && !upstream && !options.dynamic;
+  // What the fast path did, for GET /__mock/health.
+  const fastPath = { answered: 0, stored: 0, off: [] as string[] };
+  const compileBodySchema = fastPathOn ? documentSchemaCompiler(doc) : undefined;
+  const fastVerdict = (route: Route, req: IncomingMessage, pathname: string, query: URLSearchParams, body: unknown): FastVerdict => {
+    if (route.fast === undefined) route.fast = fastPathOf(doc, route.entry, route.security, compileBodySchema!, compileQuerySchema) ?? null;
+    return route.fast?.(req, pathname, query, body);
+  };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // A bounded log: a long proxy session must not grow the mock's memory without end.
   let violations: Violation[] = [];
@@ -334,7 +355,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://mock.invalid");
     const pathname = url.pathname;
-    if (pathname === "/__mock/health") return send(res, 200, { ok: true });
+    if (pathname === "/__mock/health") return send(res, 200, { ok: true, fastPath: { on: fastPathOn, ...fastPath } });
     if (pathname === "/__mock/reset") return handleReset(req, res, state);
     if (pathname === "/__mock/violations") {
       if (req.method === "DELETE") {
@@ -363,7 +384,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       req.resume();
       return sendError(res, 400, `The request path is not valid percent-encoding: ${pathname}`);
     }
-    const matching = routes.filter((r) => r.regex.test(pathname));
+    const matching = findRoutes(pathname);
     const candidates = matching.map((r) => r.prism);
     // Security alternatives mean "one of these": a request that carries two is refused, as
     // Daftra refuses an API key sent together with a Bearer token.
@@ -393,6 +414,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       if (error instanceof RequestError) return sendError(res, error.status, error.message, route?.errorShape);
       throw error;
     }
+    // The fast path (src/fast-path.ts): a valid request answered with Prism's stored answer.
+    const verdict = fastPathOn && route?.fast !== null && req.headers.prefer === undefined && route ? fastVerdict(route, req, pathname, url.searchParams, body) : undefined;
+    if (verdict && state) {
+      const stored = await state.answer({ entry: route!.entry, pathname, query: url.searchParams, headers: req.headers, body, errorShape: route!.errorShape });
+      if (stored) return send(res, stored.status, stored.body);
+    }
+    if (verdict && "answer" in verdict) {
+      fastPath.answered++;
+      return sendStored(res, verdict.answer);
+    }
     const input = {
       method: (req.method ?? "GET").toLowerCase(),
       url: { path: pathname, baseUrl: url.searchParams.get("__server") || undefined, query: queryOf(url.searchParams) },
@@ -412,7 +443,23 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
     // Stateful mode: a request Prism accepted (valid, authorised) is answered from the stored records.
     const accepted = result._tag === "Right" && result.right.output.statusCode < 400 && !result.right.validations.input.some((v: PrismDetail) => v.severity === 0);
-    if (state && route && accepted) {
+    if (verdict && "store" in verdict) {
+      if (accepted && !result.right.validations.output.length) {
+        const { output } = result.right;
+        const headers = Object.entries(output.headers ?? {}) as [string, string | string[]][];
+        const contentType = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+        const stored: StoredAnswer = { status: output.statusCode, headers, body: Buffer.from(serialize(output.body, contentType)) };
+        verdict.store(stored);
+        fastPath.stored++;
+        if (!state) return sendStored(res, stored);
+      } else if (result._tag === "Left" ? INPUT_REFUSALS.includes(result.left.status) : result.right.validations.input.some((v: PrismDetail) => v.severity === 0)) {
+        // Prism refused what the fast check let through: that check is not to be trusted on this route.
+        route!.fast = null;
+        fastPath.off.push(route!.entry.key);
+        process.stderr.write(`[mizan-mock] fast path off for ${route!.entry.key}: Prism refused a request it accepted (please report this): ${JSON.stringify(result._tag === "Left" ? result.left : result.right.validations.input).slice(0, 500)}\n`);
+      }
+    }
+    if (state && route && accepted && !verdict) {
       const stored = await state.answer({ entry: route.entry, pathname, query: url.searchParams, headers: req.headers, body, errorShape: route.errorShape });
       if (stored) return send(res, stored.status, stored.body);
     }
@@ -469,6 +516,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const text = serialize(payload, res.getHeader("content-type"));
     res.writeHead(output.statusCode);
     res.end(text);
+  }
+
+  function sendStored(res: ServerResponse, stored: StoredAnswer) {
+    for (const [name, value] of stored.headers) res.setHeader(name, value);
+    res.setHeader("content-length", stored.body.length);
+    res.writeHead(stored.status);
+    res.end(stored.body);
   }
 
   /** 413, then close: the rest of the body is never read. */
@@ -545,6 +599,33 @@ interface PrismDetail {
 }
 
 const SEVERITY = ["Error", "Warning", "Information", "Hint"];
+/** Statuses of Prism's own errors that refuse the request itself (not, say, a 406 for an Accept it cannot meet). */
+const INPUT_REFUSALS = [400, 401, 403, 415, 422];
 function toViolation(side: string, d: PrismDetail): PrismViolation {
   return { location: [side, ...(d.path ?? [])], severity: SEVERITY[d.severity] ?? String(d.severity), code: d.code, message: d.message };
+}
+
+/**
+ * The routes whose template can match a path, in their listed order, found by the path's leading
+ * literal segments instead of testing every route's pattern (400 on the Daftra bundle): each route
+ * is filed under the literal segments its template starts with (at most four).
+ */
+function routeIndex<R extends { entry: { path: string }; regex: RegExp }>(routes: R[]): (pathname: string) => R[] {
+  const DEPTH = 4;
+  const byPrefix = new Map<string, { route: R; order: number }[]>();
+  routes.forEach((route, order) => {
+    const segments = route.entry.path.split("/").slice(1);
+    let literal = 0;
+    while (literal < DEPTH && literal < segments.length && !segments[literal]!.includes("{")) literal++;
+    const key = `${literal}:${segments.slice(0, literal).join("/")}`;
+    byPrefix.set(key, [...(byPrefix.get(key) ?? []), { route, order }]);
+  });
+  return (pathname) => {
+    const segments = pathname.split("/").slice(1);
+    const found: { route: R; order: number }[] = [];
+    for (let depth = 0; depth <= Math.min(DEPTH, segments.length); depth++) {
+      for (const hit of byPrefix.get(`${depth}:${segments.slice(0, depth).join("/")}`) ?? []) if (hit.route.regex.test(pathname)) found.push(hit);
+    }
+    return found.sort((a, b) => a.order - b.order).map((hit) => hit.route);
+  };
 }
