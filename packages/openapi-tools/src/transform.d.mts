@@ -1,5 +1,5 @@
 export { HTTP_METHODS } from "./walker.mjs";
-/** A copy of the bundle whose responses accept numbers as numeric strings and booleans as 0/1. */
+/** A copy of the bundle whose responses accept numbers as numeric strings, booleans as 0/1 and numeric-string enums as their numbers. */
 export declare function loosenResponses<T>(doc: T): T;
 /** A copy of the bundle with a suffix-less twin of every `.json` path, paths ordered for routing (for the mock). */
 export declare function addSuffixlessAliases<T>(doc: T): T;

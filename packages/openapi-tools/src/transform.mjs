@@ -48,16 +48,25 @@ function sides(doc) {
 const NUMERIC_STRING = "^-?\\d+(\\.\\d+)?$";
 const INTEGER_STRING = "^-?\\d+$";
 
+/** A string that is exactly how its number prints ("0", "12", "2.5"; not "01" or "1.0"). */
+const isNumericCode = (value) => typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value;
+
+/** The list with `last` (null, or the type "null") moved to its end, so that generated types read `... | null`. */
+const moveLast = (list, last) => (list.includes(last) ? [...list.filter((v) => v !== last), last] : list);
+
 /**
  * Widens one schema node (not its children) the way the live server bends types in responses:
- * numbers may come as numeric strings, booleans as 0/1 or "0"/"1".
+ * numbers may come as numeric strings, booleans as 0/1 or "0"/"1", and a string enum of
+ * numeric codes (`["0", "1"]`) as the numbers themselves. A string enum of words is left alone.
  */
 function widenNode(node) {
   const types = asArray(node.type);
   const isInteger = types.includes("integer");
   const isNumber = types.includes("number");
   const isBoolean = types.includes("boolean");
-  if (!isInteger && !isNumber && !isBoolean) return;
+  const values = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
+  const codes = types.includes("string") && values ? values.filter(isNumericCode) : [];
+  if (!isInteger && !isNumber && !isBoolean && !codes.length) return;
 
   const added = new Set(types);
   if (isInteger || isNumber) added.add("string");
@@ -65,24 +74,26 @@ function widenNode(node) {
     added.add("integer");
     added.add("string");
   }
+  if (codes.length && !isInteger && !isNumber) added.add(codes.every((v) => Number.isInteger(Number(v))) ? "integer" : "number");
 
-  const values = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
   if (values) {
     const widened = [...values];
+    const add = (alt) => {
+      if (!widened.includes(alt)) widened.push(alt);
+    };
     for (const v of values) {
-      if (typeof v === "number" && !widened.includes(String(v))) widened.push(String(v));
-      if (typeof v === "boolean") {
-        for (const alt of [v ? 1 : 0, v ? "1" : "0"]) if (!widened.includes(alt)) widened.push(alt);
-      }
+      if (typeof v === "number") add(String(v));
+      if (typeof v === "boolean") [v ? 1 : 0, v ? "1" : "0"].forEach(add);
+      if (isNumericCode(v)) add(Number(v));
     }
     delete node.const;
-    node.enum = widened;
+    node.enum = moveLast(widened, null);
   } else if (isBoolean) {
     node.enum = [true, false, 0, 1, "0", "1", ...(types.includes("null") ? [null] : [])];
   } else if (node.pattern === undefined && !types.includes("string")) {
     node.pattern = isNumber ? NUMERIC_STRING : INTEGER_STRING;
   }
-  node.type = [...added];
+  node.type = moveLast([...added], "null");
 }
 
 /** A property schema that also admits null. */

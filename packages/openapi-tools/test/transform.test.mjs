@@ -16,7 +16,7 @@ describe("widenNode", () => {
   });
   it("keeps an existing pattern and nullability", () => {
     expect(widened({ type: ["number", "string"], pattern: "^\\d+$" })).toEqual({ type: ["number", "string"], pattern: "^\\d+$" });
-    expect(widened({ type: ["integer", "null"] }).type).toEqual(["integer", "null", "string"]);
+    expect(widened({ type: ["integer", "null"] }).type).toEqual(["integer", "string", "null"]);
   });
   it("adds the string form of every enum value and of a const", () => {
     expect(widened({ type: "integer", enum: [2, 3] }).enum).toEqual([2, 3, "2", "3"]);
@@ -26,9 +26,31 @@ describe("widenNode", () => {
     expect(widened({ type: "boolean" })).toEqual({ type: ["boolean", "integer", "string"], enum: [true, false, 0, 1, "0", "1"] });
     expect(widened({ type: ["boolean", "integer"], enum: [true, false, 0, 1] }).enum).toEqual([true, false, 0, 1, "1", "0"]);
   });
+  it("lets a string enum of numeric codes arrive as the numbers, and a numeric-string const too", () => {
+    expect(widened({ type: "string", enum: ["0", "1"] })).toEqual({ type: ["string", "integer"], enum: ["0", "1", 0, 1] });
+    expect(widened({ type: "string", const: "2" })).toEqual({ type: ["string", "integer"], enum: ["2", 2] });
+    expect(widened({ type: "string", enum: ["0.5", "1"] })).toEqual({ type: ["string", "number"], enum: ["0.5", "1", 0.5, 1] });
+  });
+  it("keeps null last, so that generated types end with `| null`", () => {
+    expect(widened({ type: ["string", "null"], enum: ["0", "1", null] })).toEqual({ type: ["string", "integer", "null"], enum: ["0", "1", 0, 1, null] });
+    expect(widened({ type: ["integer", "null"], enum: [1, 2, null] }).enum).toEqual([1, 2, "1", "2", null]);
+  });
+  it("adds no number to word enums, or to codes that do not print as their number", () => {
+    expect(widened({ type: "string", enum: ["paid", "unpaid"] })).toEqual({ type: "string", enum: ["paid", "unpaid"] });
+    expect(widened({ type: "string", enum: ["01", "1.0"] })).toEqual({ type: "string", enum: ["01", "1.0"] });
+    expect(widened({ type: "string", enum: ["all", "1"] })).toEqual({ type: ["string", "integer"], enum: ["all", "1", 1] });
+  });
+  it("is idempotent on enums already in both forms", () => {
+    const once = widened({ type: "integer", enum: [200] });
+    expect(widened(once)).toEqual(once);
+    const codes = widened({ type: "string", enum: ["0", "1"] });
+    expect(widened(codes)).toEqual(codes);
+  });
   it("leaves strings and objects alone", () => {
     expect(widened({ type: "string", format: "date" })).toEqual({ type: "string", format: "date" });
     expect(widened({ type: "object" })).toEqual({ type: "object" });
+    // A property map that has a property named "type" is not a schema.
+    expect(widened({ type: { type: "string", enum: ["0", "1"] } })).toEqual({ type: { type: "string", enum: ["0", "1"] } });
   });
 });
 
@@ -45,7 +67,16 @@ const doc = {
   },
   components: {
     schemas: {
-      Thing: { type: "object", properties: { count: { type: "integer" }, label: { $ref: "#/components/schemas/Label" }, when: { $ref: "#/components/schemas/Stamp" } } },
+      Thing: {
+        type: "object",
+        properties: {
+          count: { type: "integer" },
+          label: { $ref: "#/components/schemas/Label" },
+          when: { $ref: "#/components/schemas/Stamp" },
+          kind: { type: "string", enum: ["0", "1"] },
+          state: { type: "string", enum: ["open", "paid"] },
+        },
+      },
       Label: { type: "object", properties: { size: { type: "number" } } },
       Stamp: { type: "string" },
       Err: { type: "object", properties: { code: { type: "integer" } } },
@@ -67,6 +98,11 @@ describe("loosenResponses", () => {
     expect(s.ThingRecord.properties.count.type).toEqual(["integer", "string"]);
     expect(s.ThingRecord["x-derived-from"]).toBe("#/components/schemas/Thing");
     expect(out.paths["/things/{id}.json"].get.responses[200].content["application/json"].schema.$ref).toBe("#/components/schemas/ThingRecord");
+  });
+  it("lets a string enum of numeric codes be numbers on the response side only, and leaves word enums alone", () => {
+    expect(s.ThingRecord.properties.kind).toEqual({ type: ["string", "integer"], enum: ["0", "1", 0, 1] });
+    expect(s.Thing.properties.kind).toEqual({ type: "string", enum: ["0", "1"] });
+    expect(s.ThingRecord.properties.state).toEqual({ type: "string", enum: ["open", "paid"] });
   });
   it("widens schemas only responses use in place, and follows refs", () => {
     // Label is reached from a request (through Thing) and from a response: copied.
