@@ -48,16 +48,26 @@ function sides(doc) {
 const NUMERIC_STRING = "^-?\\d+(\\.\\d+)?$";
 const INTEGER_STRING = "^-?\\d+$";
 
+/** A string that is exactly how its number prints ("0", "12", "2.5"; not "01" or "1.0"). */
+const isNumericCode = (value) => typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value;
+
+/** The list with `last` (null, or the type "null") moved to its end, so that generated types read `... | null`. */
+const moveLast = (list, last) => (list.includes(last) ? [...list.filter((v) => v !== last), last] : list);
+
 /**
  * Widens one schema node (not its children) the way the live server bends types in responses:
- * numbers may come as numeric strings, booleans as 0/1 or "0"/"1".
+ * numbers may come as numeric strings, booleans as 0/1 or "0"/"1". With `numericCodes` (the
+ * document opts into "flag-numbers"), a string enum or const of numeric codes (`["0", "1"]`) may
+ * also come as the numbers themselves; a string enum of words is left alone.
  */
-function widenNode(node) {
+function widenNode(node, { numericCodes = false } = {}) {
   const types = asArray(node.type);
   const isInteger = types.includes("integer");
   const isNumber = types.includes("number");
   const isBoolean = types.includes("boolean");
-  if (!isInteger && !isNumber && !isBoolean) return;
+  const values = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
+  const codes = numericCodes && types.includes("string") && values ? values.filter(isNumericCode) : [];
+  if (!isInteger && !isNumber && !isBoolean && !codes.length) return;
 
   const added = new Set(types);
   if (isInteger || isNumber) added.add("string");
@@ -65,24 +75,26 @@ function widenNode(node) {
     added.add("integer");
     added.add("string");
   }
+  if (codes.length && !isInteger && !isNumber) added.add(codes.every((v) => Number.isInteger(Number(v))) ? "integer" : "number");
 
-  const values = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
   if (values) {
     const widened = [...values];
+    const add = (alt) => {
+      if (!widened.includes(alt)) widened.push(alt);
+    };
     for (const v of values) {
-      if (typeof v === "number" && !widened.includes(String(v))) widened.push(String(v));
-      if (typeof v === "boolean") {
-        for (const alt of [v ? 1 : 0, v ? "1" : "0"]) if (!widened.includes(alt)) widened.push(alt);
-      }
+      if (typeof v === "number") add(String(v));
+      if (typeof v === "boolean") [v ? 1 : 0, v ? "1" : "0"].forEach(add);
+      if (codes.includes(v)) add(Number(v));
     }
     delete node.const;
-    node.enum = widened;
+    node.enum = moveLast(widened, null);
   } else if (isBoolean) {
     node.enum = [true, false, 0, 1, "0", "1", ...(types.includes("null") ? [null] : [])];
   } else if (node.pattern === undefined && !types.includes("string")) {
     node.pattern = isNumber ? NUMERIC_STRING : INTEGER_STRING;
   }
-  node.type = [...added];
+  node.type = moveLast([...added], "null");
 }
 
 /** A property schema that also admits null. */
@@ -102,18 +114,53 @@ function nullOptional(node, required = []) {
   for (const [key, prop] of Object.entries(node.properties)) if (!keep.has(key) && prop && typeof prop === "object") node.properties[key] = makeNullable(prop);
 }
 
+// Dates in the account's display format (rule "account-dates"): day or month first, with "/", "-"
+// or "." between the parts, optionally followed by a time.
+const DISPLAY_DATE = "(?:\\d{2}/\\d{2}/\\d{4}|\\d{2}-\\d{2}-\\d{4}|\\d{2}\\.\\d{2}\\.\\d{4})(?: \\d{2}:\\d{2}(?::\\d{2})?)?";
+const DISPLAY_FORMS = ["DD/MM/YYYY", "MM/DD/YYYY", "DD-MM-YYYY", "DD.MM.YYYY"].map((form) => `${form}[ HH:MM[:SS]]`);
+const ISO_DATE_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}/;
+const ISO_FORMS = { "\\d{4}-\\d{2}-\\d{2}": "YYYY-MM-DD", "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}": "YYYY-MM-DD HH:MM:SS" };
+const ACCOUNT_DATE_NOTE = "A response may also give it in the account's display format, day or month first (`15/06/2026`, `06/15/2026`, `15-06-2026`, `15.06.2026`), optionally with a time (`14:32`).";
+const ACCOUNT_DATE_ASSUMPTION =
+  "That responses may use the account's display date format (Site Info's date_format: day or month first, with /, - or . between the parts, optionally with a time) rests on evidence, not on the docs for this field: the vendor's own examples write requisition, booking and v2 dates as dd/mm/yyyy, and a live-account note (hellye-star/daftra-pdf-generator) reads estimate dates day first.";
+
 /**
- * Widens a response-side schema in place; with `nulls` (the document opts into
- * "null-optional"), its optional properties may also be null, as the server sends them.
+ * A response date that the server may format per account: a `format: date` string, or one whose
+ * pattern admits only the ISO form (`^\d{4}-\d{2}-\d{2}...`), also takes the display forms, with
+ * `x-date-formats` listing what it takes. A pattern that already admits a display form (`dd/mm/yyyy`)
+ * says how the field is written and is kept, and so is any enum or const.
  */
-function widenDeep(schema, renameRef, nulls) {
+function acceptAccountDate(node) {
+  if (!asArray(node.type).includes("string") || node.enum !== undefined || node.const !== undefined || node["x-date-formats"]) return;
+  let iso;
+  if (typeof node.pattern === "string") {
+    if (!ISO_DATE_PATTERN.test(node.pattern) || node.pattern.includes("/")) return;
+    iso = node.pattern.replace(/^\^|\$$/g, "");
+  } else if (node.format === "date") {
+    iso = "\\d{4}-\\d{2}-\\d{2}";
+  } else return;
+  if (node.format === "date") delete node.format;
+  node.pattern = `^(?:${iso}|${DISPLAY_DATE})$`;
+  node["x-date-formats"] = [ISO_FORMS[iso] ?? `^${iso}$`, ...DISPLAY_FORMS];
+  node.description = node.description ? `${node.description.trimEnd()} ${ACCOUNT_DATE_NOTE}` : ACCOUNT_DATE_NOTE;
+  node["x-assumption"] = node["x-assumption"] ? `${node["x-assumption"]} ${ACCOUNT_DATE_ASSUMPTION}` : ACCOUNT_DATE_ASSUMPTION;
+}
+
+/**
+ * Widens a response-side schema in place; with `nulls` (the document opts into "null-optional"),
+ * its optional properties may also be null, as the server sends them, with `dates` (it opts
+ * into "account-dates") its dates may come in the account's display format, and with
+ * `numericCodes` ("flag-numbers") its string enums of numeric codes may come as numbers.
+ */
+function widenDeep(schema, renameRef, { nulls, dates, numericCodes } = {}) {
   forEachObject(schema, (node) => {
     if (typeof node.$ref === "string") {
       const renamed = renameRef(node.$ref);
       if (renamed) node.$ref = renamed;
     }
     // Only nodes that describe a value carry `type`; property maps never do.
-    if ("type" in node || "const" in node) widenNode(node);
+    if ("type" in node || "const" in node) widenNode(node, { numericCodes });
+    if (dates) acceptAccountDate(node);
     if (nulls) nullOptional(node, node === schema ? nulls.required : []);
   });
 }
@@ -126,9 +173,13 @@ function widenDeep(schema, renameRef, nulls) {
 export function loosenResponses(input) {
   const doc = clone(input);
   const schemas = doc.components?.schemas ?? {};
-  // Optional response fields may come as null where the server is known to send them so.
-  const composers = (doc["x-mock-coercions"] ?? []).includes("null-optional") ? requiredByComposers(doc) : undefined;
-  const nullsFor = (name) => composers && { required: [...(composers.get(`${SCHEMA_PREFIX}${name}`) ?? [])] };
+  const rules = new Set(doc["x-mock-coercions"] ?? []);
+  // Optional response fields may come as null, string codes as numbers and dates in the account's
+  // display format, where the document says the server sends them so.
+  const composers = rules.has("null-optional") ? requiredByComposers(doc) : undefined;
+  const dates = rules.has("account-dates");
+  const numericCodes = rules.has("flag-numbers");
+  const optionsFor = (name) => ({ nulls: composers && { required: [...(composers.get(`${SCHEMA_PREFIX}${name}`) ?? [])] }, dates, numericCodes });
   const { requestParts, responseParts } = sides(doc);
   const requestSide = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
   const responseSide = reachable(doc, responseParts.flatMap((p) => [...schemaRefsIn(p)]));
@@ -138,7 +189,7 @@ export function loosenResponses(input) {
   const bothSides = [...responseSide].filter((name) => requestSide.has(name));
   const changesWhenWidened = (name) => {
     const copy = clone(schemas[name]);
-    widenDeep(copy, () => undefined, nullsFor(name));
+    widenDeep(copy, () => undefined, optionsFor(name));
     return JSON.stringify(copy) !== JSON.stringify(schemas[name]);
   };
   const needsCopy = new Set(bothSides.filter(changesWhenWidened));
@@ -166,12 +217,12 @@ export function loosenResponses(input) {
 
   for (const name of shared) {
     const copy = clone(schemas[name]);
-    widenDeep(copy, renameRef, nullsFor(name));
+    widenDeep(copy, renameRef, optionsFor(name));
     copy["x-derived-from"] = `${SCHEMA_PREFIX}${name}`;
     schemas[`${name}${RECORD_SUFFIX}`] = copy;
   }
   for (const name of responseSide) {
-    if (!requestSide.has(name)) widenDeep(schemas[name], renameRef, nullsFor(name));
+    if (!requestSide.has(name)) widenDeep(schemas[name], renameRef, optionsFor(name));
   }
   // Inline schemas inside responses (envelopes written in the path files).
   const { responseParts: parts } = sides(doc);
@@ -180,7 +231,7 @@ export function loosenResponses(input) {
     if (done.has(response)) continue;
     done.add(response);
     for (const media of Object.values(response.content ?? {})) {
-      if (media.schema) widenDeep(media.schema, renameRef, composers && { required: [] });
+      if (media.schema) widenDeep(media.schema, renameRef, { nulls: composers && { required: [] }, dates, numericCodes });
     }
     for (const header of Object.values(response.headers ?? {})) {
       if (header.schema) widenDeep(header.schema, renameRef);
@@ -226,20 +277,24 @@ export function orderPathsForRouting(input) {
 }
 
 /**
- * How a live server bends request values, as rules a description opts into with the root
- * extension `x-mock-coercions` (a list of rule names). The mock applies them to its own bundle
- * only: the published description and the client's request types stay strict. Each rule says
- * where the evidence comes from.
+ * How a live server bends values, as rules a description opts into with the root extension
+ * `x-mock-coercions` (a list of rule names). Request rules are applied to the mock's bundle only:
+ * the published description and the client's request types stay strict. Response rules
+ * (`null-optional`, `account-dates`) are applied by `loosenResponses` to the published responses.
+ * Each rule says where the evidence comes from.
  */
 export const MOCK_COERCIONS = {
   "numeric-strings":
     "Numbers and integers also as numeric strings (`\"123\"`, `\"10.00\"`): PHP compares and stores them alike, and shop integrations send form-style strings.",
-  "flag-numbers": "Booleans also as 0/1 and \"0\"/\"1\", and numeric enums also as their strings: PHP's loose comparison.",
+  "flag-numbers":
+    "Booleans also as 0/1 and \"0\"/\"1\", and numeric enums also as their strings: PHP's loose comparison. Applied to the published responses too, and there in both directions: a string enum or const of numeric codes (`[\"0\", \"1\"]`) also takes the numbers. The docs type some codes as integers and others as strings, and the server sends numbers as strings (see numeric-strings), so the documented type of a code says little about the JSON type it arrives in; this direction is an assumption, not yet seen in traffic. Enums of words are left as they are.",
   "null-optional":
     "An optional field may be null (`\"city\": null`): the server treats null as absent in requests and sends null for unset fields in responses. A field required anywhere stays non-null in requests. Applied to the published responses too (their types admit null).",
   "date-only": "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
   "numbers-for-strings":
     "A free-text field (a string with no format, pattern or enum) may be sent as a JSON number: PHP stores it as its text. Seen in spec/daftra/corpus: zkriahac/daftra-magento2-product-invoice-integration sends a client's `client_number` and `password` and a product's `product_code` as numbers, daftra/woocommerce-plugin an order id as a custom field's `value`.",
+  "account-dates":
+    "Responses only: a date (`format: date`, or a pattern admitting only `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`) may come in the account's display format, day or month first with `/`, `-` or `.` and an optional `HH:MM[:SS]`; the response copy lists the forms in `x-date-formats` and says why in `x-assumption`. Evidence, not docs: the vendor's examples write requisition (`09/11/2025 14:32`), booking (`28/09/2025`) and v2 workflow, credit and debit-note dates (`01/06/2026`) in that format, Site Info exposes the account's `date_format`, and hellye-star/daftra-pdf-generator (CLAUDE_CONTEXT.md, notes taken against a live account) parses an estimate's `date` as DD/MM/YYYY. Requests stay ISO; a field whose pattern already admits `dd/mm/yyyy` is left as it is.",
   "empty-optional":
     "An optional field may be sent as an empty string: the server's validation skips empty values and stores nothing. Seen in spec/daftra/corpus: daftra/woocommerce-plugin, the vendor's own plugin, creates its walk-in client with `email: \"\"`.",
 };

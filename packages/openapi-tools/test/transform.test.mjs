@@ -3,11 +3,12 @@ import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses
 import { schemaValidator } from "../src/examples.mjs";
 
 const { widenNode } = internals;
-const widened = (schema) => {
+const widened = (schema, options) => {
   const copy = structuredClone(schema);
-  widenNode(copy);
+  widenNode(copy, options);
   return copy;
 };
+const codes = { numericCodes: true };
 
 describe("widenNode", () => {
   it("lets integers and numbers arrive as numeric strings", () => {
@@ -16,7 +17,7 @@ describe("widenNode", () => {
   });
   it("keeps an existing pattern and nullability", () => {
     expect(widened({ type: ["number", "string"], pattern: "^\\d+$" })).toEqual({ type: ["number", "string"], pattern: "^\\d+$" });
-    expect(widened({ type: ["integer", "null"] }).type).toEqual(["integer", "null", "string"]);
+    expect(widened({ type: ["integer", "null"] }).type).toEqual(["integer", "string", "null"]);
   });
   it("adds the string form of every enum value and of a const", () => {
     expect(widened({ type: "integer", enum: [2, 3] }).enum).toEqual([2, 3, "2", "3"]);
@@ -26,9 +27,32 @@ describe("widenNode", () => {
     expect(widened({ type: "boolean" })).toEqual({ type: ["boolean", "integer", "string"], enum: [true, false, 0, 1, "0", "1"] });
     expect(widened({ type: ["boolean", "integer"], enum: [true, false, 0, 1] }).enum).toEqual([true, false, 0, 1, "1", "0"]);
   });
+  it("with numericCodes, lets a string enum of numeric codes arrive as the numbers, and a numeric-string const too", () => {
+    expect(widened({ type: "string", enum: ["0", "1"] }, codes)).toEqual({ type: ["string", "integer"], enum: ["0", "1", 0, 1] });
+    expect(widened({ type: "string", const: "2" }, codes)).toEqual({ type: ["string", "integer"], enum: ["2", 2] });
+    expect(widened({ type: "string", enum: ["0.5", "1"] }, codes)).toEqual({ type: ["string", "number"], enum: ["0.5", "1", 0.5, 1] });
+    expect(widened({ type: "string", enum: ["0", "1"] })).toEqual({ type: "string", enum: ["0", "1"] }); // not without it
+  });
+  it("keeps null last, so that generated types end with `| null`", () => {
+    expect(widened({ type: ["string", "null"], enum: ["0", "1", null] }, codes)).toEqual({ type: ["string", "integer", "null"], enum: ["0", "1", 0, 1, null] });
+    expect(widened({ type: ["integer", "null"], enum: [1, 2, null] }).enum).toEqual([1, 2, "1", "2", null]);
+  });
+  it("adds no number to word enums, or to codes that do not print as their number", () => {
+    expect(widened({ type: "string", enum: ["paid", "unpaid"] }, codes)).toEqual({ type: "string", enum: ["paid", "unpaid"] });
+    expect(widened({ type: "string", enum: ["01", "1.0"] }, codes)).toEqual({ type: "string", enum: ["01", "1.0"] });
+    expect(widened({ type: "string", enum: ["all", "1"] }, codes)).toEqual({ type: ["string", "integer"], enum: ["all", "1", 1] });
+  });
+  it("is idempotent on enums already in both forms", () => {
+    const once = widened({ type: "integer", enum: [200] }, codes);
+    expect(widened(once, codes)).toEqual(once);
+    const both = widened({ type: "string", enum: ["0", "1"] }, codes);
+    expect(widened(both, codes)).toEqual(both);
+  });
   it("leaves strings and objects alone", () => {
     expect(widened({ type: "string", format: "date" })).toEqual({ type: "string", format: "date" });
     expect(widened({ type: "object" })).toEqual({ type: "object" });
+    // A property map that has a property named "type" is not a schema.
+    expect(widened({ type: { type: "string", enum: ["0", "1"] } }, codes)).toEqual({ type: { type: "string", enum: ["0", "1"] } });
   });
 });
 
@@ -45,7 +69,16 @@ const doc = {
   },
   components: {
     schemas: {
-      Thing: { type: "object", properties: { count: { type: "integer" }, label: { $ref: "#/components/schemas/Label" }, when: { $ref: "#/components/schemas/Stamp" } } },
+      Thing: {
+        type: "object",
+        properties: {
+          count: { type: "integer" },
+          label: { $ref: "#/components/schemas/Label" },
+          when: { $ref: "#/components/schemas/Stamp" },
+          kind: { type: "string", enum: ["0", "1"] },
+          state: { type: "string", enum: ["open", "paid"] },
+        },
+      },
       Label: { type: "object", properties: { size: { type: "number" } } },
       Stamp: { type: "string" },
       Err: { type: "object", properties: { code: { type: "integer" } } },
@@ -67,6 +100,14 @@ describe("loosenResponses", () => {
     expect(s.ThingRecord.properties.count.type).toEqual(["integer", "string"]);
     expect(s.ThingRecord["x-derived-from"]).toBe("#/components/schemas/Thing");
     expect(out.paths["/things/{id}.json"].get.responses[200].content["application/json"].schema.$ref).toBe("#/components/schemas/ThingRecord");
+  });
+  it("with flag-numbers, lets a string enum of numeric codes be numbers on the response side only, and leaves word enums alone", () => {
+    const flags = loosenResponses({ ...doc, "x-mock-coercions": ["flag-numbers"] }).components.schemas;
+    expect(flags.ThingRecord.properties.kind).toEqual({ type: ["string", "integer"], enum: ["0", "1", 0, 1] });
+    expect(flags.Thing.properties.kind).toEqual({ type: "string", enum: ["0", "1"] });
+    expect(flags.ThingRecord.properties.state).toEqual({ type: "string", enum: ["open", "paid"] });
+    // A description that does not opt in (its codes are always strings) keeps them as they are.
+    expect(s.ThingRecord.properties.kind).toEqual({ type: "string", enum: ["0", "1"] });
   });
   it("widens schemas only responses use in place, and follows refs", () => {
     // Label is reached from a request (through Thing) and from a response: copied.
@@ -209,5 +250,67 @@ describe("loosenResponses with null-optional", () => {
   it("adds no null without the rule", () => {
     const out = loosenResponses(doc());
     expect(out.components.schemas.ThingRecord?.properties.note.type ?? "string").not.toContain("null");
+  });
+});
+
+describe("loosenResponses with account-dates", () => {
+  const TIMESTAMP = "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$";
+  const doc = (rules) =>
+    postThings(rules, { $ref: "#/components/schemas/Thing" }, { type: "object", properties: { data: { $ref: "#/components/schemas/Thing" }, at: { type: "string", format: "date" } } }, {
+      Thing: {
+        type: "object",
+        properties: {
+          date: { type: "string", format: "date", description: "The day (YYYY-MM-DD)." },
+          modified: { $ref: "#/components/schemas/Stamp" },
+          booked: { type: "string", pattern: "^\\d{2}/\\d{2}/\\d{4}$", description: "Already written dd/mm/yyyy." },
+          due: { type: "string", format: "date", "x-assumption": "An assumption of its own." },
+          at: { type: "string", format: "date-time" },
+          code: { type: "string", pattern: "^\\d+$" },
+        },
+      },
+      Stamp: { type: "string", pattern: TIMESTAMP },
+    });
+  const out = loosenResponses(doc(["account-dates"]));
+  const s = out.components.schemas;
+  const check = schemaValidator(out);
+  const response = (body) => check({ $ref: "#/components/schemas/ThingRecord" }, body);
+  const request = (body) => check({ $ref: "#/components/schemas/Thing" }, body);
+
+  it("drops the ISO-only constraint of response dates for one pattern that lists the forms", () => {
+    const date = s.ThingRecord.properties.date;
+    expect(date.type).toBe("string");
+    expect(date.format).toBeUndefined();
+    expect(date["x-date-formats"]).toEqual(["YYYY-MM-DD", "DD/MM/YYYY[ HH:MM[:SS]]", "MM/DD/YYYY[ HH:MM[:SS]]", "DD-MM-YYYY[ HH:MM[:SS]]", "DD.MM.YYYY[ HH:MM[:SS]]"]);
+    expect(date.description).toMatch(/^The day \(YYYY-MM-DD\)\. A response may also give it in the account's display format/);
+    expect(date["x-assumption"]).toMatch(/account's display date format .* rests on evidence, not on the docs/);
+    expect(s.StampRecord["x-date-formats"][0]).toBe("YYYY-MM-DD HH:MM:SS");
+    expect(s.ThingRecord.properties.modified.$ref).toBe("#/components/schemas/StampRecord");
+    expect(s.ThingRecord.properties.due["x-assumption"]).toMatch(/^An assumption of its own\. That responses may use the account's display date format/);
+    expect(out.paths["/things"].post.responses[200].content["application/json"].schema.properties.at.pattern).toBe(date.pattern); // inline response schema
+  });
+
+  it("accepts the ISO form and the account's display forms in responses, and still refuses what is not a date", () => {
+    for (const day of ["2026-06-15", "15/06/2026", "06/15/2026", "15-06-2026", "15.06.2026", "15/06/2026 14:32", "15/06/2026 14:32:05"]) expect(response({ date: day }), day).toEqual([]);
+    for (const stamp of ["2026-06-15 14:32:05", "15/06/2026 14:32", "15.06.2026"]) expect(response({ modified: stamp }), stamp).toEqual([]);
+    for (const wrong of ["abc", "tomorrow", "15/06/26", "2026/06/15", "15/06/2026 2pm", ""]) expect(response({ date: wrong }), wrong).not.toEqual([]);
+    expect(response({ modified: "2026-06-15" })).not.toEqual([]); // the ISO form stays the documented one
+  });
+
+  it("keeps requests ISO, and leaves fields already written in a display format, date-times and other patterns alone", () => {
+    expect(s.Thing).toEqual(doc().components.schemas.Thing);
+    expect(s.Stamp).toEqual(doc().components.schemas.Stamp);
+    expect(request({ date: "15/06/2026" })).not.toEqual([]);
+    expect(request({ date: "2026-06-15", modified: "2026-06-15 10:00:00" })).toEqual([]);
+    expect(s.ThingRecord.properties.booked).toEqual(doc().components.schemas.Thing.properties.booked);
+    expect(s.ThingRecord.properties.at).toEqual({ type: "string", format: "date-time" });
+    expect(s.ThingRecord.properties.code).toEqual({ type: "string", pattern: "^\\d+$" });
+  });
+
+  it("changes no date without the rule, and the mock's request coercions know the rule but keep requests ISO", () => {
+    const plain = loosenResponses(doc());
+    expect(plain.components.schemas.ThingRecord).toBeUndefined();
+    expect(plain.components.schemas.Thing.properties.date.format).toBe("date");
+    const mock = coerceRequestsForMock(out);
+    expect(mock.components.schemas.Thing).toEqual(s.Thing);
   });
 });
