@@ -302,6 +302,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Nested query parameters (Daftra v2's filter[field][op]=v) are checked here: Prism reads
   // only the properties a deepObject schema names.
   const compileQuerySchema = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true });
+  // Schemas of the served document, compiled on first use (bodies, x-mock-when conditions).
+  let compiler: ReturnType<typeof documentSchemaCompiler> | undefined;
+  const compileSchema = (schema: unknown) => (compiler ??= documentSchemaCompiler(doc))(schema);
   const routes = operationRoutes(doc).flatMap((entry) => {
     const prism = prismOperations.get(entry.key);
     if (!prism) return [];
@@ -322,6 +325,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         // The fast check (src/fast-path.ts), compiled on the route's first request; null when
         // the route is not a candidate or has been taken off the fast path.
         fast: undefined as ReturnType<typeof fastPathOf> | null | undefined,
+        conditional: conditionalExamplesOf(doc, entry, compileSchema),
       },
     ];
   });
@@ -331,9 +335,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const fastPathOn = options.fastPath !== false && !upstream && !options.dynamic;
   // What the fast path did, for GET /__mock/health.
   const fastPath = { answered: 0, stored: 0, off: [] as string[] };
-  const compileBodySchema = fastPathOn ? documentSchemaCompiler(doc) : undefined;
+
   const fastVerdict = (route: Route, req: IncomingMessage, pathname: string, query: URLSearchParams, body: unknown): FastVerdict => {
-    if (route.fast === undefined) route.fast = fastPathOf(doc, route.entry, route.security, compileBodySchema!, compileQuerySchema) ?? null;
+    if (route.fast === undefined) route.fast = fastPathOf(doc, route.entry, route.security, compileSchema, compileQuerySchema) ?? null;
     return route.fast?.(req, pathname, query, body);
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -440,7 +444,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       const invalid = checked._tag === "Right" && checked.right.validations.input.some((v: PrismDetail) => v.severity === 0);
       if (checked._tag === "Left" || invalid) return answer(req, res, pathname, checked, true, route?.errorShape);
     }
-    const result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
+    let result = await prism.request(input, toTry, { ...config, mock: mockConfig })();
+    if (route?.conditional.size && result._tag === "Right" && !/example=/.test(String(req.headers.prefer ?? ""))) result = await withConditionalExample(route.conditional, result, body, req.headers["content-type"]);
     // Stateful mode: a request Prism accepted (valid, authorised) is answered from the stored records.
     const accepted = result._tag === "Right" && result.right.output.statusCode < 400 && !result.right.validations.input.some((v: PrismDetail) => v.severity === 0);
     if (verdict && "store" in verdict) {
@@ -628,4 +633,50 @@ function routeIndex<R extends { entry: { path: string }; regex: RegExp }>(routes
     }
     return found.sort((a, b) => a.order - b.order).map((hit) => hit.route);
   };
+}
+
+type Conditional = Map<number, { value: unknown; matches: (body: unknown) => boolean }[]>;
+
+/**
+ * The named error examples of an operation that say which refused requests they answer, by status:
+ * `x-mock-when: { body: <JSON Schema> }` on an example of a 4xx response (the OAuth token
+ * endpoint answers an unknown grant_type with unsupported_grant_type, other problems with
+ * invalid_request). Compiled once; empty for most operations.
+ */
+function conditionalExamplesOf(doc: unknown, entry: OperationEntry, compile: (schema: unknown) => (value: unknown) => boolean): Conditional {
+  const found: Conditional = new Map();
+  for (const [code, raw] of Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {})) {
+    const response = deref(doc, raw) as { content?: Record<string, { examples?: Record<string, unknown> }> } | undefined;
+    for (const [type, media] of Object.entries(response?.content ?? {})) {
+      if (!/json/i.test(type)) continue;
+      for (const named of Object.values(media.examples ?? {})) {
+        const example = deref(doc, named) as { value?: unknown; "x-mock-when"?: { body?: unknown } } | undefined;
+        const when = example?.["x-mock-when"];
+        if (!when) continue;
+        if (typeof when !== "object" || !when.body) throw new Error(`${entry.key}: x-mock-when on a ${code} example must be {body: <JSON Schema>}.`);
+        let validate: ((value: unknown) => boolean) | undefined;
+        const matches = (body: unknown) => (validate ??= compile(when.body))(body);
+        found.set(Number(code), [...(found.get(Number(code)) ?? []), { value: example!.value, matches }]);
+      }
+    }
+  }
+  return found;
+}
+
+/** Prism's refusal answered with the first example whose x-mock-when the request body meets, if one does. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function withConditionalExample(conditional: Conditional, result: any, body: unknown, contentType: string | undefined) {
+  const candidates = conditional.get(result.right.output.statusCode);
+  if (!candidates || !result.right.validations.input.some((v: PrismDetail) => v.severity === 0)) return result;
+  let fields = body;
+  if (typeof body === "string" && contentType) {
+    try {
+      // Form bodies (multipart, urlencoded) are read as the server would: one value per name.
+      fields = Object.fromEntries(await new Response(body, { headers: { "content-type": contentType } }).formData());
+    } catch {
+      return result;
+    }
+  }
+  const chosen = candidates.find((candidate) => candidate.matches(fields));
+  return chosen ? { ...result, right: { ...result.right, output: { ...result.right.output, body: structuredClone(chosen.value) } } } : result;
 }

@@ -65,5 +65,24 @@ describe("token endpoint (RFC 6749)", () => {
     expect(status).toBe(400);
     expect(body.error).toBe("invalid_request");
   });
+
+  it("answers an unknown grant_type with unsupported_grant_type, in a form or JSON body (RFC 6749 §5.2)", async () => {
+    const { status, body } = await token({ ...login, grant_type: "client_credentials" });
+    expect(status).toBe(400);
+    expect(body.error).toBe("unsupported_grant_type");
+    const json = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...login, grant_type: "authorization_code" }) });
+    expect(json.status).toBe(400);
+    expect((await json.json()).error).toBe("unsupported_grant_type");
+    // A known grant missing its own fields is a malformed request, not an unsupported grant.
+    const { username: _u, ...noUser } = login;
+    expect((await token(noUser)).body.error).toBe("invalid_request");
+  });
+
+  it("still gives the example named in Prefer", async () => {
+    const form = new FormData();
+    form.append("grant_type", "client_credentials");
+    const response = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", body: form, headers: { prefer: "code=400, example=invalidRequest" } });
+    expect((await response.json()).error).toBe("invalid_request");
+  });
 });
 
