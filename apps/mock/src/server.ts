@@ -14,7 +14,7 @@ import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { loadPrism } from "./engine.js";
 import { fastPathOf, type FastVerdict, type StoredAnswer } from "./fast-path.js";
 import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
-import { createState, handleReset } from "./state.js";
+import { createState, formFields, handleReset } from "./state.js";
 
 export interface ServeOptions {
   /** The OpenAPI document to serve (a bundle). */
@@ -129,8 +129,7 @@ export function explainViolations(body: unknown, violations: PrismViolation[]): 
   return out;
 }
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
+function send(res: ServerResponse, status: number, body: unknown, text = JSON.stringify(body)) {
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
@@ -422,7 +421,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const verdict = fastPathOn && route?.fast !== null && req.headers.prefer === undefined && route ? fastVerdict(route, req, pathname, url.searchParams, body) : undefined;
     if (verdict && state) {
       const stored = await state.answer({ entry: route!.entry, pathname, query: url.searchParams, headers: req.headers, body, errorShape: route!.errorShape });
-      if (stored) return send(res, stored.status, stored.body);
+      if (stored) return send(res, stored.status, stored.body, stored.text);
     }
     if (verdict && "answer" in verdict) {
       fastPath.answered++;
@@ -466,7 +465,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     if (state && route && accepted && !verdict) {
       const stored = await state.answer({ entry: route.entry, pathname, query: url.searchParams, headers: req.headers, body, errorShape: route.errorShape });
-      if (stored) return send(res, stored.status, stored.body);
+      if (stored) return send(res, stored.status, stored.body, stored.text);
     }
     return answer(req, res, pathname, result, !upstream, route?.errorShape);
   }
@@ -669,10 +668,9 @@ async function withConditionalExample(conditional: Conditional, result: any, bod
   const candidates = conditional.get(result.right.output.statusCode);
   if (!candidates || !result.right.validations.input.some((v: PrismDetail) => v.severity === 0)) return result;
   let fields = body;
-  if (typeof body === "string" && contentType) {
+  if (typeof body === "string") {
     try {
-      // Form bodies (multipart, urlencoded) are read as the server would: one value per name.
-      fields = Object.fromEntries(await new Response(body, { headers: { "content-type": contentType } }).formData());
+      fields = await formFields(body, contentType ?? "");
     } catch {
       return result;
     }

@@ -37,6 +37,8 @@ export interface StatefulRequest {
 export interface StatefulAnswer {
   status: number;
   body: unknown;
+  /** The body serialised, where it was kept from an earlier answer. */
+  text?: string;
 }
 
 export interface State {
@@ -73,6 +75,8 @@ interface Collection {
   counter: number;
   /** A documented id, whose form fresh ids take. */
   sample: Json;
+  /** Read and list answers as rendered (and serialised) since the last write, by operation, path and page. */
+  answers: Map<string, { body: Json; text: string }>;
 }
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -143,7 +147,7 @@ function formatId(sample: Json, n: number): Json {
 }
 
 /** The body of a form (multipart or urlencoded) as its text fields; files are not kept. */
-async function formFields(text: string, contentType: string): Promise<JsonObject | undefined> {
+export async function formFields(text: string, contentType: string): Promise<JsonObject | undefined> {
   if (/^application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
   if (!/^multipart\/form-data/i.test(contentType)) return undefined;
   const form = await new Response(text, { headers: { "content-type": contentType } }).formData();
@@ -248,7 +252,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     const documentedId = create?.mark.answerId ? getAt(example(create.entry, create.mark.answer), keysOf(create.mark.answerId)) : undefined;
     const sample = ids[0] ?? documentedId;
     const numbers = [...ids, documentedId].filter((id): id is number => typeof id === "number");
-    found = { records, issued: new Set(records.keys()), counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0, sample };
+    found = { records, issued: new Set(records.keys()), counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0, sample, answers: new Map() };
     session.set(name, found);
     return found;
   }
@@ -291,9 +295,18 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
 
       // Answers are serialised at once and never changed, so they may hold the cached views.
       const status = Number(mark.answer.status);
-      if (mark.action === "read") return { status, body: placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read")) };
-
-      if (mark.action === "list") return { status, body: listAnswer(member, store, request) };
+      // Reads and lists are rendered once per state of the collection: any write forgets them.
+      if (mark.action === "read" || mark.action === "list") {
+        const key = `${entry.key} ${request.pathname}${mark.action === "list" ? ` ${pageOf(mark, request).join(" ")}` : ""}`;
+        let kept = store.answers.get(key);
+        if (kept === undefined) {
+          const body = mark.action === "read" ? placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read")) : listAnswer(member, store, request);
+          kept = { body, text: JSON.stringify(body) };
+          store.answers.set(key, kept);
+        }
+        return { status, ...kept };
+      }
+      store.answers.clear();
 
       if (mark.action === "delete") {
         store.records.delete(id!);
@@ -329,12 +342,20 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     },
   };
 
+  /** The page and page size a list request asks for (the size also says whether it was asked for). */
+  function pageOf(mark: Member["mark"], request: StatefulRequest, total?: number): [number, number, boolean] {
+    const paging = mark.paging;
+    const asked = !!paging?.size && request.query.has(paging.size);
+    const size = Math.max(1, Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : total || 1));
+    const page = Math.max(1, Number(paging?.page && request.query.get(paging.page)) || 1);
+    return [page, size, asked];
+  }
+
   function listAnswer({ entry, mark, family }: Member & { family: Family }, store: Collection, request: StatefulRequest): Json {
     const body = example(entry, mark.answer);
     const total = store.records.size;
     const paging = mark.paging;
-    const size = Math.max(1, Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : total || 1));
-    const page = Math.max(1, Number(paging?.page && request.query.get(paging.page)) || 1);
+    const [page, size] = pageOf(mark, request, total);
     const [start, end] = paging ? [(page - 1) * size, page * size] : [0, total];
     const shown: Json[] = [];
     let index = 0;
