@@ -63,6 +63,8 @@ describe("a stateful Daftra mock", () => {
     expect((await call("PUT", `/api2/clients/${id}`, { Client: { city: "الدمام", credit_limit: 5000 } })).body).toEqual({ code: 200, result: "successful" });
     const updated = (await call("GET", `/api2/clients/${id}`)).body.data.Client;
     expect(updated).toMatchObject({ id, business_name: "شركة الاختبار", city: "الدمام", credit_limit: 5000 });
+    // The path read before the update shows it too (read answers are kept only until a write).
+    expect((await call("GET", `/api2/clients/${id}.json`)).body.data.Client).toMatchObject({ city: "الدمام", credit_limit: 5000 });
 
     const list = await call("GET", "/api2/clients.json");
     const ids = list.body.data.map((item: { Client: { id: number } }) => item.Client.id);
