@@ -1,13 +1,13 @@
 // Build step: copies every API's mock bundle (spec/dist/<api>.mock.json, for each API that
 // spec/redocly.yaml lists) into dist/bundles/, so the published package serves them without
 // the workspace, and stores Prism's operation model of each beside it
-// (<api>.mock.operations.json, see src/engine.ts), so a start does not rebuild it. The list
+// (<api>.mock.operations.json.br, see src/engine.ts), so a start does not rebuild it. The list
 // comes from @mizan/spec; nothing here names an API. Runs after tsc (it uses dist/engine.js).
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis } from "@mizan/spec";
-import { operationsFileOf, prepareOperations } from "../dist/engine.js";
+import { prepareOperations, savePrepared } from "../dist/engine.js";
 
 const target = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist", "bundles");
 mkdirSync(target, { recursive: true });
@@ -19,6 +19,6 @@ for (const api of apis) {
   }
   const bundle = path.join(target, `${api.name}.mock.json`);
   copyFileSync(api.mockBundle, bundle);
-  writeFileSync(operationsFileOf(bundle), JSON.stringify(await prepareOperations(bundle)));
+  savePrepared(bundle, await prepareOperations(bundle));
 }
 console.log(`copy-bundles: ${apis.map((api) => api.name).join(", ")} (bundles and Prism operation models) -> ${path.relative(process.cwd(), target)}`);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { operationsFileOf, prepareOperations, PRISM_HTTP_VERSION, sha256, type PreparedOperations } from "../dist/engine.js";
+import { operationsFileOf, prepareOperations, PRISM_HTTP_VERSION, readPreparedFile, savePrepared, sha256 } from "../dist/engine.js";
 import { availableApis, mockBundleOf, startMock } from "../dist/index.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "mizan-mock-engine-"));
@@ -55,7 +55,7 @@ describe("prepared operation models", () => {
   it("the build stores, for every bundled API, the model Prism makes of that very bundle", async () => {
     for (const api of availableApis()) {
       const bundle = mockBundleOf(api);
-      const stored = JSON.parse(readFileSync(operationsFileOf(bundle), "utf8")) as PreparedOperations;
+      const stored = readPreparedFile(operationsFileOf(bundle));
       expect(stored.prismHttp).toBe(PRISM_HTTP_VERSION);
       expect(stored.specSha256).toBe(sha256(readFileSync(bundle)));
       const fresh = await prepareOperations(bundle);
@@ -68,14 +68,14 @@ describe("prepared operation models", () => {
     const other = writeSpec(path.join(dir, "other.json"), "from the prepared model");
     const model = await prepareOperations(other);
     // Claims to be made from `served`: the mock trusts the hash, so it answers from the model.
-    writeFileSync(operationsFileOf(served), JSON.stringify({ ...model, specSha256: sha256(readFileSync(served)) }));
+    savePrepared(served, { ...model, specSha256: sha256(readFileSync(served)) });
     expect(await nameServed(served)).toBe("from the prepared model");
     // The description changed after the model was made: the model is stale and not used.
     writeSpec(served, "edited since");
     expect(await nameServed(served)).toBe("edited since");
     // Made by another prism-http: not used either.
     writeSpec(served, "from the description");
-    writeFileSync(operationsFileOf(served), JSON.stringify({ ...model, specSha256: sha256(readFileSync(served)), prismHttp: "0.0.0" }));
+    savePrepared(served, { ...model, specSha256: sha256(readFileSync(served)), prismHttp: "0.0.0" });
     expect(await nameServed(served)).toBe("from the description");
   });
 });

@@ -4,6 +4,7 @@
 // setup. npm fetches the dependencies from the registry during the install; everything after
 // that talks to 127.0.0.1 only. Slow (an install), so its time limits are generous.
 import { createHash } from "node:crypto";
+import { brotliDecompressSync } from "node:zlib";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -108,11 +109,11 @@ describe("the packed @mizan/mock", () => {
     expect(JSON.stringify(packed)).not.toMatch(/workspace:/);
     expect(packed.private).toBeUndefined();
     const bundles = readdirSync(path.join(installed, "dist", "bundles"));
-    expect(bundles.sort()).toEqual(apis.flatMap((api) => [`${api}.mock.json`, `${api}.mock.operations.json`]).sort());
+    expect(bundles.sort()).toEqual(apis.flatMap((api) => [`${api}.mock.json`, `${api}.mock.operations.json.br`]).sort());
     // Each with Prism's operation model made from those very bytes, so an installed mock starts without rebuilding it.
     for (const api of apis) {
       const bundle = readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`));
-      const model = JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.operations.json`), "utf8"));
+      const model = JSON.parse(brotliDecompressSync(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.operations.json.br`))).toString());
       expect(model.specSha256, api).toBe(createHash("sha256").update(bundle).digest("hex"));
     }
     // The installed copy resolves nothing from this repository.
