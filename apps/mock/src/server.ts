@@ -300,8 +300,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const errorShape = errorShapeOf(doc);
   // Nested query parameters (Daftra v2's filter[field][op]=v) are checked here: Prism reads
   // only the properties a deepObject schema names.
-  const compileQuerySchema = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true });
-  // Schemas of the served document, compiled on first use (bodies, x-mock-when conditions).
+  // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
+  // as text), and bodies and x-mock-when conditions.
+  let paramCompiler: ReturnType<typeof documentSchemaCompiler> | undefined;
+  const compileQuerySchema = (schema: unknown) => (paramCompiler ??= documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }))(schema);
   let compiler: ReturnType<typeof documentSchemaCompiler> | undefined;
   const compileSchema = (schema: unknown) => (compiler ??= documentSchemaCompiler(doc))(schema);
   const routes = operationRoutes(doc).flatMap((entry) => {

@@ -64,14 +64,16 @@ function explain(name, errors) {
 
 /**
  * A checker for the deepObject query parameters of one operation (`parameters` as the walker
- * gives them), or undefined when it has none. It returns a message naming the offending key
+ * gives them), or undefined when it has none; its schemas are compiled on first use. It returns a message naming the offending key
  * and what is allowed, or undefined when the query is fine.
  */
 export function bracketQueryChecker(doc, parameters, compile = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true })) {
   const params = parameters.filter((p) => p.in === "query" && p.style === "deepObject");
   if (!params.length) return undefined;
-  const validators = params.map((p) => [p.name, compile(p.schema ?? {})]);
+  // Compiled on the first query checked: a mock with a hundred such operations starts faster.
+  let validators;
   return (entries) => {
+    validators ??= params.map((p) => [p.name, compile(p.schema ?? {})]);
     const { values, problems } = readBracketQuery(entries, params.map((p) => p.name));
     if (problems.length) return problems[0];
     for (const [name, validate] of validators) {
