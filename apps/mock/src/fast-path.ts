@@ -73,16 +73,21 @@ function hasAnyKey(value: unknown, names: Set<string>): boolean {
   return false;
 }
 
-/** Whether the request carries, non-empty, every credential of one security alternative. */
-function carriesOne(req: IncomingMessage, query: URLSearchParams, alternatives: SchemeInfo[][]): boolean {
+/**
+ * Whether the request carries every credential of one security alternative, by the rules Prism's
+ * own check applies (an API key header that is not empty; `Bearer <token>` with that capital B;
+ * `Basic <base64 of user:password>`). Other schemes are left to Prism.
+ */
+function carriesOne(req: IncomingMessage, alternatives: SchemeInfo[][]): boolean {
   if (!alternatives.length) return true;
   return alternatives.some((alternative) =>
     alternative.every((scheme) => {
       if (scheme.type === "apiKey" && scheme.in === "header") return !!req.headers[scheme.name!.toLowerCase()];
-      if (scheme.type === "apiKey" && scheme.in === "query") return !!query.get(scheme.name!);
-      if (scheme.type === "http") {
-        const [kind, credential] = (req.headers.authorization ?? "").split(" ");
-        return kind?.toLowerCase() === (scheme.scheme ?? "").toLowerCase() && !!credential;
+      const authorization = req.headers.authorization ?? "";
+      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return /^Bearer\s.+$/.test(authorization);
+      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic") {
+        const [kind, token] = authorization.split(" ");
+        return kind?.toLowerCase() === "basic" && !!token && Buffer.from(token, "base64").toString().split(":").length === 2;
       }
       return false;
     }),
@@ -126,7 +131,7 @@ export function fastPathOf(doc: unknown, entry: OperationEntry, security: Scheme
   const answers = new Map<string, StoredAnswer>();
 
   return (req, pathname, query, body) => {
-    if (!carriesOne(req, query, security)) return undefined;
+    if (!carriesOne(req, security)) return undefined;
     if (validatePath && !validatePath(matchPath(pathname) ?? {})) return undefined;
     if (validateQuery) {
       const values: Record<string, string | string[]> = {};

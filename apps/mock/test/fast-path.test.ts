@@ -21,10 +21,10 @@ interface Probe {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
-function credentials(doc: unknown, entry: OperationEntry): { headers: Record<string, string>; query: Record<string, string> } {
+function credentials(doc: unknown, entry: OperationEntry, alternative = 0): { headers: Record<string, string>; query: Record<string, string> } {
   const headers: Record<string, string> = {};
   const query: Record<string, string> = {};
-  for (const scheme of securityAlternatives(doc, entry.security)[0] ?? []) {
+  for (const scheme of securityAlternatives(doc, entry.security)[alternative] ?? []) {
     if (scheme.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = "test-key";
     if (scheme.type === "apiKey" && scheme.in === "query") query[scheme.name!] = "test-key";
     if (scheme.type === "http") headers.authorization = scheme.scheme?.toLowerCase() === "basic" ? "Basic dGVzdDp0ZXN0" : "Bearer test-token";
@@ -35,8 +35,8 @@ function credentials(doc: unknown, entry: OperationEntry): { headers: Record<str
 /** The example request of an operation and variations that each break one thing. */
 function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
   const base = exampleRequest(doc, entry);
-  const auth = credentials(doc, entry);
-  const build = (name: string, change: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string>; noAuth?: boolean } = {}): Probe => {
+  const build = (name: string, change: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string>; noAuth?: boolean; alternative?: number } = {}): Probe => {
+    const auth = credentials(doc, entry, change.alternative);
     const pathValues = { ...base.params.path, ...change.path };
     const path = entry.path.replace(/\{([^}]+)\}/g, (_, key: string) => encodeURIComponent(String(pathValues[key])));
     const query = new URLSearchParams();
@@ -54,6 +54,17 @@ function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
   };
   const probes = [build("example"), build("example, other Accept", { headers: { accept: "application/xml" } })];
   if (entry.security.length && entry.security.every((r) => Object.keys(r).length)) probes.push(build("no credentials", { noAuth: true }));
+  // Every security alternative, and for Authorization-header schemes the forms Prism refuses.
+  securityAlternatives(doc, entry.security).forEach((alternative, index) => {
+    const name = alternative.map((scheme) => scheme.key).join("+");
+    if (index > 0) probes.push(build(`with ${name}`, { alternative: index }));
+    const authorization = credentials(doc, entry, index).headers.authorization;
+    if (!authorization) return;
+    const scheme = authorization.split(" ")[0]!;
+    probes.push(build(`${name}, scheme in lower case`, { alternative: index, headers: { authorization: authorization.replace(scheme, scheme.toLowerCase()) } }));
+    probes.push(build(`${name}, scheme without a credential`, { alternative: index, headers: { authorization: scheme } }));
+    probes.push(build(`${name}, a credential that is not user:password`, { alternative: index, headers: { authorization: `${scheme} Zm9v` } }));
+  });
   for (const p of entry.parameters) {
     const type = (deref(doc, p.schema) as { type?: unknown } | undefined)?.type;
     const numeric = type === "integer" || type === "number" || (Array.isArray(type) && type.includes("integer"));
@@ -61,6 +72,10 @@ function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
     if (p.in === "query" && numeric) probes.push(build(`query ${p.name}=abc`, { query: { [p.name]: "abc" } }), build(`query ${p.name}=-5`, { query: { [p.name]: "-5" } }));
   }
   if (entry.parameters.some((p) => p.in === "query")) probes.push(build("unknown query key", { query: { zz_unknown: "1" } }));
+  // A path value with a digit written as its percent-encoding ("512" as "%3512"), which both read as the digit.
+  const example = build("with a percent-encoded path value");
+  const encoded = example.path.replace(/\/(\d)/, (_, digit: string) => `/%${digit.charCodeAt(0).toString(16)}`);
+  if (encoded !== example.path) probes.push({ ...example, path: encoded });
   if (isObject(base.body)) {
     const body = base.body;
     probes.push(build("unknown body field", { body: { ...body, zz_unknown: 1 } }));
