@@ -4,12 +4,12 @@
 // setup. npm fetches the dependencies from the registry during the install; everything after
 // that talks to 127.0.0.1 only. Slow (an install), so its time limits are generous.
 import { createHash } from "node:crypto";
-import { brotliDecompressSync } from "node:zlib";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliDecompressSync } from "node:zlib";
 import { deref, operationsOf, securityAlternatives, type SchemeInfo } from "@mizan/openapi-tools";
 import { exampleRequest, schemaValidator } from "@mizan/openapi-tools/examples";
 import { listApis } from "@mizan/spec";
@@ -118,6 +118,14 @@ describe("the packed @mizan/mock", () => {
     }
     // The installed copy resolves nothing from this repository.
     expect(realpathSync(installed).startsWith(repoRoot)).toBe(false);
+  });
+
+  it("installs without the code generator's packages, whose absence generateTypes explains", async () => {
+    // openapi-typescript and typescript are optional peers of @mizan/openapi-tools: the mock never generates code.
+    for (const name of ["openapi-typescript", "typescript"]) expect(existsSync(path.join(consumer, "node_modules", name)), name).toBe(false);
+    const script = `import("@mizan/openapi-tools/codegen").then((m) => m.generateTypes({ openapi: "3.1.0", info: { title: "t", version: "1" }, paths: {} })).then(() => console.log("generated"), (e) => console.log(e.message));`;
+    const said = await run(process.execPath, ["--input-type=module", "-e", script], consumer, 30_000);
+    expect(said).toContain("npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3");
   });
 
   it("prints its usage through npx, naming every API", async () => {

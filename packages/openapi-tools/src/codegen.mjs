@@ -2,23 +2,36 @@
 //   <api>.ts        types for openapi-fetch (openapi-typescript)
 //   operations.ts   what the client runtime needs from the spec (security, body middleware, paged lists)
 // The CLI is bin/mizan-codegen.mjs.
-import openapiTS, { astToString } from "openapi-typescript";
-import ts from "typescript";
 import { branches, operationsOf, pathTemplateRegex, securitySchemeOf } from "./walker.mjs";
 
-// `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
-const BINARY = ts.factory.createUnionTypeNode([
-  ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob")),
-  ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
-]);
+/**
+ * openapi-typescript and typescript, loaded when types are generated. They are optional peer
+ * dependencies: the packages that only read documents (the mock among them) do not install them
+ * (about 42 MB with openapi-typescript's own dependencies).
+ */
+async function typeGenerator() {
+  try {
+    const [{ default: openapiTS, astToString }, { default: ts }] = await Promise.all([import("openapi-typescript"), import("typescript")]);
+    return { openapiTS, astToString, ts };
+  } catch (error) {
+    if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new Error(`generateTypes needs openapi-typescript and typescript, optional peer dependencies of @mizan/openapi-tools: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error.message})`);
+  }
+}
 
 export async function generateTypes(doc, banner = "") {
+  const { openapiTS, astToString, ts } = await typeGenerator();
+  // `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
+  const binary = ts.factory.createUnionTypeNode([
+    ts.factory.createTypeReferenceNode(ts.factory.createIdentifier("Blob")),
+    ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+  ]);
   // defaultNonNullable: false keeps fields with a documented default optional in requests.
   const ast = await openapiTS(doc, {
     alphabetize: false,
     rootTypes: false,
     defaultNonNullable: false,
-    transform: (schema) => (schema.format === "binary" ? BINARY : undefined),
+    transform: (schema) => (schema.format === "binary" ? binary : undefined),
   });
   return banner + astToString(ast);
 }
