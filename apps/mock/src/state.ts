@@ -9,6 +9,7 @@
 // validated them, so an invalid write never stores anything.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { deref, jsonExamples, operationsOf, pathTemplateMatcher, type OperationEntry } from "@mizan/openapi-tools";
+import { filterAndSort } from "@mizan/openapi-tools/query";
 import { undeclaredFieldsOf } from "@mizan/openapi-tools/examples";
 import { MOCK_RESOURCE, type MockAnswer, type MockResource } from "@mizan/openapi-tools/transform";
 
@@ -297,7 +298,8 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       const status = Number(mark.answer.status);
       // Reads and lists are rendered once per state of the collection: any write forgets them.
       if (mark.action === "read" || mark.action === "list") {
-        const key = `${entry.key} ${request.pathname}${mark.action === "list" ? ` ${pageOf(mark, request).join(" ")}` : ""}`;
+        // A list's answer depends on its whole query (page, size, filters, sort).
+        const key = `${entry.key} ${request.pathname}${mark.action === "list" ? `?${request.query}` : ""}`;
         let kept = store.answers.get(key);
         if (kept === undefined) {
           const body = mark.action === "read" ? placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read")) : listAnswer(member, store, request);
@@ -342,27 +344,23 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     },
   };
 
-  /** The page and page size a list request asks for (the size also says whether it was asked for). */
-  function pageOf(mark: Member["mark"], request: StatefulRequest, total?: number): [number, number, boolean] {
+  /** The page and page size a list request asks for. */
+  function pageOf(mark: Member["mark"], request: StatefulRequest, total: number): [number, number] {
     const paging = mark.paging;
-    const asked = !!paging?.size && request.query.has(paging.size);
     const size = Math.max(1, Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : total || 1));
     const page = Math.max(1, Number(paging?.page && request.query.get(paging.page)) || 1);
-    return [page, size, asked];
+    return [page, size];
   }
 
   function listAnswer({ entry, mark, family }: Member & { family: Family }, store: Collection, request: StatefulRequest): Json {
     const body = example(entry, mark.answer);
-    const total = store.records.size;
+    // The records the list's filters keep, in the order its sort asks (x-mock-filter, x-mock-sort).
+    const records = mark.query ? filterAndSort([...store.records.values()], request.query, mark.query, (record) => record.data) : [...store.records.values()];
+    const total = records.length;
     const paging = mark.paging;
     const [page, size] = pageOf(mark, request, total);
     const [start, end] = paging ? [(page - 1) * size, page * size] : [0, total];
-    const shown: Json[] = [];
-    let index = 0;
-    for (const record of store.records.values()) {
-      if (index >= end) break;
-      if (index++ >= start) shown.push(view(family, record, "list"));
-    }
+    const shown = records.slice(start, end).map((record) => view(family, record, "list"));
     placed(body, keysOf(mark.items ?? ""), shown);
     if (paging) {
       const pageCount = Math.max(1, Math.ceil(total / size));

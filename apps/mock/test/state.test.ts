@@ -146,6 +146,30 @@ describe("a stateful Daftra mock", () => {
     expect(await call("PUT", "/v2/api/entity/brand/987654", { id: 987654, name: "x" })).toEqual(recordNotFound);
   });
 
+  it("v2 lists keep the records their filters ask for, sorted as asked, and page what is kept", async () => {
+    const call = client(mock.url, "v2-brand-filters");
+    const names = ["فلتر ألفا", "فلتر بيتا", "Filter Gamma", "غير ذلك"];
+    const ids: number[] = [];
+    for (const name of names) ids.push((await call("POST", "/v2/api/entity/brand", { name })).body.id);
+    const list = async (query: string) => (await call("GET", `/v2/api/entity/brand/list/1?${query}`)).body;
+    const idsOf = (body: { data: { id: number }[] }) => body.data.map((record) => record.id);
+
+    expect(idsOf(await list(`filter[name][like]=${encodeURIComponent("فلتر")}`))).toEqual([ids[0], ids[1]]);
+    expect(idsOf(await list("filter[name][like]=filter"))).toEqual([ids[2]]);
+    expect(idsOf(await list(`filter[id][in][]=${ids[1]}&filter[id][in][]=${ids[3]}`))).toEqual([ids[1], ids[3]]);
+    expect(idsOf(await list(`filter[id][gte]=${ids[1]}&sort[id]=desc`))).toEqual([ids[3], ids[2], ids[1]]);
+    expect(idsOf(await list(`filter[or][id][eq]=${ids[0]}&filter[or][name][like]=gamma`))).toEqual([ids[0], ids[2]]);
+    const none = await list("filter[name][like]=no-such-brand");
+    expect(none).toMatchObject({ data: [], total: 0, current_page: 1, last_page: 1, from: null, to: null });
+    // Paging counts what the filter keeps.
+    const page = await list(`filter[id][gte]=${ids[0]}&per_page=3&page=2`);
+    expect(page).toMatchObject({ total: 4, last_page: 2, current_page: 2 });
+    expect(idsOf(page)).toEqual([ids[3]]);
+    // A write changes what a filtered list answers.
+    await call("PUT", `/v2/api/entity/brand/${ids[3]}`, { id: ids[3], name: "فلتر دلتا" });
+    expect(idsOf(await list(`filter[name][like]=${encodeURIComponent("فلتر")}`))).toEqual([ids[0], ids[1], ids[3]]);
+  });
+
   it("answers an id that was never created with the documented not-found, and seeds lists from the examples", async () => {
     const call = client(mock.url, "never-created");
     expect(await call("GET", "/api2/clients/999999.json")).toEqual({ status: 404, body: documented("daftra", "GET /api2/clients/{id}.json", "404") });

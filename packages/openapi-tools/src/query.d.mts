@@ -6,3 +6,14 @@ export declare function bracketQueryChecker(
   parameters: { in: string; name: string; style?: string; schema?: unknown }[],
   compile?: (schema: any) => (value: unknown) => boolean,
 ): ((entries: Iterable<[string, string]>) => string | undefined) | undefined;
+/** The filter operators the bracket grammar knows, each a test of a field's value against the query's. */
+export declare const FILTER_OPERATORS: Record<string, (value: unknown, operand: unknown) => boolean>;
+/** The records a query keeps, in the order its sort parameter asks (see query.mjs). */
+export declare function filterAndSort<T>(
+  records: T[],
+  entries: Iterable<[string, string]>,
+  roles?: { filters?: { param: string; match: "all" | "any" }[]; sort?: string },
+  read?: (record: T) => unknown,
+): T[];
+/** The operator names a filter parameter's schema declares. */
+export declare function declaredOperators(doc: any, schema: unknown): string[];

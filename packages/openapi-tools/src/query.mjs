@@ -82,3 +82,104 @@ export function bracketQueryChecker(doc, parameters, compile = documentSchemaCom
     return undefined;
   };
 }
+
+/*
+ * What the bracket filter grammar means for a record, for a mock that keeps records (Daftra v2's
+ * list filters). A list operation's parameter marked `x-mock-filter: all` holds conditions that
+ * must all hold, `any` conditions of which one must; `x-mock-sort: true` orders the records.
+ * Each condition is `field: value` (equals) or `field: {operator: value}`. Values arrive as text,
+ * so numbers compare as numbers when both sides read as numbers, and text otherwise.
+ */
+
+const numeric = (v) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)));
+const isEmpty = (v) => v === undefined || v === null || v === "";
+const same = (a, b) => !isEmpty(a) && (numeric(a) && numeric(b) ? Number(a) === Number(b) : String(a) === String(b));
+/** -1, 0 or 1; undefined when either side is empty. */
+function order(a, b) {
+  if (isEmpty(a) || isEmpty(b)) return undefined;
+  const [x, y] = numeric(a) && numeric(b) ? [Number(a), Number(b)] : [String(a), String(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+const compared = (test) => (a, b) => {
+  const c = order(a, b);
+  return c !== undefined && test(c);
+};
+const list = (v) => (Array.isArray(v) ? v : [v]);
+
+/** The operators the grammar knows, and what each means for a field's value `a` and the query's `b`. */
+export const FILTER_OPERATORS = {
+  eq: same,
+  not_equal: (a, b) => !same(a, b),
+  gt: compared((c) => c > 0),
+  gte: compared((c) => c >= 0),
+  from: compared((c) => c >= 0),
+  lt: compared((c) => c < 0),
+  lte: compared((c) => c <= 0),
+  to: compared((c) => c <= 0),
+  like: (a, b) => !isEmpty(a) && String(a).toLowerCase().includes(String(b).toLowerCase()),
+  in: (a, b) => list(b).some((v) => same(a, v)),
+  not_in: (a, b) => !list(b).some((v) => same(a, v)),
+  is_null: (a, b) => String(b) === "1" && isEmpty(a),
+};
+
+/** A record's field by name, or by a dotted path into its related records (`journal.date`). */
+function fieldOf(record, field) {
+  if (record && typeof record === "object" && Object.hasOwn(record, field)) return record[field];
+  return field.split(".").reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), record);
+}
+
+/** Whether a record meets one field's condition: a bare value (equals) or `{operator: value}`. */
+function meets(record, field, condition) {
+  const value = fieldOf(record, field);
+  if (!isPlainObject(condition)) return same(value, condition);
+  return Object.entries(condition).every(([operator, operand]) => {
+    const test = FILTER_OPERATORS[operator];
+    if (!test) throw new Error(`Unknown filter operator "${operator}". Known: ${Object.keys(FILTER_OPERATORS).join(", ")}.`);
+    return test(value, operand);
+  });
+}
+
+/**
+ * The records a query keeps and their order: `filters` are the marked parameters
+ * ({param, match: "all" | "any"}), `sort` the sort parameter's name. Stable: records that compare
+ * equal keep their order.
+ */
+export function filterAndSort(records, entries, { filters = [], sort } = {}, read = (record) => record) {
+  const names = [...filters.map((f) => f.param), ...(sort ? [sort] : [])];
+  const { values } = readBracketQuery(entries, names);
+  let kept = records;
+  for (const { param, match } of filters) {
+    const conditions = Object.entries(isPlainObject(values[param]) ? values[param] : {});
+    if (!conditions.length) continue;
+    kept = kept.filter((record) => (match === "any" ? conditions.some : conditions.every).call(conditions, ([field, condition]) => meets(read(record), field, condition)));
+  }
+  const keys = sort && isPlainObject(values[sort]) ? Object.entries(values[sort]) : [];
+  if (!keys.length) return kept;
+  return [...kept].sort((x, y) => {
+    for (const [field, direction] of keys) {
+      const a = fieldOf(read(x), field);
+      const b = fieldOf(read(y), field);
+      // Empty values go last, whichever the direction.
+      if (isEmpty(a) !== isEmpty(b)) return isEmpty(a) ? 1 : -1;
+      const c = order(a, b) ?? 0;
+      if (c) return String(direction).toLowerCase() === "desc" ? -c : c;
+    }
+    return 0;
+  });
+}
+
+/** The operator names a filter parameter's schema declares (the properties of the objects it reaches). */
+export function declaredOperators(doc, schema) {
+  const names = new Set();
+  const seen = new Set();
+  const visit = (node) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) visit(node.$ref.slice(2).split("/").reduce((n, k) => n?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc));
+    for (const key of Object.keys(node.properties ?? {})) names.add(key);
+    for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) visit(branch);
+    if (isPlainObject(node.additionalProperties)) visit(node.additionalProperties);
+  };
+  visit(schema);
+  return [...names];
+}

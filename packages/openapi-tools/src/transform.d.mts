@@ -43,6 +43,8 @@ export interface MockResource {
   record?: string;
   /** list: the array of records in the answer. */
   items?: string;
+  /** list: the filter parameters (`x-mock-filter`) and the sort parameter (`x-mock-sort`) it honours. */
+  query?: { filters: { param: string; match: "all" | "any" }[]; sort?: string };
   /** list: the page and size query parameters and the answer's paging fields (pointer -> role). */
   paging?: {
     page?: string;

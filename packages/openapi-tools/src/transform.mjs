@@ -1,5 +1,6 @@
 // Pure transforms applied to a bundled OpenAPI document. No I/O here, so each is unit-tested.
 
+import { declaredOperators, FILTER_OPERATORS } from "./query.mjs";
 import { deref, forEachObject, HTTP_METHODS, jsonExamples, operationsOf, templateSpecificity } from "./walker.mjs";
 
 export { HTTP_METHODS };
@@ -539,6 +540,27 @@ function pagingOf(entry, example, items) {
   return { ...(page ? { page: page.name } : {}), ...(size ? { size: size.name } : {}), defaultSize: Number(defaultSize) || 20, fields };
 }
 
+/**
+ * A list's filter and sort parameters, as its parameters mark them: `x-mock-filter: all` (every
+ * condition must hold) or `any` (one must), `x-mock-sort: true`. A filter whose schema declares
+ * an operator the grammar does not know (@mizan/openapi-tools/query) is an error.
+ */
+function queryRolesOf(doc, entry) {
+  const filters = [];
+  let sort;
+  for (const p of entry.parameters) {
+    const match = p["x-mock-filter"];
+    if (match !== undefined) {
+      if (match !== "all" && match !== "any") throw new Error(`${entry.key}: parameter ${p.name}: x-mock-filter must be "all" or "any".`);
+      const unknown = declaredOperators(doc, p.schema).filter((name) => !(name in FILTER_OPERATORS));
+      if (unknown.length) throw new Error(`${entry.key}: parameter ${p.name} declares filter operators the mock does not know: ${unknown.join(", ")} (known: ${Object.keys(FILTER_OPERATORS).join(", ")}).`);
+      filters.push({ param: p.name, match });
+    }
+    if (p["x-mock-sort"] === true) sort = p.name;
+  }
+  return filters.length || sort ? { filters, ...(sort ? { sort } : {}) } : undefined;
+}
+
 /** A family's operations completed into their `x-mock-resource` extensions, or the reason it cannot be. */
 function completeFamily(doc, resource, family) {
   const { read, list, create, update } = family;
@@ -569,7 +591,10 @@ function completeFamily(doc, resource, family) {
     const answer = (status, example) => ({ status, ...(example ? { example } : {}) });
     const out = new Map();
     out.set(read.entry, { ...base, action: "read", idParam: read.idParam, answer: answer(readAnswer.status, found.example), record: toPointer(record), notFound: notFoundOf(doc, read.entry.op) });
-    if (list) out.set(list.entry, { ...base, action: "list", answer: answer(listAnswer.status, items.example), items: toPointer(items.at), paging: pagingOf(list.entry, items.value, items.at) });
+    if (list) {
+      const query = queryRolesOf(doc, list.entry);
+      out.set(list.entry, { ...base, action: "list", answer: answer(listAnswer.status, items.example), items: toPointer(items.at), paging: pagingOf(list.entry, items.value, items.at), ...(query ? { query } : {}) });
+    }
     const answerNames = [...new Set([idKey, read.idParam, "id"])];
     for (const member of [create, update, family.delete]) {
       if (!member) continue;

@@ -179,6 +179,28 @@ describe("markMockResources", () => {
   });
 });
 
+describe("markMockResources: a list's filter and sort parameters", () => {
+  const operators = { type: "object", properties: { eq: {}, like: {} } };
+  const withQuery = (parameters) => {
+    const paths = structuredClone(v2);
+    paths["/v2/api/entity/brand/list/{level}"].get.parameters.push(...parameters);
+    return paths;
+  };
+  const filter = (match, schema = { type: "object", additionalProperties: operators }) => ({ name: "filter", in: "query", style: "deepObject", explode: true, schema, "x-mock-filter": match });
+
+  it("records the marked parameters on the list", () => {
+    const marks = marksOf(withQuery([filter("all"), { ...filter("any"), name: "filter[or]" }, { name: "sort", in: "query", style: "deepObject", schema: { type: "object" }, "x-mock-sort": true }]));
+    expect(marks["GET /v2/api/entity/brand/list/{level}"].query).toEqual({ filters: [{ param: "filter", match: "all" }, { param: "filter[or]", match: "any" }], sort: "sort" });
+    expect(marksOf(v2)["GET /v2/api/entity/brand/list/{level}"].query).toBeUndefined();
+  });
+
+  it("refuses an operator the grammar does not know, and a mark that is neither all nor any", () => {
+    const near = filter("all", { type: "object", additionalProperties: { type: "object", properties: { eq: {}, near: {} } } });
+    expect(() => marksOf(withQuery([near]))).toThrow(/parameter filter declares filter operators the mock does not know: near \(known: eq, /);
+    expect(() => marksOf(withQuery([filter("some")]))).toThrow(/x-mock-filter must be "all" or "any"/);
+  });
+});
+
 describe("pathRole", () => {
   const { pathRole } = internals;
   it("reads collections and items from the path's shape", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bracketQueryChecker, readBracketQuery } from "../src/query.mjs";
+import { bracketQueryChecker, declaredOperators, filterAndSort, readBracketQuery } from "../src/query.mjs";
 
 const q = (text) => new URLSearchParams(text);
 
@@ -58,5 +58,65 @@ describe("bracketQueryChecker", () => {
 
   it("is undefined for an operation without deepObject parameters", () => {
     expect(bracketQueryChecker(doc, [parameters[3]])).toBeUndefined();
+  });
+});
+
+describe("filterAndSort: what the filter grammar means for stored records", () => {
+  const records = [
+    { id: 1, name: "Acme Trading", status: 1, created: "2026-01-05", journal: { date: "2026-02-01" } },
+    { id: 2, name: "النخبة للتجارة", status: "2", created: "2026-03-10", email: null },
+    { id: 3, name: "acme supplies", status: 3, created: "2025-12-31", email: "a@acme.example" },
+    { id: 10, name: "Other", status: 1, created: null },
+  ];
+  const roles = { filters: [{ param: "filter", match: "all" }, { param: "filter[or]", match: "any" }], sort: "sort" };
+  const ids = (query) => filterAndSort(records, q(query), roles).map((r) => r.id);
+
+  it("keeps the records meeting every filter condition: equals, like, in, ranges, is_null, related fields", () => {
+    expect(ids("filter[status]=1")).toEqual([1, 10]);
+    expect(ids("filter[status][eq]=2")).toEqual([2]); // "2" and 2 are equal, as numbers
+    expect(ids("filter[name][like]=ACME")).toEqual([1, 3]);
+    expect(ids("filter[status][in][]=2&filter[status][in][]=3")).toEqual([2, 3]);
+    expect(ids("filter[status][not_in][]=1")).toEqual([2, 3]);
+    expect(ids("filter[status][not_equal]=1")).toEqual([2, 3]);
+    expect(ids("filter[created][gte]=2026-01-01&filter[created][lte]=2026-12-31")).toEqual([1, 2]);
+    expect(ids("filter[created][from]=2026-01-01&filter[created][to]=2026-01-31")).toEqual([1]);
+    expect(ids("filter[id][gt]=2")).toEqual([3, 10]); // numbers compare as numbers: 10 > 2
+    expect(ids("filter[id][lt]=3")).toEqual([1, 2]);
+    expect(ids("filter[email][is_null]=1")).toEqual([1, 2, 10]);
+    expect(ids("filter[journal.date][gte]=2026-01-01")).toEqual([1]);
+    expect(ids("filter[name][like]=acme&filter[status]=3")).toEqual([3]);
+    expect(ids("filter[name][like]=nothing-like-it")).toEqual([]);
+  });
+
+  it("keeps the records meeting any filter[or] condition, together with every filter condition", () => {
+    expect(ids("filter[or][name][like]=other&filter[or][status][eq]=3")).toEqual([3, 10]);
+    expect(ids("filter[status]=1&filter[or][name][like]=other&filter[or][status][eq]=3")).toEqual([10]);
+  });
+
+  it("sorts by the fields in the order given, empty values last, and keeps the order of equals", () => {
+    expect(ids("sort[id]=desc")).toEqual([10, 3, 2, 1]);
+    expect(ids("sort[status]=asc&sort[id]=desc")).toEqual([10, 1, 2, 3]);
+    expect(ids("sort[created]=asc")).toEqual([3, 1, 2, 10]);
+    expect(ids("sort[created]=desc")).toEqual([2, 1, 3, 10]);
+    expect(ids("")).toEqual([1, 2, 3, 10]);
+  });
+
+  it("reads fields through the given accessor, and names an operator it does not know", () => {
+    const wrapped = records.map((r) => ({ data: r }));
+    expect(filterAndSort(wrapped, q("filter[id]=3"), roles, (r) => r.data).map((r) => r.data.id)).toEqual([3]);
+    expect(() => filterAndSort(records, q("filter[id][near]=3"), roles)).toThrow(/Unknown filter operator "near"\. Known: eq, /);
+  });
+
+  it("declaredOperators finds the operator names of a filter schema through refs and anyOf", () => {
+    const doc = {
+      components: {
+        schemas: {
+          Operators: { type: "object", properties: { eq: {}, like: {}, in: { type: "array" } } },
+          Filter: { type: "object", additionalProperties: { anyOf: [{ type: "string" }, { $ref: "#/components/schemas/Operators" }] } },
+        },
+      },
+    };
+    expect(declaredOperators(doc, { $ref: "#/components/schemas/Filter" }).sort()).toEqual(["eq", "in", "like"]);
+    expect(declaredOperators(doc, { type: "object", additionalProperties: { type: "string", enum: ["asc", "desc"] } })).toEqual([]);
   });
 });
