@@ -5,12 +5,13 @@
 // such request, stored once. Prism still makes every answer: it answers the first valid request
 // of each operation (and Accept header), and every request this check does not clear.
 //
-// The check only ever says "valid, and simple enough to be sure": anything else (a doubtful
-// value, a form body, a deepObject query key, a repeated single-value one, a Prefer header, a readOnly field in
-// the body, a missing credential) goes to Prism, which refuses or answers it as before. Its
-// validators are compiled from the served bundle with AJV (JSON Schema 2020-12), which is at
-// least as strict as Prism's draft-07 check on this bundle; test/fast-path.test.ts replays the
-// corpus and variations of every operation's requests through both and compares the answers.
+// The check only ever says "valid, and simple enough to be sure". Anything else goes to Prism,
+// which refuses or answers it as before: a doubtful value, a form body, a deepObject query key or
+// a repeated single-value one, a Prefer header, a readOnly field in the body, a missing
+// credential. Its validators are compiled from the served bundle with AJV (JSON Schema 2020-12).
+// That is stricter than Prism's draft-07 check in places (it enforces unevaluatedProperties),
+// which only sends more requests to Prism; test/fast-path.test.ts replays every operation's
+// requests, variations of them and the corpus through both and compares the answers.
 import type { IncomingMessage } from "node:http";
 import { deref, forEachObject, pathTemplateMatcher, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
 
