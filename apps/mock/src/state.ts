@@ -11,7 +11,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { deref, jsonExamples, operationsOf, pathTemplateMatcher, type OperationEntry } from "@mizan/openapi-tools";
 import { filterAndSort } from "@mizan/openapi-tools/query";
 import { undeclaredFieldsOf } from "@mizan/openapi-tools/examples";
-import { MOCK_RESOURCE, type MockAnswer, type MockResource } from "@mizan/openapi-tools/transform";
+import { MOCK_RESOURCE, rewrap, type MockAnswer, type MockResource } from "@mizan/openapi-tools/transform";
 
 /** The request header that names a session; each session has its own records. */
 export const SESSION_HEADER = "x-mock-session";
@@ -319,6 +319,8 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       let written: JsonObject | undefined;
       try {
         written = isObject(request.body) ? request.body : typeof request.body === "string" ? await formFields(request.body, String(request.headers["content-type"] ?? "")) : undefined;
+        // A body that wraps the record under another name than the answers (Daftra's client appointments).
+        written = rewrap(written, mark.wrappers);
       } catch (error) {
         return request.errorShape(400, `The form body could not be read: ${(error as Error).message}`);
       }

@@ -104,6 +104,22 @@ describe("a stateful Daftra mock", () => {
     expect(await call("GET", `/api2/invoices/${id}.json`)).toEqual({ status: 404, body: documented("daftra", "GET /api2/invoices/{id}.json", "404") });
   });
 
+  it("v1 client appointments: the body's FollowUpReminder is read back as ClientAppointment (x-mock-resource wrappers)", async () => {
+    const call = client(mock.url, "v1-appointments");
+    const created = await call("POST", "/api2/client_appointments.json", { FollowUpReminder: { item_id: 512, date: "2026-05-03 09:30:00", body: "مراجعة عرض السعر" } });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    const read = await call("GET", `/api2/client_appointments/${id}.json`);
+    expect(read.body.data.ClientAppointment).toMatchObject({ id, item_id: 512, date: "2026-05-03 09:30:00", body: "مراجعة عرض السعر" });
+    expect(read.body.data.FollowUpReminder).toBeUndefined();
+    await call("PUT", `/api2/client_appointments/${id}.json`, { FollowUpReminder: { body: "تم التأجيل" } });
+    expect((await call("GET", `/api2/client_appointments/${id}.json`)).body.data.ClientAppointment).toMatchObject({ id, item_id: 512, body: "تم التأجيل" });
+    const listed = (await call("GET", "/api2/client_appointments.json")).body.data.map((item: { ClientAppointment: { id: number } }) => item.ClientAppointment.id);
+    expect(listed).toContain(id);
+    expect((await call("DELETE", `/api2/client_appointments/${id}.json`)).status).toBe(200);
+    expect((await call("GET", `/api2/client_appointments/${id}.json`)).status).toBe(404);
+  });
+
   it("pages what is stored: page sizes, page counts and links follow the records", async () => {
     const call = client(mock.url, "v1-paging");
     const seeded = (await call("GET", "/api2/clients.json")).body.pagination.total_results;

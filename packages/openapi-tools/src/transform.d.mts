@@ -39,6 +39,8 @@ export interface MockResource {
   answer: MockAnswer;
   /** create (and update, when its answer has one): where the answer carries the record's id. */
   answerId?: string;
+  /** create/update: the request body's wrapper names that differ from the record's (written in the description). */
+  wrappers?: Record<string, string>;
   /** read: where the record sits in the answer (`/data`, `` for the root, `/data/0`). */
   record?: string;
   /** list: the array of records in the answer. */
@@ -67,3 +69,5 @@ export declare const internals: {
   reachable(doc: any, roots: Iterable<string>): Set<string>;
   pathRole(entry: { path: string; method: string }): { resource: string; action: string; idParam?: string } | undefined;
 };
+/** A body with its top-level wrappers renamed by a MockResource's `wrappers`. */
+export declare function rewrap<T>(body: T, wrappers: Record<string, string> | undefined): T;

@@ -454,6 +454,12 @@ function successExamples(doc, op) {
   return status ? { status, examples: jsonExamples(doc, op.responses[status]) } : { status: undefined, examples: [] };
 }
 
+/** A body with its top-level wrappers renamed (`{FollowUpReminder: {...}}` -> `{ClientAppointment: {...}}`). */
+export function rewrap(body, wrappers) {
+  if (!wrappers || !isObject(body)) return body;
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [wrappers[key] ?? key, value]));
+}
+
 /** The first example of a request body's documented (first) media type. */
 function bodyExample(entry) {
   const media = entry.requestBody?.content?.[entry.requestMediaType];
@@ -572,7 +578,8 @@ function completeFamily(doc, resource, family) {
   const readExample = readAnswer.examples.find(([name]) => name === found.example)[1];
   const idKey = found.at.at(-1);
   const parents = found.at.slice(0, -1);
-  const bodies = [create, update].filter(Boolean).map((member) => bodyExample(member.entry));
+  // Request bodies as the records read them: a body may wrap its record under another name (`wrappers`).
+  const bodies = [create, update].filter(Boolean).map((member) => rewrap(bodyExample(member.entry), member.wrappers));
   const listAnswer = list && successExamples(doc, list.entry.op);
   // Where a record sits in the read answer (`/data` for Daftra v1, whose bodies wrap it as
   // {"Client": {...}}, the root for v2): the deepest level whose keys the request bodies share
@@ -610,6 +617,7 @@ function completeFamily(doc, resource, family) {
         ...(member.idParam ? { idParam: member.idParam } : {}),
         answer: answer(status, withId?.example ?? examples[0]?.[0]),
         ...(withId ? { answerId: toPointer(withId.at) } : {}),
+        ...(member.wrappers ? { wrappers: member.wrappers } : {}),
         ...(member.action === "create" ? {} : { notFound: notFoundOf(doc, member.entry.op) }),
       });
     }
@@ -647,11 +655,15 @@ export function markMockResources(input) {
       if (!isObject(written) || typeof written.resource !== "string" || !MOCK_RESOURCE_ACTIONS.includes(written.action)) {
         throw new Error(`${entry.key}: ${MOCK_RESOURCE} must be false or {resource: <name>, action: ${MOCK_RESOURCE_ACTIONS.join(" | ")}}.`);
       }
+      const { wrappers } = written;
+      if (wrappers !== undefined && (!["create", "update"].includes(written.action) || !isObject(wrappers) || !Object.values(wrappers).every((v) => typeof v === "string" && v))) {
+        throw new Error(`${entry.key}: ${MOCK_RESOURCE}.wrappers maps a request body's wrapper to the record's ({FollowUpReminder: ClientAppointment}), on a create or update only.`);
+      }
       const idParam = ["read", "update", "delete"].includes(written.action) ? (written.idParam ?? idParamOf(entry.path)) : undefined;
       if (idParam === undefined && ["read", "update", "delete"].includes(written.action)) throw new Error(`${entry.key}: ${MOCK_RESOURCE} says ${written.action}, but the path has no id parameter.`);
       const members = family(written.resource);
       if (members[written.action]?.written) throw new Error(`${entry.key}: ${written.resource} already has a ${written.action} operation (${members[written.action].entry.key}).`);
-      members[written.action] = { entry, action: written.action, idParam, written: true };
+      members[written.action] = { entry, action: written.action, idParam, written: true, ...(wrappers ? { wrappers } : {}) };
       continue;
     }
     const role = pathRole(entry);

@@ -179,6 +179,34 @@ describe("markMockResources", () => {
   });
 });
 
+describe("markMockResources: a body that wraps its record under another name", () => {
+  const renamed = () => {
+    const paths = structuredClone(v1);
+    paths["/api2/clients.json"].post.requestBody = body({ NewClient: { name: "c" } });
+    return paths;
+  };
+
+  it("cannot place the record without being told, and can with wrappers", () => {
+    // No level of the read answer shares a key with {NewClient: ...}: the family is left out.
+    expect(marksOf(renamed())["POST /api2/clients.json"]).toBeUndefined();
+    const told = renamed();
+    told["/api2/clients.json"].post[MOCK_RESOURCE] = { resource: "/api2/clients", action: "create", wrappers: { NewClient: "Client" } };
+    const marks = marksOf(told);
+    expect(marks["POST /api2/clients.json"]).toMatchObject({ action: "create", wrappers: { NewClient: "Client" }, answerId: "/id" });
+    expect(marks["GET /api2/clients/{id}.json"]).toMatchObject({ action: "read", record: "/data" });
+  });
+
+  it("takes wrappers on a create or update only, as a map of names", () => {
+    const bad = (action, wrappers) => {
+      const paths = renamed();
+      paths["/api2/clients.json"][action === "read" ? "get" : "post"][MOCK_RESOURCE] = { resource: "/api2/clients", action, wrappers };
+      return () => marksOf(paths);
+    };
+    expect(bad("read", { NewClient: "Client" })).toThrow(/wrappers maps a request body's wrapper to the record's/);
+    expect(bad("create", { NewClient: 3 })).toThrow(/wrappers maps a request body's wrapper/);
+  });
+});
+
 describe("markMockResources: a list's filter and sort parameters", () => {
   const operators = { type: "object", properties: { eq: {}, like: {} } };
   const withQuery = (parameters) => {
