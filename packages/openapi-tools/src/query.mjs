@@ -5,6 +5,7 @@
 // a spec declares with `style: deepObject`, and checks the values against their schemas, so a
 // mock can refuse `filter[name][likee]=x` and say which key is wrong.
 import { documentSchemaCompiler } from "./examples.mjs";
+import { deref } from "./walker.mjs";
 
 const isPlainObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -172,10 +173,10 @@ export function filterAndSort(records, entries, { filters = [], sort } = {}, rea
 export function declaredOperators(doc, schema) {
   const names = new Set();
   const seen = new Set();
-  const visit = (node) => {
+  const visit = (raw) => {
+    const node = deref(doc, raw);
     if (!node || typeof node !== "object" || seen.has(node)) return;
     seen.add(node);
-    if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) visit(node.$ref.slice(2).split("/").reduce((n, k) => n?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], doc));
     for (const key of Object.keys(node.properties ?? {})) names.add(key);
     for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) visit(branch);
     if (isPlainObject(node.additionalProperties)) visit(node.additionalProperties);
