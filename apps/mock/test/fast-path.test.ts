@@ -9,6 +9,7 @@ import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { corpusRequest, readCorpus } from "@mizan/spec/corpus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { availableApis, mockBundleOf, startMock, type RunningMock } from "../dist/index.js";
+import { fakeCredentials, type FakeCredentials } from "./credentials.js";
 
 interface Probe {
   name: string;
@@ -21,15 +22,12 @@ interface Probe {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
-function credentials(doc: unknown, entry: OperationEntry, alternative = 0): { headers: Record<string, string>; query: Record<string, string> } {
-  const headers: Record<string, string> = {};
-  const query: Record<string, string> = {};
-  for (const scheme of securityAlternatives(doc, entry.security)[alternative] ?? []) {
-    if (scheme.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = "test-key";
-    if (scheme.type === "apiKey" && scheme.in === "query") query[scheme.name!] = "test-key";
-    if (scheme.type === "http") headers.authorization = scheme.scheme?.toLowerCase() === "basic" ? "Basic dGVzdDp0ZXN0" : "Bearer test-token";
-  }
-  return { headers, query };
+/** Fake credentials for one security alternative of an operation (none when it has none). */
+function credentials(doc: unknown, entry: OperationEntry, alternative = 0): FakeCredentials {
+  const schemes = securityAlternatives(doc, entry.security)[alternative] ?? [];
+  const found = fakeCredentials(schemes);
+  if (!found) throw new Error(`${entry.key}: cannot fake the credentials of ${schemes.map((s) => s.key).join("+")}`);
+  return found;
 }
 
 /** The example request of an operation and variations that each break one thing. */

@@ -10,11 +10,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliDecompressSync } from "node:zlib";
-import { deref, operationsOf, securityAlternatives, type SchemeInfo } from "@mizan/openapi-tools";
+import { deref, operationsOf, securityAlternatives } from "@mizan/openapi-tools";
 import { exampleRequest, schemaValidator } from "@mizan/openapi-tools/examples";
 import { listApis } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installPacked, runCommand, stopChild, userEnv } from "../../../scripts/packed-install.mjs";
+import { fakeCredentials } from "./credentials.js";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = path.resolve(packageDir, "..", "..");
@@ -28,18 +29,6 @@ const children = new Set<ChildProcess>();
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
   return runCommand(command, args, { cwd, timeoutMs, children });
-}
-
-/** Headers that satisfy one security alternative, or undefined for a scheme we cannot fake. */
-function credentials(alternative: SchemeInfo[]): Record<string, string> | undefined {
-  const headers: Record<string, string> = {};
-  for (const scheme of alternative) {
-    if (scheme.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = "test-key";
-    else if (scheme.type === "http" && /^bearer$/i.test(scheme.scheme ?? "")) headers.authorization = "Bearer test-token";
-    else if (scheme.type === "http" && /^basic$/i.test(scheme.scheme ?? "")) headers.authorization = `Basic ${Buffer.from("user:pass").toString("base64")}`;
-    else return undefined;
-  }
-  return headers;
 }
 
 interface DocumentedRequest {
@@ -56,7 +45,8 @@ function documentedRequest(doc: unknown): DocumentedRequest {
     if (entry.method !== "get") continue;
     const success = Object.keys(entry.op.responses).find((s) => /^2\d\d$/.test(s));
     const alternatives = securityAlternatives(doc, entry.security);
-    const headers = alternatives.length ? alternatives.map(credentials).find(Boolean) : {};
+    // Headers only: an alternative with a query key is skipped.
+    const headers = alternatives.length ? alternatives.map(fakeCredentials).find((found) => found && !Object.keys(found.query).length)?.headers : {};
     const { params } = exampleRequest(doc, entry, { optional: false });
     const simple = Object.values(params.query).every((v) => ["string", "number", "boolean"].includes(typeof v));
     if (!success || !headers || Object.keys(params.header).length || !simple) continue;
