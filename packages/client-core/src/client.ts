@@ -103,6 +103,7 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
       // all skips openapi-fetch's middleware step (the overhead budget, see BENCHMARKS.md).
       prepare: authStep(tables.security, credentials, baseUrl),
       onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token),
+      secrets,
     }),
   });
   client.use(...tables.middleware, ...middleware);

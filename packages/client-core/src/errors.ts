@@ -141,13 +141,14 @@ export function contextOf(request: Request): ErrorContext {
   return { method: request.method, path: new URL(request.url).pathname };
 }
 
-/** Seconds or an HTTP date (RFC 9110 §10.2.3), as milliseconds from now; undefined when absent or unreadable. */
+/**
+ * Seconds or an HTTP date (RFC 9110 §10.2.3), as milliseconds from now (a past date is 0);
+ * undefined when absent or unreadable, negative or beyond any useful wait.
+ */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - now;
+  return ms < Infinity ? Math.max(0, ms) : undefined;
 }
 
 /**

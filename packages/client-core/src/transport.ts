@@ -3,7 +3,7 @@
 // the middleware chain, so each attempt is a fresh copy of the request and middleware runs
 // once per call. The caller's AbortSignal arrives as `request.signal` (openapi-fetch builds the
 // Request from the call's init), for every HTTP method alike.
-import { ConnectionError, MizanError, RedirectError, ResponseParseError, TimeoutError, contextOf, parseRetryAfter, type TimeoutDetails } from "./errors.js";
+import { ConnectionError, RedirectError, ResponseParseError, TimeoutError, contextOf, parseRetryAfter, redact, type TimeoutDetails } from "./errors.js";
 
 /** A fetch function. The transport passes each attempt's signal and redirect mode in `init`. */
 export type FetchLike = (request: Request, init?: RequestInit) => Promise<Response>;
@@ -32,6 +32,8 @@ export interface TransportOptions {
   prepare?: ((request: Request) => void | Promise<unknown>) | undefined;
   /** Called after a 401 on a request that carried a renewable token; returns the request to replay. */
   onUnauthorized?: ((request: Request) => Promise<Request | undefined>) | undefined;
+  /** Strings that must never appear in an error the transport raises (a Location, a reason). */
+  secrets?: (() => readonly (string | undefined)[]) | undefined;
   /** Randomness for the jitter (tests pin it). */
   random?: () => number;
 }
@@ -49,6 +51,9 @@ const errorCode = (error: unknown): string | undefined => {
 };
 
 class AttemptTimeout extends Error {}
+// The limit ran out while the body was being read: a TimeoutError, not a cut body, and not
+// worth downloading again.
+class BodyTimeout extends AttemptTimeout {}
 
 /** Waits `ms`, or rejects as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -74,44 +79,44 @@ async function readBounded(response: Response, limit: number): Promise<Blob> {
   return new Blob(chunks).slice(0, limit);
 }
 
-
-const READS = new Set(["text", "json", "arrayBuffer", "blob"]);
+const decoder = new TextDecoder();
 
 /**
- * The response as it came, with its body read lazily (no copy on the happy path) but failing
- * typed: a 2xx JSON body that does not parse is a ResponseParseError, and a body cut short is a
- * ConnectionError or, for a request that may be repeated, a new attempt whose body is returned
- * instead. openapi-fetch reads bodies through these four methods, so callers never see a bare
- * SyntaxError or "TypeError: terminated". A Proxy rather than a new Response: building a
- * Response costs about as much again as the rest of the client (see BENCHMARKS.md).
+ * A 2xx answer whose body has been read (within the attempt's limit), handed to openapi-fetch
+ * without building a new Response: a Proxy whose `text()` and `json()` answer from the bytes
+ * read, `json()` failing as a typed ResponseParseError. Every other body read gets a fresh
+ * Response over the same bytes. A body without Content-Length gets one (the length read), so
+ * openapi-fetch parses it with `json()` rather than its own bare JSON.parse. How openapi-fetch
+ * reads bodies is pinned by test/openapi-fetch.contract.test.ts. A Proxy rather than a new
+ * Response: building one costs about as much again as the rest of the client (BENCHMARKS.md).
  */
-function checked(response: Response, request: Request, again?: () => Promise<Response>): Response {
-  const read = async (kind: "text" | "json" | "arrayBuffer" | "blob"): Promise<unknown> => {
-    try {
-      const value = await response[kind]();
-      // openapi-fetch reads a JSON body without Content-Length as text and parses it itself,
-      // so check here that it parses (the one case where a JSON body is parsed twice).
-      if (kind === "text" && value && /json/i.test(response.headers.get("content-type") ?? "")) JSON.parse(value as string);
-      return value;
-    } catch (error) {
-      const context = contextOf(request);
-      if (error instanceof SyntaxError) {
-        throw new ResponseParseError(`invalid JSON in the ${response.status} body`, context, { status: response.status, cause: error });
-      }
-      if (again && !request.signal.aborted) return (await again())[kind]();
-      // An abort or a typed error passes as it is.
-      if ((error as Error)?.name === "AbortError" || error instanceof MizanError) throw error;
-      throw new ConnectionError("body cut short", context, { cause: error });
-    }
-  };
-  return new Proxy(response, {
+function readAnswer(response: Response, bytes: ArrayBuffer, parseError: () => Error): Response {
+  let text: string | undefined;
+  const asText = () => (text ??= decoder.decode(bytes));
+  let headers = response.headers;
+  if (!headers.has("content-length")) (headers = new Headers(headers)).set("content-length", String(bytes.byteLength));
+  const proxy: Response = new Proxy(response, {
     get(target, key) {
-      if (READS.has(key as string)) return () => read(key as "json");
+      if (key === "text") return async () => asText();
+      if (key === "json")
+        return async () => {
+          try {
+            return asText() ? JSON.parse(asText()) : undefined;
+          } catch {
+            throw parseError();
+          }
+        };
+      if (key === "headers") return headers;
+      if (key === "clone") return () => proxy;
+      if (key === "bodyUsed") return false;
+      const fresh = key === "body" || key === "arrayBuffer" || key === "blob" || key === "formData" || key === "bytes";
       // The target as receiver: a Response's getters and methods check that `this` is one.
-      const value = Reflect.get(target, key);
-      return typeof value === "function" ? value.bind(target) : value;
+      const owner = fresh ? new Response(bytes, { status: target.status, statusText: target.statusText, headers }) : target;
+      const value = Reflect.get(owner, key);
+      return typeof value === "function" ? value.bind(owner) : value;
     },
   });
+  return proxy;
 }
 
 export function createTransport(options: TransportOptions = {}): FetchLike {
@@ -131,6 +136,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const totalTimeoutMs = options.totalTimeoutMs ?? 0;
   const maxErrorBytes = options.maxErrorBodyBytes ?? 1 << 20;
   const random = options.random ?? Math.random;
+  const secrets = options.secrets ?? (() => []);
   // Full jitter: a uniform wait between 0 and the exponential cap.
   const backoff = (n: number) => random() * Math.min(maxDelay, minDelay * 2 ** n);
 
@@ -150,109 +156,152 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     return bucket.signal;
   }
 
+  /** One call's state: its request, its start, its deadline and the attempts made so far. */
+  interface Call {
+    request: Request;
+    started: number;
+    deadline: number;
+    attempts: number;
+  }
+  const timeout = (call: Call, scope: "attempt" | "call") => {
+    const details: TimeoutDetails = { timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: call.attempts, elapsedMs: Date.now() - call.started };
+    const limit = `${scope === "call" ? "totalTimeoutMs" : "timeoutMs"} ${details.timeoutMs} ms`;
+    return new TimeoutError(`timed out: ${limit}, ${details.attempts} attempt(s), ${details.elapsedMs} ms`, contextOf(call.request), { ...details });
+  };
+
   /**
-   * One attempt: send within `limit` ms, which keeps running while the body is read. Error
-   * bodies are read here, up to maxErrorBodyBytes; other bodies are read by the caller, through
-   * a checked response (`again` is the next attempt, for requests that may be repeated).
-   * The caller's signal is request.signal. Without a limit it goes to fetch as it is; with one,
-   * the shared limit signal goes to fetch, and an abort of the caller's ends the attempt at
-   * once (the connection is let go when its answer or its limit comes).
+   * Waits for `promise` (a token, a renewed token) no longer than the caller's signal and the
+   * call's deadline allow. The promise itself may be shared with other calls, so it is left to
+   * run; only this call stops waiting.
    */
-  async function attempt(request: Request, limit: number, again?: () => Promise<Response>): Promise<Response> {
+  function bounded<T>(promise: Promise<T>, call: Call): Promise<T> {
+    const signal = call.request.signal;
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(signal.reason);
+      const left = call.deadline - Date.now();
+      const timer = left < Infinity ? setTimeout(() => reject(timeout(call, "call")), left) : undefined;
+      if (signal.aborted) stop();
+      signal.addEventListener("abort", stop, { once: true });
+      promise.then(resolve, reject).finally(() => (clearTimeout(timer), signal.removeEventListener("abort", stop)));
+    });
+  }
+
+  /**
+   * One attempt: send and read the answer within `limit` ms. Error bodies are read up to
+   * maxErrorBodyBytes, other bodies whole, so that a body cut short is a failed attempt like
+   * any other, retried (or not) by the same rules, and whatever answers the next attempt goes
+   * through the same status checks. The caller's signal is request.signal. Without a limit it
+   * goes to fetch as it is; with one, the shared limit signal goes to fetch, and an abort of the
+   * caller's ends the attempt at once (the connection is let go when its answer or its limit comes).
+   */
+  async function attempt(request: Request, limit: number): Promise<Response> {
     const caller = request.signal;
     const signal = limit ? limitSignal(limit) : caller;
     let onAbort: (() => void) | undefined;
-    try {
-      if (caller.aborted) throw caller.reason;
-      const sent = base(request, { signal, redirect: "manual" });
-      const response =
-        signal === caller
-          ? await sent
-          : await new Promise<Response>((resolve, reject) => {
-              onAbort = () => (reject(caller.reason), sent.then((r) => r.body?.cancel(), () => undefined));
-              caller.addEventListener("abort", onAbort, { once: true });
-              sent.then(resolve, reject);
-            });
+    let reading = false;
+    const read = async (response: Response): Promise<Response> => {
       // Redirects are never followed: a credential header or a body must not go anywhere the
       // caller did not name. (A browser hides the target: "opaqueredirect".)
       if (REDIRECTS.has(response.status) || response.type === "opaqueredirect") {
         await response.body?.cancel().catch(() => undefined);
         const location = response.headers.get("location");
         const target = location ? new URL(location, request.url) : undefined;
-        const shown = target ? target.origin + target.pathname : "?";
+        const shown = redact(target ? target.origin + target.pathname : "?", secrets());
         throw new RedirectError(`${response.status} redirect to ${shown} not followed`, contextOf(request), { status: response.status, location: shown });
       }
-      // No body to check (HEAD, 204, 304 and the like come with a null body).
+      // No body to read (HEAD, 204, 304 and the like come with a null body).
       if (!response.body) return response;
-      if (response.status < 400) return checked(response, request, again);
-      const bytes = await readBounded(response, maxErrorBytes);
-      return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+      reading = true;
+      if (response.status >= 400) {
+        const bytes = await readBounded(response, maxErrorBytes);
+        return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
+      const bytes = await response.arrayBuffer().catch((error: unknown) => {
+        throw signal.aborted ? error : new ConnectionError("body cut short", contextOf(request), { cause: error });
+      });
+      return readAnswer(response, bytes, () => {
+        const type = redact(response.headers.get("content-type") ?? "untyped", secrets());
+        return new ResponseParseError(`invalid JSON in the ${response.status} ${type} body`, contextOf(request), { status: response.status });
+      });
+    };
+    try {
+      if (caller.aborted) throw caller.reason;
+      const answer = base(request, { signal, redirect: "manual" }).then(read);
+      return signal === caller
+        ? await answer
+        : await new Promise<Response>((resolve, reject) => {
+            onAbort = () => (reject(caller.reason), answer.then((r) => r.body?.cancel(), () => undefined));
+            caller.addEventListener("abort", onAbort, { once: true });
+            answer.then(resolve, reject);
+          });
     } catch (error) {
-      // The time limit or the caller aborted the attempt: say which, not "operation aborted".
-      throw signal.aborted ? signal.reason : error;
+      if (caller.aborted) throw caller.reason;
+      // The time limit ran out: say so, and whether the answer had begun.
+      if (signal.aborted) throw reading ? new BodyTimeout() : signal.reason;
+      throw error;
     } finally {
       if (onAbort) caller.removeEventListener("abort", onAbort);
     }
   }
 
-  async function withRetries(request: Request, started: number, deadline: number, first = 0): Promise<Response> {
-    const method = request.method;
+  async function withRetries(call: Call, request: Request): Promise<Response> {
+    const { method } = request;
     // A body can be read only once: keep a pristine copy for later attempts.
     const template = request.body ? request.clone() : undefined;
-    let n = first;
-    const timeout = (scope: "attempt" | "call") => {
-      const details: TimeoutDetails = { timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: n + 1, elapsedMs: Date.now() - started };
-      const limit = `${scope === "call" ? "totalTimeoutMs" : "timeoutMs"} ${details.timeoutMs} ms`;
-      return new TimeoutError(`timed out: ${limit}, ${details.attempts} attempt(s), ${details.elapsedMs} ms`, contextOf(request), { ...details });
-    };
-    for (; ; n++) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw timeout("call");
+    for (let n = 0; ; n++) {
+      const left = call.deadline - Date.now();
+      if (left <= 0) throw timeout(call, "call");
       // The attempt's limit, shortened when the whole call's deadline comes first.
       const limit = Math.min(timeoutMs || Infinity, left);
       let wait: number;
+      call.attempts++;
       try {
-        // A body cut short is a connection failure: a request that may be repeated is.
-        const next = n + 1;
-        const again = IDEMPOTENT.has(method) && n < retries ? () => withRetries(template ? template.clone() : new Request(request), started, deadline, next) : undefined;
-        const response = await attempt(n > first && template ? template.clone() : request, limit < Infinity ? limit : 0, again);
+        const response = await attempt(n && template ? template.clone() : request, limit < Infinity ? limit : 0);
         const s = response.status;
         const retryable = s === 429 || (IDEMPOTENT.has(method) && (s === 408 || s >= 500));
         if (!retryable || n >= retries) return response;
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-        if (retryAfter! > maxRetryAfter) return response;
-        wait = retryAfter ?? backoff(n);
+        // Never sooner than the backoff: a Retry-After of 0, a negative one or a past date
+        // would otherwise hammer a server that is already refusing.
+        wait = Math.max(retryAfter ?? 0, backoff(n));
+        // A wait longer than allowed: the answer as it is (a 429 with its retryAfterMs), now.
+        if (retryAfter! > maxRetryAfter || Date.now() + wait >= call.deadline) return response;
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason;
         if (error instanceof RedirectError || error instanceof ResponseParseError) throw error;
         const timedOut = error instanceof AttemptTimeout;
-        if (timedOut && Date.now() >= deadline) throw timeout("call");
+        if (timedOut && Date.now() >= call.deadline) throw timeout(call, "call");
+        if (error instanceof BodyTimeout) throw timeout(call, "attempt");
         const safe = IDEMPOTENT.has(method) || (!timedOut && NOT_SENT.has(errorCode(error)!));
         if (!safe || n >= retries) {
-          if (timedOut) throw timeout("attempt");
-          throw new ConnectionError(`no answer, ${n + 1} attempt(s): ${(error as Error)?.message}`, contextOf(request), { cause: error });
+          if (timedOut) throw timeout(call, "attempt");
+          if (error instanceof ConnectionError) throw error;
+          const reason = redact(String((error as Error)?.message), secrets());
+          throw new ConnectionError(`no answer, ${n + 1} attempt(s): ${reason}`, contextOf(request), { cause: error });
         }
         wait = backoff(n);
+        if (Date.now() + wait >= call.deadline) throw timeout(call, "call");
       }
-      if (Date.now() + wait >= deadline) throw timeout("call");
       await sleep(wait, request.signal);
     }
   }
 
-  const call = (request: Request) => {
-    const started = Date.now();
-    const deadline = totalTimeoutMs ? started + totalTimeoutMs : Infinity;
+  const run = async (call: Call, ready: unknown): Promise<Response> => {
+    const { request } = call;
+    // Waiting for a token is part of the call: it ends with the caller's signal or deadline.
+    if (ready) await bounded(ready as Promise<unknown>, call);
     // Without a renewable token there is nothing to replay: no extra async step per call.
-    if (!options.onUnauthorized) return withRetries(request, started, deadline);
+    if (!options.onUnauthorized) return withRetries(call, request);
     const replayable = request.body ? request.clone() : new Request(request);
-    return withRetries(request, started, deadline).then(async (response) => {
-      const replay = response.status === 401 && (await options.onUnauthorized!(replayable));
-      return replay ? withRetries(replay, started, deadline) : response;
-    });
+    const response = await withRetries(call, request);
+    const replay = response.status === 401 && (await bounded(options.onUnauthorized(replayable), call));
+    return replay ? withRetries(call, replay) : response;
   };
   const { prepare } = options;
   return (request) => {
+    const started = Date.now();
+    const call: Call = { request, started, deadline: totalTimeoutMs ? started + totalTimeoutMs : Infinity, attempts: 0 };
     const ready = prepare?.(request);
-    return ready ? ready.then(() => call(request)) : call(request);
+    return ready || options.onUnauthorized ? run(call, ready) : withRetries(call, request);
   };
 }
