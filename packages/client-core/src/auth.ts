@@ -1,6 +1,7 @@
 // Credentials: which header each operation gets (from the spec's security, as mizan-codegen
 // writes it into the client's generated tables), and where access tokens come from.
 import type { Middleware } from "openapi-fetch";
+import { InvalidArgumentError } from "./errors.js";
 
 /** A security scheme as the runtime needs it (mizan-codegen writes these from the spec). */
 export type AuthScheme =
@@ -102,6 +103,16 @@ export function callbackTokenSource(getToken: (context: { renew: boolean }) => s
   return { get: () => ask(false), renew: () => ask(true), last: () => last };
 }
 
+/**
+ * Returns `value` when a header can carry it (no CR, LF, NUL or other control character, nothing
+ * beyond Latin-1); else throws an InvalidArgumentError naming `field`, never the value (fetch's
+ * own TypeError quotes it, key and all).
+ */
+export function checkHeaderValue(value: string, field: string): string {
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new InvalidArgumentError(`${field} holds a character a header cannot carry (CR, LF...)`, undefined, { field });
+  return value;
+}
+
 const headerOf = (scheme: AuthScheme) => (scheme.type === "apiKey" ? scheme.header : "authorization");
 const tokenPrefix = (scheme: AuthScheme) => (scheme.type === "bearer" ? "Bearer" : scheme.type === "apiKey" ? scheme.prefix : undefined);
 
@@ -127,7 +138,7 @@ function credentialSetter(table: SecurityTable, credentials: Credentials) {
       const scheme = table.schemes[name]!;
       const prefix = tokenPrefix(scheme);
       if (!prefix) return void h.set(headerOf(scheme), scheme.type === "basic" ? basic! : apiKey!);
-      return token!.get().then((t) => h.set(headerOf(scheme), `${prefix} ${t}`));
+      return token!.get().then((t) => h.set(headerOf(scheme), `${prefix} ${checkHeaderValue(t, "token")}`));
     });
     if (pending.some(Boolean)) return Promise.all(pending);
   };
@@ -169,7 +180,7 @@ export function replayWithRenewedToken(table: SecurityTable, source: TokenSource
     for (const { header, prefix } of carriers) {
       const value = request.headers.get(header);
       if (value?.startsWith(prefix)) {
-        request.headers.set(header, prefix + (await source.renew(value.slice(prefix.length))));
+        request.headers.set(header, prefix + checkHeaderValue(await source.renew(value.slice(prefix.length)), "token"));
         return request;
       }
     }

@@ -3,9 +3,9 @@
 // the spec's body middleware, optional throwing of typed errors, and `toError`. Pagination is
 // opt-in (paginate.ts). A client package passes its generated tables and what is specific to
 // its API (credentials, error-body quirks, extra middleware).
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
-import { authStep, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
-import { apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";
+import createClient, { defaultPathSerializer, type Client, type ClientOptions, type Middleware, type PathSerializer } from "openapi-fetch";
+import { authStep, checkHeaderValue, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
+import { InvalidArgumentError, apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";
 import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
 
 /** The options every @mizan client takes, with the same meaning. */
@@ -85,6 +85,24 @@ export function throwOnErrorMiddleware(shape: ErrorShape = {}, secrets: () => re
   };
 }
 
+// Empty and dot segments ("", ".", ".."): a URL parser drops or folds them, changing the route.
+const dotSegments = (url: string) => url.match(/\/(?:\.|%2e){0,2}(?=\/|$)/gi)?.length;
+
+/**
+ * Path values that would change the route are refused before anything is sent (as openai-node
+ * does): the serialised path may hold no more empty or dot segments than its template.
+ */
+export function checkedPathSerializer(serialize: PathSerializer = defaultPathSerializer): PathSerializer {
+  return (template, params) => {
+    const path = serialize(template, params);
+    if (dotSegments(path) !== dotSegments(template)) {
+      const field = Object.keys(params).find((k) => /^(?:\.|%2e){0,2}$/i.test(String(params[k]))) ?? "path";
+      throw new InvalidArgumentError(`path value ${field}: "", "." and ".." would change the route`, undefined, { field });
+    }
+    return path;
+  };
+}
+
 /**
  * A client for one API: typed openapi-fetch over the transport, with the spec-driven auth and
  * body middleware, optional throwing, and `toError`. Pagination is opt-in (see paginate.ts),
@@ -94,8 +112,10 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
   const { baseUrl, tables, credentials = {}, errors, clientOptions, middleware = [], throwOnError } = config;
   const secrets = () => [credentials.apiKey, credentials.basic, ...(config.secrets?.() ?? [])];
   const token = credentials.token;
+  for (const field of ["apiKey", "basic"] as const) if (credentials[field]) checkHeaderValue(credentials[field], field);
   const client = createClient<Paths>({
     ...clientOptions,
+    pathSerializer: checkedPathSerializer(clientOptions?.pathSerializer),
     baseUrl,
     fetch: createTransport({
       ...config,

@@ -15,11 +15,11 @@ export class MizanError extends Error {
   // `declare`: assigned in the constructor, no class-field code emitted (the size budget).
   declare readonly method: string;
   declare readonly path: string;
-  /** The message is prefixed with the call ("GET /api2/clients.json: ..."); `extra` fields are set on the error. */
-  constructor(message: string, context: ErrorContext, extra?: { cause?: unknown; [field: string]: unknown }) {
+  /** The message is prefixed with the call ("GET /api2/clients.json: ..."), when there is one; `extra` fields are set on the error. */
+  constructor(message: string, context?: ErrorContext, extra?: { cause?: unknown; [field: string]: unknown }) {
     const { cause, ...fields } = extra ?? {};
-    super(`${context.method} ${context.path}: ${message}`, extra && "cause" in extra ? { cause } : undefined);
-    Object.assign(this, { method: context.method, path: context.path }, fields);
+    super(context ? `${context.method} ${context.path}: ${message}` : message, extra && "cause" in extra ? { cause } : undefined);
+    Object.assign(this, context, fields);
   }
 }
 
@@ -80,6 +80,16 @@ export class RateLimitError extends ApiError {
 /** The server failed (5xx). */
 export class ServerError extends ApiError {
   override name = "ServerError";
+}
+
+/**
+ * A value the caller gave cannot be sent as it is: a credential a header cannot carry (CR, LF...),
+ * a path value that would change the route ("", ".", ".."). Raised before anything is sent;
+ * `field` names the value, and the message never quotes a credential.
+ */
+export class InvalidArgumentError extends MizanError {
+  override name = "InvalidArgumentError";
+  declare readonly field: string;
 }
 
 /** The request got no complete HTTP answer: DNS, refused or reset connection, a body cut short. */

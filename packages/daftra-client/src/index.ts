@@ -3,6 +3,7 @@
 import {
   callbackTokenSource,
   checkBaseUrl,
+  checkHeaderValue,
   createApiClient,
   createTokenManager,
   splitRuntimeOptions,
@@ -172,6 +173,8 @@ function checkAuth(auth: DaftraAuth | undefined): void {
   const modes = ["apiKey", "accessToken", "username", "getToken"].filter((k) => a[k] !== undefined);
   const need = modes[0] === "username" ? ["username", "password", "clientId", "clientSecret"] : modes;
   const bad = modes.length !== 1 ? "" : need.find((k) => (k === "getToken" ? typeof a[k] !== "function" : typeof a[k] !== "string" || !a[k]));
+  // A key or token a header cannot carry: refused now, named, never quoted (fetch's error would).
+  for (const k of ["apiKey", "accessToken"]) if (bad === undefined && a[k]) checkHeaderValue(a[k] as string, `auth.${k}`);
   if (bad !== undefined) {
     throw new TypeError(
       bad

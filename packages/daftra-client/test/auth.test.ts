@@ -1,6 +1,7 @@
 // Authentication with an injected fetch: headers, token caching, renewal and replay.
 import { describe, expect, it } from "vitest";
-import { createDaftraClient, type TokenSet, type TokenStore } from "../src/index.js";
+import { inspect } from "node:util";
+import { createDaftraClient, InvalidArgumentError, type TokenSet, type TokenStore } from "../src/index.js";
 import { fakeServer, isTokenRequest, json } from "./helpers.js";
 
 const baseUrl = "https://acme.daftra.com";
@@ -42,6 +43,24 @@ describe("headers", () => {
     [{ getToken: "nope" }, /getToken.*function/],
   ])("refuses auth %j before sending anything", (auth, message) => {
     expect(() => createDaftraClient({ baseUrl, auth: auth as never })).toThrow(message);
+  });
+});
+
+describe("credentials a header cannot carry", () => {
+  it.each([
+    [{ apiKey: "key-123456\r\nx-evil: 1" }, "auth.apiKey"],
+    [{ accessToken: "tok-123456\n" }, "auth.accessToken"],
+  ])("refuses %j when the client is created, naming the field, never the value", (auth, field) => {
+    let error: unknown;
+    try {
+      createDaftraClient({ baseUrl, auth });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ field });
+    const seen = [String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join("\n");
+    expect(seen).not.toContain("123456");
   });
 });
 

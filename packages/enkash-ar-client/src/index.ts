@@ -3,7 +3,7 @@
 // whose method and path are confirmed. The token endpoint takes HTTP Basic with the client id
 // and secret; the AR operations take the Bearer token (an assumption, labelled in the spec).
 // Which operation takes which comes from the spec's security, not from a list kept here.
-import { basicAuth, callbackTokenSource, checkBaseUrl, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
+import { basicAuth, callbackTokenSource, checkBaseUrl, checkHeaderValue, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
 import { middleware as specMiddleware, security } from "./generated/operations.js";
@@ -52,7 +52,7 @@ export function createEnkashArClient(options: EnkashArClientOptions): EnkashArCl
     throw new TypeError("`auth.accessToken` must be a non-empty string.");
   }
   const callback = auth?.getToken ? callbackTokenSource(auth.getToken) : undefined;
-  const fixed = auth?.accessToken;
+  const fixed = auth?.accessToken && checkHeaderValue(auth.accessToken, "auth.accessToken");
   const basic = auth?.basic && basicAuth(auth.basic.username, auth.basic.password);
   const credentials: Credentials = { basic, token: callback ?? (fixed ? { get: async () => fixed } : undefined) };
   return createApiClient<paths>({

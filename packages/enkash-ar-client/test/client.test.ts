@@ -1,6 +1,7 @@
 // Which credential each operation gets, as the spec says, with a recording fetch.
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { createEnkashArClient, toUrlEncoded } from "../src/index.js";
+import { createEnkashArClient, InvalidArgumentError, toUrlEncoded } from "../src/index.js";
 
 function recording() {
   const seen: Request[] = [];
@@ -38,5 +39,19 @@ describe("createEnkashArClient", () => {
     expect(() => createEnkashArClient({ baseUrl: "ar.example.test" })).toThrow(/absolute http/);
     expect(() => createEnkashArClient({ baseUrl: "https://a.example", auth: { basic: { username: "", password: "x" } } })).toThrow(/client id/);
     expect(() => createEnkashArClient({ baseUrl: "https://a.example", auth: { accessToken: "" } })).toThrow(/accessToken/);
+  });
+});
+
+describe("credentials a header cannot carry", () => {
+  it("refuses an access token with CR/LF when the client is created, naming the field, never the value", () => {
+    let error: unknown;
+    try {
+      createEnkashArClient({ baseUrl: "https://ar.example.test", auth: { accessToken: "tok-123456\r\nx-evil: 1" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ field: "auth.accessToken" });
+    expect([String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join("\n")).not.toContain("123456");
   });
 });

@@ -11,6 +11,7 @@ import {
   apiErrorFor,
   callbackTokenSource,
   checkBaseUrl,
+  checkHeaderValue,
   contextOf,
   createApiClient,
   splitRuntimeOptions,
@@ -78,7 +79,7 @@ export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaCl
   }
   const credentials: Credentials = {};
   const callback = typeof a?.getToken === "function" ? callbackTokenSource(a.getToken as never) : undefined;
-  const fixed = typeof a?.accessToken === "string" ? a.accessToken : undefined;
+  const fixed = typeof a?.accessToken === "string" ? checkHeaderValue(a.accessToken, "auth.accessToken") : undefined;
   credentials.token = callback ?? (fixed ? { get: async () => fixed } : undefined);
   const secrets = () => [fixed, callback?.last()];
   // Error bodies come with HTTP 200: read every JSON answer's body (a copy) and throw on them.

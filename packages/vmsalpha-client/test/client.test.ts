@@ -1,6 +1,7 @@
 // VMSAlpha answers errors with HTTP 200: the client must turn `success: false` into a typed error.
+import { inspect } from "node:util";
 import { describe, expect, inject, it } from "vitest";
-import { ApiError, AuthenticationError, createVmsalphaClient, NotFoundError, toUrlEncoded } from "../src/index.js";
+import { ApiError, AuthenticationError, createVmsalphaClient, InvalidArgumentError, NotFoundError, toUrlEncoded } from "../src/index.js";
 
 const mockUrl = inject("mockUrl");
 
@@ -53,5 +54,19 @@ describe("typed errors on HTTP 200", () => {
     expect(seen[0]!.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
     expect(seen[0]!.headers.get("authorization")).toBeNull();
     expect(await seen[0]!.text()).toBe("username=guard1&password=pw");
+  });
+});
+
+describe("credentials a header cannot carry", () => {
+  it("refuses an access token with CR/LF when the client is created, naming the field, never the value", () => {
+    let error: unknown;
+    try {
+      createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "tok-123456\r\nx-evil: 1" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ field: "auth.accessToken" });
+    expect([String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join("\n")).not.toContain("123456");
   });
 });
