@@ -30,6 +30,8 @@ export interface TokenSet {
   accessToken: string;
   refreshToken?: string | null | undefined;
   expiresAt: number;
+  /** When the token was obtained (epoch ms): renewal comes at most half its life early. Set by the manager. */
+  obtainedAt?: number | undefined;
 }
 
 /** Where a server keeps tokens so that several processes share one (Redis, a database...). */
@@ -67,7 +69,7 @@ export function createTokenManager(options: {
   /** Gets a new token; `refreshToken` is set when one is held. */
   grant: (refreshToken?: string | null) => Promise<TokenSet>;
   store?: TokenStore | undefined;
-  /** Renew this long before expiry. Default 60 s. */
+  /** Renew this long before expiry, or half the token's life if that is shorter. Default 60 s. */
   skewMs?: number;
   now?: () => number;
 }): TokenManager {
@@ -75,7 +77,9 @@ export function createTokenManager(options: {
   let current: TokenSet | undefined;
   let pending: Promise<TokenSet> | undefined;
   // Not a type guard on purpose: an unusable token may still carry a refresh token.
-  const usable = (t: TokenSet | undefined, refused?: string): boolean => !!t && t.accessToken !== refused && t.expiresAt - skewMs > now();
+  // A token that lives less than twice the margin is renewed at half its life, not on every call.
+  const usable = (t: TokenSet | undefined, refused?: string): boolean =>
+    !!t && t.accessToken !== refused && t.expiresAt - Math.min(skewMs, (t.expiresAt - (t.obtainedAt ?? -Infinity)) / 2) > now();
 
   // One request in flight at a time: every caller waits for the same promise.
   const obtain = (refused?: string) =>
@@ -83,7 +87,8 @@ export function createTokenManager(options: {
       try {
         const stored = await store?.get();
         if (usable(stored, refused)) return (current = stored!);
-        const next = await grant(current?.refreshToken ?? stored?.refreshToken);
+        const obtainedAt = now();
+        const next: TokenSet = { obtainedAt, ...(await grant(current?.refreshToken ?? stored?.refreshToken)) };
         current = next;
         await store?.set(next);
         return next;

@@ -142,6 +142,19 @@ describe("createTokenManager", () => {
     expect(await manager.get()).toBe("t2");
   });
 
+  it("scales the renewal margin to a token that lives shorter than it", async () => {
+    let clock = 0;
+    let n = 0;
+    // A 30 s token with the default 60 s margin: without scaling, every call would renew.
+    const manager = createTokenManager({ now: () => clock, grant: async () => ({ accessToken: `t${++n}`, expiresAt: clock + 30_000 }) });
+    for (let i = 0; i < 20; i++) expect(await manager.get()).toBe("t1");
+    clock = 14_000;
+    expect(await manager.get()).toBe("t1");
+    clock = 15_001;
+    expect(await manager.get()).toBe("t2");
+    expect(n).toBe(2);
+  });
+
   it("lets a failed grant be retried by the next caller", async () => {
     let n = 0;
     const manager = createTokenManager({

@@ -105,6 +105,38 @@ describe("password grant", () => {
     expect(server.requests.at(-1)!.headers.get("authorization")).toBe("Bearer via-password");
   });
 
+  it("does not ask for a new token on every call when tokens live less than a minute", async () => {
+    const grants: string[] = [];
+    const server = fakeServer(async (r) => {
+      if (!isTokenRequest(r)) return ok();
+      const grant = String((await r.formData()).get("grant_type"));
+      grants.push(grant);
+      return grant === "refresh_token" ? json({ message: "refused" }, 400) : token(`t${grants.length}`, 30);
+    });
+    const daftra = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch });
+    for (let i = 0; i < 20; i++) await daftra.GET("/api2/site_info.json");
+    expect(grants).toEqual(["password"]);
+  });
+
+  it("stops waiting for a slow token endpoint when the caller's signal or totalTimeoutMs ends the call", async () => {
+    // The token endpoint answers after 8 s (or when its attempt's signal aborts).
+    const server = fakeServer((r, _n, init) =>
+      isTokenRequest(r) ? new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(token("late")), 8_000);
+        init?.signal?.addEventListener("abort", () => (clearTimeout(timer), reject(init.signal!.reason)));
+      }) : ok(),
+    );
+    const daftra = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch, timeoutMs: 20_000 });
+    const started = Date.now();
+    const aborted = await daftra.GET("/api2/site_info.json", { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    expect(aborted).toMatchObject({ name: "TimeoutError" });
+    const limited = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch, timeoutMs: 20_000, totalTimeoutMs: 100 });
+    expect(await limited.GET("/api2/site_info.json").catch((e: unknown) => e)).toMatchObject({ name: "TimeoutError", scope: "call" });
+    // Generous (shared CI machines): far below the 8 s the token endpoint takes.
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(server.count((r) => !isTokenRequest(r))).toBe(0);
+  });
+
   it("shares tokens through the tokenStore", async () => {
     const saved: TokenSet[] = [];
     const server = fakeServer((r) => (isTokenRequest(r) ? token("t-shared") : ok()));
