@@ -101,6 +101,22 @@ export function createTokenManager(options: {
   return { get: () => renew(), renew, secrets: () => (current ? [current.accessToken, current.refreshToken ?? ""] : []) };
 }
 
+/**
+ * A token endpoint's answer (OAuth 2: `access_token`, `refresh_token`, `expires_in` in seconds)
+ * as a TokenSet; undefined without an access token. A lifetime that is missing, unreadable, not
+ * under a millisecond or beyond 30 years counts as one hour rather than "never expires".
+ */
+export function tokenSetOf(answer: unknown, now = Date.now()): TokenSet | undefined {
+  const a = answer as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown } | null | undefined;
+  if (typeof a?.access_token != "string" || !a.access_token) return undefined;
+  const ttl = Number(a.expires_in);
+  return {
+    accessToken: a.access_token,
+    refreshToken: typeof a.refresh_token == "string" ? a.refresh_token : undefined,
+    expiresAt: now + (ttl >= 1e-3 && ttl < 1e9 ? ttl * 1000 : 3_600_000),
+  };
+}
+
 /** A token source from a user's `getToken({ renew })` callback; `last()` is the latest token. */
 export function callbackTokenSource(getToken: (context: { renew: boolean }) => string | Promise<string>) {
   let last = "";

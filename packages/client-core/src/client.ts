@@ -96,7 +96,7 @@ export function checkedPathSerializer(serialize: PathSerializer = defaultPathSer
   return (template, params) => {
     const path = serialize(template, params);
     if (dotSegments(path) !== dotSegments(template)) {
-      const field = Object.keys(params).find((k) => /^(?:\.|%2e){0,2}$/i.test(String(params[k]))) ?? "path";
+      const field = Object.keys(params).find((k) => /^\.{0,2}$/.test(String(params[k]))) ?? "path";
       throw new InvalidArgumentError(`path value ${field}: "", "." and ".." would change the route`, undefined, { field });
     }
     return path;

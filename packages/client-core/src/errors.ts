@@ -133,18 +133,27 @@ export class TimeoutError extends MizanError {
 
 const REDACTED = "[redacted]";
 
-/** Replaces every occurrence of each secret in a string or JSON-like value. */
+/**
+ * Replaces every occurrence of each secret in a string, or in the strings and keys of a
+ * JSON-like value (a copy; objects are built with own properties only, so a "__proto__" key
+ * stays data). Nesting deeper than 64 levels is cut: no real body needs more, and a hostile one
+ * must not overflow the stack.
+ */
 export function redact<T>(value: T, secrets: readonly (string | undefined)[]): T {
   // Short strings would redact ordinary words; real keys, tokens and passwords are longer.
   const live = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-  if (!live.length || value === undefined) return value;
   const scrub = (text: string) => live.reduce((t, s) => t.split(s).join(REDACTED), text);
-  if (typeof value === "string") return scrub(value) as T;
-  try {
-    return JSON.parse(scrub(JSON.stringify(value))) as T;
-  } catch {
-    return value;
-  }
+  const walk = (v: unknown, depth: number): unknown =>
+    typeof v === "string"
+      ? scrub(v)
+      : !v || typeof v !== "object"
+        ? v
+        : depth > 64
+          ? "[cut: nested too deep]"
+          : Array.isArray(v)
+            ? v.map((x) => walk(x, depth + 1))
+            : Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), walk(x, depth + 1)]));
+  return live.length ? (walk(value, 0) as T) : value;
 }
 
 export function contextOf(request: Request): ErrorContext {
@@ -157,7 +166,8 @@ export function contextOf(request: Request): ErrorContext {
  */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
-  const ms = /^\s*\d+(\.\d+)?\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - now;
+  // Date.parse reads "-1" or "5" as years: a date must at least name its day or month.
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(header) ? Number(header) * 1000 : /[a-z]{3}/i.test(header) ? Date.parse(header) - now : NaN;
   return ms < Infinity ? Math.max(0, ms) : undefined;
 }
 

@@ -12,6 +12,7 @@ import {
   pages as listPages,
   toArray as collect,
   toFormData,
+  tokenSetOf,
   apiErrorFor,
   NotFoundError,
   type Credentials,
@@ -276,12 +277,7 @@ async function passwordGrant(
   }
   result ??= await send({ ...common, grant_type: "password", username: auth.username, password: auth.password });
   const { data, error, response } = result;
-  if (!data?.access_token) throw apiErrorFor(response, error, { method: "POST", path: "/v2/oauth/token" }, daftraErrors, secrets());
-  // A missing or unreadable lifetime is treated as one hour rather than "never expires".
-  const ttl = Number(data.expires_in);
-  return {
-    accessToken: data.access_token,
-    refreshToken: data.refresh_token,
-    expiresAt: Date.now() + (Number.isFinite(ttl) && ttl > 0 ? ttl * 1000 : 3_600_000),
-  };
+  const token = tokenSetOf(data);
+  if (!token) throw apiErrorFor(response, error ?? data, { method: "POST", path: "/v2/oauth/token" }, daftraErrors, secrets());
+  return token;
 }
