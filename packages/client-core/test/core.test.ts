@@ -1,7 +1,7 @@
 // Unit tests of the runtime's pieces that no client test reaches in isolation: the token
 // manager's clock, auth selection from a security table (prefixes, Basic, alternatives),
-// Retry-After, redaction, error shapes, and list walking from metadata. Behaviour against real
-// misbehaving servers is tested once per client by @mizan/testing/runtime.
+// Retry-After, redaction, error shapes, and list walking from metadata. The transport against
+// real misbehaving servers is in transport.test.ts; parsers of untrusted input in properties.test.ts.
 import { describe, expect, it } from "vitest";
 import {
   ApiError,

@@ -40,9 +40,3 @@ export const clientPage = (page: number, pageCount: number, ids: number[]) =>
       total_results: 99,
     },
   });
-
-/** An error of the shape undici gives when a connection fails. */
-export function networkError(code: string): TypeError {
-  const cause = Object.assign(new Error(`connect ${code} 127.0.0.1:9`), { code });
-  return new TypeError("fetch failed", { cause });
-}

@@ -1,4 +1,4 @@
-// The shared runtime's behaviour against misbehaving servers (see @mizan/testing/runtime).
+// What this client owns on the shared runtime: credentials, error bodies, host (see @mizan/testing/runtime).
 import { defineRuntimeTests } from "@mizan/testing/runtime";
 import { createDaftraClient } from "../src/index.js";
 
