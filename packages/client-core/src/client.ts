@@ -3,7 +3,16 @@
 // the spec's body middleware, optional throwing of typed errors, and `toError`. Pagination is
 // opt-in (paginate.ts). A client package passes its generated tables and what is specific to
 // its API (credentials, error-body quirks, extra middleware).
-import createClient, { defaultPathSerializer, type Client, type ClientOptions, type Middleware, type PathSerializer } from "openapi-fetch";
+import createClient, {
+  defaultPathSerializer,
+  type Client,
+  type ClientOptions,
+  type ClientPathsWithMethod,
+  type FetchResponse,
+  type MaybeOptionalInit,
+  type Middleware,
+  type PathSerializer,
+} from "openapi-fetch";
 import { authStep, checkHeaderValue, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
 import { InvalidArgumentError, apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";
 import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
@@ -57,6 +66,33 @@ export interface ErrorFactory {
    */
   toError(response: Response, body: unknown, context: ErrorContext): ApiError;
 }
+
+type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+type MediaType = `${string}/${string}`;
+type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+// The init argument, optional when nothing in it is required (as openapi-fetch declares it).
+type InitParam<Init> = RequiredKeys<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+/** The success branch of an answer: what a call of a client that throws resolves to. */
+export type Succeeded<R> = R extends { data: infer Data; error?: never } ? { data: Data; error?: never; response: Response } : never;
+type ThrowingMethod<Paths extends Record<string, any>, Method extends HttpMethod, Media extends MediaType> = <
+  Path extends ClientPathsWithMethod<Client<Paths, Media>, Method>,
+  Init extends MaybeOptionalInit<Paths[Path], Method>,
+>(
+  url: Path,
+  ...init: InitParam<Init>
+) => Promise<Succeeded<FetchResponse<Paths[Path][Method], Init, Media>>>;
+
+/**
+ * A client created with `throwOnError: true`: every error answer throws, so a call that returns
+ * has its `data` (typed as defined, no `data!`). The same object as `Client<Paths>` at run time.
+ */
+export type ThrowingClient<Paths extends {}, Media extends MediaType = MediaType> = Omit<Client<Paths, Media>, "request" | Uppercase<HttpMethod>> & {
+  request: <Method extends HttpMethod, Path extends ClientPathsWithMethod<Client<Paths, Media>, Method>, Init extends MaybeOptionalInit<(Paths & Record<string, any>)[Path], Method>>(
+    method: Method,
+    url: Path,
+    ...init: InitParam<Init>
+  ) => Promise<Succeeded<FetchResponse<(Paths & Record<string, any>)[Path][Method], Init, Media>>>;
+} & { [M in HttpMethod as Uppercase<M>]: ThrowingMethod<Paths & Record<string, any>, M, Media> };
 
 /** Labels urlencoded bodies: openapi-fetch labels every non-FormData body as JSON. */
 export function urlencodedMiddleware(operations: ReadonlySet<string>): Middleware {

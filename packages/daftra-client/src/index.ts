@@ -22,6 +22,7 @@ import {
   type RuntimeOptions,
   type TokenManager,
   type TokenSet,
+  type ThrowingClient,
   type TokenStore,
 } from "@mizan/client-core";
 import createClient, { type Client, type ClientOptions, type FetchOptions } from "openapi-fetch";
@@ -126,19 +127,22 @@ export type ListItem<P extends ListPath> = ListPage<P>["data"][number] extends i
 export type ListOptions<P extends ListPath> = FetchOptions<paths[P]["get"]>;
 
 export type DaftraClient = Client<paths> & ErrorFactory;
+/** A client created with `throwOnError: true`: error answers throw, so `data` is typed as defined. */
+export type ThrowingDaftraClient = ThrowingClient<paths> & ErrorFactory;
+type AnyDaftraClient = DaftraClient | ThrowingDaftraClient;
 
 // Pagination is opt-in (Octokit-style): import these and the list table comes with them;
 // a program that never pages does not ship it.
 /** Every item of a list, across pages, unwrapped: `for await (const c of paginate(daftra, "/api2/clients.json"))`. */
-export function paginate<P extends ListPath>(client: DaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListItem<P>> {
+export function paginate<P extends ListPath>(client: AnyDaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListItem<P>> {
   return items(client as Pageable, path, lists[path], init as never) as AsyncGenerator<ListItem<P>>;
 }
 /** Every page of a list, as the server sends it. */
-export function pages<P extends ListPath>(client: DaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListPage<P>> {
+export function pages<P extends ListPath>(client: AnyDaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListPage<P>> {
   return listPages(client as Pageable, path, lists[path], init as never) as AsyncGenerator<ListPage<P>>;
 }
 /** At most `max` items of a list, in an array (the cap is required). */
-export function toArray<P extends ListPath>(client: DaftraClient, path: P, init: ListOptions<P> & { max: number }): Promise<ListItem<P>[]> {
+export function toArray<P extends ListPath>(client: AnyDaftraClient, path: P, init: ListOptions<P> & { max: number }): Promise<ListItem<P>[]> {
   return collect(client as Pageable, path, lists[path], init as never) as Promise<ListItem<P>[]>;
 }
 
@@ -222,6 +226,8 @@ export function requestAccessToken(
  * const { data, error } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 42 } } });
  * ```
  */
+export function createDaftraClient(options: DaftraClientOptions & { throwOnError: true }): ThrowingDaftraClient;
+export function createDaftraClient(options: DaftraClientOptions): DaftraClient;
 export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   const [runtime, { auth, subdomain: _s, domain: _d, baseUrl: _b, ...clientOptions }] = splitRuntimeOptions(options);
   checkAuth(auth);

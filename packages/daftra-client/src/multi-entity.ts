@@ -3,7 +3,7 @@
 // has its own read operation in the spec is typed as that operation's record, a `list` as that
 // entity's page, anything else as the open v2 record or page. Opt-in: import it to use it.
 import type { components, paths } from "./generated/daftra.js";
-import type { DaftraClient } from "./index.js";
+import type { DaftraClient, ThrowingDaftraClient } from "./index.js";
 
 /** One read of a multi-entity request. */
 export type EntityRead = components["schemas"]["MultiEntityQuery"];
@@ -36,7 +36,7 @@ export type EntityReadResults<Reads extends readonly EntityRead[]> = {
  * ```
  */
 export async function readEntities<const Reads extends readonly EntityRead[]>(
-  client: DaftraClient,
+  client: DaftraClient | ThrowingDaftraClient,
   reads: Reads,
   init: { signal?: AbortSignal; headers?: Record<string, string> } = {},
 ): Promise<EntityReadResults<Reads>> {
@@ -46,7 +46,7 @@ export async function readEntities<const Reads extends readonly EntityRead[]>(
     if (seen.has(key)) throw new TypeError(`readEntities: two reads would both answer under "${key}"; give one of them another alias.`);
     seen.add(key);
   }
-  const { data, error, response } = await client.POST("/v2/api/multi-entity", { ...init, body: [...reads] });
+  const { data, error, response } = await (client as DaftraClient).POST("/v2/api/multi-entity", { ...init, body: [...reads] });
   if (error !== undefined || data === undefined) throw client.toError(response, error, { method: "POST", path: "/v2/api/multi-entity" });
   return data as EntityReadResults<Reads>;
 }

@@ -154,3 +154,42 @@ describe("readEntities", () => {
     void readEntities(daftra, [{ key: "brand", action: "get", options: 3 }]);
   });
 });
+
+describe("throwOnError", () => {
+  const throwing = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", auth: { apiKey: "k" }, throwOnError: true });
+
+  it("types a successful call's data as defined on a client that throws", async () => {
+    const { data, error } = await throwing.GET("/api2/clients/{id}.json", { params: { path: { id: 1 } } });
+    expectTypeOf(data).toEqualTypeOf<NonNullable<typeof data>>();
+    expectTypeOf(error).toEqualTypeOf<undefined>();
+    // No `data!`: the record is there.
+    const record: object = data.data.Client;
+    void record;
+    const created = await throwing.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
+    void created.data.id;
+  });
+
+  it("keeps the default as openapi-fetch has it: data may be undefined", async () => {
+    const { data } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 1 } } });
+    // @ts-expect-error: data is undefined when the call failed
+    void data.data;
+    const loose = createDaftraClient({ baseUrl: "http://127.0.0.1:4010", throwOnError: false as boolean });
+    // @ts-expect-error: with throwOnError not known to be true, data may be undefined
+    void (await loose.GET("/api2/site_info.json")).data.data;
+  });
+
+  it("still pages and checks paths on a client that throws", () => {
+    // @ts-expect-error: the resource is "clients", not "client"
+    void throwing.GET("/api2/client.json");
+    expectTypeOf(paginate(throwing, "/api2/clients.json")).toEqualTypeOf(paginate(daftra, "/api2/clients.json"));
+  });
+});
+
+describe("toError", () => {
+  it("compiles as the README shows it: toError(response, error, { method, path })", async () => {
+    const { error, response } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 42 } } });
+    if (error) expectTypeOf(daftra.toError(response, error, { method: "GET", path: "/api2/clients/42.json" })).toMatchTypeOf<Error>();
+    // @ts-expect-error: the call's method and path are needed (a Response does not know its method)
+    if (error) void daftra.toError(response, error);
+  });
+});

@@ -3,7 +3,7 @@
 // whose method and path are confirmed. The token endpoint takes HTTP Basic with the client id
 // and secret; the AR operations take the Bearer token (an assumption, labelled in the spec).
 // Which operation takes which comes from the spec's security, not from a list kept here.
-import { basicAuth, callbackTokenSource, checkBaseUrl, checkHeaderValue, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions } from "@mizan/client-core";
+import { basicAuth, callbackTokenSource, checkBaseUrl, checkHeaderValue, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions, type ThrowingClient } from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
 import { middleware as specMiddleware, security } from "./generated/operations.js";
@@ -15,6 +15,8 @@ export { toFormData, toUrlEncoded } from "@mizan/client-core";
 export * from "@mizan/client-core/errors";
 export type { FetchLike, RetryOptions, RuntimeOptions } from "@mizan/client-core";
 export type EnkashArClient = Client<paths>;
+/** A client created with `throwOnError: true`: error answers throw, so `data` is typed as defined. */
+export type ThrowingEnkashArClient = ThrowingClient<paths>;
 
 export interface EnkashAuth {
   /** Client id and secret, sent as HTTP Basic to the token endpoint. */
@@ -43,6 +45,8 @@ export const enkashErrors: ErrorShape = {
   },
 };
 
+export function createEnkashArClient(options: EnkashArClientOptions & { throwOnError: true }): ThrowingEnkashArClient;
+export function createEnkashArClient(options: EnkashArClientOptions): EnkashArClient;
 export function createEnkashArClient(options: EnkashArClientOptions): EnkashArClient {
   const [runtime, { baseUrl, auth, ...clientOptions }] = splitRuntimeOptions(options);
   if (auth?.basic && (!auth.basic.username || !auth.basic.password)) {

@@ -27,6 +27,13 @@ describe("createEnkashArClient", () => {
     expect(await sent.text()).toContain("grant_type=password");
   });
 
+  it("types data as defined on a client created with throwOnError: true (checked by tsc)", async () => {
+    const enkash = createEnkashArClient({ baseUrl: "https://ar.example.test", auth, fetch: recording().fetch, throwOnError: true });
+    const { data } = await enkash.POST("/oauth/token", { body: { username: "u", password: "p", grant_type: "password", clientId: "c" }, bodySerializer: toUrlEncoded });
+    const body: object = data; // no `data!`
+    expect(body).toMatchObject({ response_code: 200 });
+  });
+
   it("sends the Bearer token to the AR operations", async () => {
     const rec = recording();
     const enkash = createEnkashArClient({ baseUrl: "https://ar.example.test/", auth, fetch: rec.fetch });

@@ -18,6 +18,7 @@ import {
   type Credentials,
   type ErrorShape,
   type RuntimeOptions,
+  type ThrowingClient,
 } from "@mizan/client-core";
 import type { Client, ClientOptions, Middleware } from "openapi-fetch";
 import type { components, paths } from "./generated/vmsalpha.js";
@@ -30,6 +31,8 @@ export { toFormData, toUrlEncoded } from "@mizan/client-core";
 export * from "@mizan/client-core/errors";
 export type { FetchLike, RetryOptions, RuntimeOptions } from "@mizan/client-core";
 export type VmsalphaClient = Client<paths>;
+/** A client created with `throwOnError: true`: error answers throw, so `data` is typed as defined. */
+export type ThrowingVmsalphaClient = ThrowingClient<paths>;
 
 /** The error body every VMSAlpha operation may return (with HTTP 200). */
 export type VmsalphaErrorBody = components["schemas"]["ErrorBody"];
@@ -71,6 +74,8 @@ export const vmsalphaErrors: ErrorShape = {
  * const { data } = await vms.GET("/v1/get/");
  * ```
  */
+export function createVmsalphaClient(options: VmsalphaClientOptions & { throwOnError: true }): ThrowingVmsalphaClient;
+export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaClient;
 export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaClient {
   const [runtime, { baseUrl, auth, ...clientOptions }] = splitRuntimeOptions(options);
   const a = auth as { accessToken?: unknown; getToken?: unknown } | undefined;

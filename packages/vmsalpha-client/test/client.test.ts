@@ -13,6 +13,13 @@ describe("typed errors on HTTP 200", () => {
     expect(data).toMatchObject({ success: true });
   });
 
+  it("types data as defined on a client created with throwOnError: true (checked by tsc)", async () => {
+    const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" }, throwOnError: true });
+    const { data } = await vms.GET("/v1/get/");
+    const body: object = data; // no `data!`
+    expect(body).toMatchObject({ success: true });
+  });
+
   it("throws the typed error for the server's code when the body says success: false", async () => {
     const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" } });
     const error = await vms.GET("/v1/get/{visitorId}", { params: { path: { visitorId: "a".repeat(40) } }, headers: { Prefer: "example=notFound" } }).catch((e: unknown) => e);
