@@ -130,7 +130,7 @@ export function callbackTokenSource(getToken: (context: { renew: boolean }) => s
  * own TypeError quotes it, key and all).
  */
 export function checkHeaderValue(value: string, field: string): string {
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new InvalidArgumentError(`${field} holds a character a header cannot carry (CR, LF...)`, undefined, { field });
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new InvalidArgumentError(`${field}: a character not allowed in a header`, undefined, { field });
   return value;
 }
 

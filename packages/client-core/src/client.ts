@@ -133,7 +133,7 @@ export function checkedPathSerializer(serialize: PathSerializer = defaultPathSer
     const path = serialize(template, params);
     if (dotSegments(path) !== dotSegments(template)) {
       const field = Object.keys(params).find((k) => /^\.{0,2}$/.test(String(params[k]))) ?? "path";
-      throw new InvalidArgumentError(`path value ${field}: "", "." and ".." would change the route`, undefined, { field });
+      throw new InvalidArgumentError(`path value ${field} would change the route`, undefined, { field });
     }
     return path;
   };
@@ -148,7 +148,7 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
   const { baseUrl, tables, credentials = {}, errors, clientOptions, middleware = [], throwOnError } = config;
   const secrets = () => [credentials.apiKey, credentials.basic, ...(config.secrets?.() ?? [])];
   const token = credentials.token;
-  for (const field of ["apiKey", "basic"] as const) if (credentials[field]) checkHeaderValue(credentials[field], field);
+  if (credentials.apiKey) checkHeaderValue(credentials.apiKey, "apiKey");
   const client = createClient<Paths>({
     ...clientOptions,
     pathSerializer: checkedPathSerializer(clientOptions?.pathSerializer),

@@ -71,7 +71,7 @@ describe("header values", () => {
         expect(checkHeaderValue(value, "auth.apiKey")).toBe(value);
       } catch (error) {
         expect(error).toBeInstanceOf(InvalidArgumentError);
-        expect((error as Error).message).toBe("auth.apiKey holds a character a header cannot carry (CR, LF...)");
+        expect((error as Error).message).toBe("auth.apiKey: a character not allowed in a header");
         accepted = false;
       }
       // fetch trims outer spaces and tabs; anything else it cannot carry throws there.

@@ -287,6 +287,18 @@ describe("bodies", () => {
     expect((await getItem(testClient(a.url), { parseAs: "text" })).data).toBe("<p>hi</p>");
   });
 
+  it.each(["image/png", "application/octet-stream"])("hands a %s body over byte for byte (blob, arrayBuffer, stream)", async (type) => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0xc3, 0x28]); // not UTF-8
+    a.script((_req, res) => void res.writeHead(200, { "content-type": type }).end(bytes));
+    const client = testClient(a.url);
+    const blob = (await getItem(client, { parseAs: "blob" })).data as unknown as Blob;
+    expect(Buffer.from(await blob.arrayBuffer())).toEqual(bytes);
+    const buffer = (await getItem(client, { parseAs: "arrayBuffer" })).data as unknown as ArrayBuffer;
+    expect(Buffer.from(buffer)).toEqual(bytes);
+    const stream = (await getItem(client, { parseAs: "stream" })).data as unknown as ReadableStream;
+    expect(Buffer.from(await new Response(stream).arrayBuffer())).toEqual(bytes);
+  });
+
   it("retries a GET whose body was cut, and raises ConnectionError for a cut POST", async () => {
     a.script((_req, res, _b, n) => (n === 1 ? cut(res) : json(res, 200, { id: 2 })));
     expect((await getItem(testClient(a.url))).data).toEqual({ id: 2 });

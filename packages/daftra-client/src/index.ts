@@ -241,7 +241,8 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   const credentials: Credentials = { apiKey: a?.apiKey };
   if (a?.username) {
     // The token endpoint is called through a client without auth middleware (it needs none).
-    const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: createTransport(runtime) });
+    // Its errors are kept clean of the password and secret too (a Location, a reason).
+    const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: createTransport({ ...runtime, secrets: () => secrets() }) });
     credentials.token = manager = createTokenManager({
       store: a.tokenStore,
       grant: (refreshToken) => passwordGrant(tokenClient, a as PasswordCredentials, refreshToken, secrets),
