@@ -53,9 +53,10 @@ export function prng(seed: number): () => number {
 }
 
 const LIMITS = { timeoutMs: 250, totalTimeoutMs: 1_500 };
-// The limit's grain (attempts share a signal started up to 250 ms earlier) and an allowance for
-// a shared, loaded CI machine: the invariant is "bounded", not a speed measurement.
-const SLACK_MS = 250 + 3_000;
+// The limit's grain (attempts share a signal started up to 250 ms earlier) and a generous
+// allowance for a shared CI machine (load averages of 25 on 2 cores were seen): the invariant
+// is "the call ends, bounded by its limits", not a speed measurement; a hang still fails it.
+const SLACK_MS = 250 + 8_000;
 
 type Behaviour = (ctx: { req: IncomingMessage; res: ServerResponse; echo: string; elsewhere: string; pick: <T>(xs: readonly T[]) => T }) => number | undefined;
 
