@@ -8,8 +8,9 @@ import { fileURLToPath } from "node:url";
 import { jsonExamples, operationsOf } from "@mizan/openapi-tools";
 import { getApi } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_HEADER, startMock, type RunningMock } from "../dist/index.js";
-import { createState } from "../dist/state.js";
+import { SESSION_HEADER } from "../src/index.js";
+import { startMock, type RunningMock } from "./serve.js";
+import { createState } from "../src/state.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "bin", "mizan-mock.js");
