@@ -20,7 +20,7 @@ export interface FastPathOptions {
   compileQuery: Compile;
   /** Prism's answer to the request (asked once per request; see prism.ts). */
   prismResultOf: (exchange: Exchange) => Promise<PrismResult>;
-  serialize: (payload: unknown, contentType: unknown) => string;
+  serialize: (payload: unknown, contentType: unknown) => string | undefined;
 }
 
 export function fastPath(options: FastPathOptions) {
@@ -62,7 +62,7 @@ export function fastPath(options: FastPathOptions) {
       const { output } = result.right;
       const headers = Object.entries(output.headers ?? {}) as [string, string | string[]][];
       const contentType = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
-      const stored: StoredAnswer = { status: output.statusCode, headers, body: Buffer.from(serialize(output.body, contentType)) };
+      const stored: StoredAnswer = { status: output.statusCode, headers, body: Buffer.from(serialize(output.body, contentType) ?? "") };
       verdict.store(stored);
       stats.stored++;
       sendStored(exchange.res, stored);

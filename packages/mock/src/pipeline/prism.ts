@@ -68,7 +68,9 @@ export function prismStage(options: PrismStageOptions) {
     if (requestConfig._tag === "Left") return requestConfig as PrismResult;
     const mock = { ...config.mock, ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)) };
     const toTry = exchange.candidates?.length ? exchange.candidates.map((r) => r.prism) : options.operations;
-    const result: PrismResult = await instance.request(input, toTry, { ...config, mock })();
+    const asked = () => instance.request(input, toTry, { ...config, mock })() as Promise<PrismResult>;
+    // Generated answers need json-schema-faker's options, set only while Prism generates (engine.ts).
+    const result = mock.dynamic ? await engine.generating(asked) : await asked();
     if (route?.conditional.size && result._tag === "Right" && !/example=/.test(String(req.headers.prefer ?? ""))) return withConditionalExample(route.conditional, result, body, req.headers["content-type"]);
     return result;
   }
