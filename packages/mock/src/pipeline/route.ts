@@ -1,0 +1,92 @@
+// Stage: routing. The routes of the served bundle are built once (each with what the later stages
+// need: its security alternatives, error shape, documented statuses, query check, conditional
+// examples); a request's path finds its candidate routes by their leading literal segments, and
+// the most specific one for its method is the request's route.
+import { operationRoutes, routeFor, securityAlternatives } from "@mizan/openapi-tools";
+import { bracketQueryChecker } from "@mizan/openapi-tools/query";
+import type { PrismOperation } from "../engine.js";
+import { conditionalExamplesOf } from "./conditional.js";
+import { errorShapeOf, hasErrorExamples, type ErrorShape } from "./error-shape.js";
+import type { Guard, Route } from "./exchange.js";
+import { sendError } from "./send.js";
+
+
+export type { Route };
+
+export interface RouteTable {
+  routes: Route[];
+  /** The routes whose template matches a path, in the spec's order. */
+  find(pathname: string): Route[];
+}
+
+type Compile = (schema: unknown) => (value: unknown) => boolean;
+
+/** The routes of a bundle that Prism's model knows. `compileQuery` coerces (parameters arrive as text). */
+export function routeTable(doc: unknown, prismOperations: PrismOperation[], errorShape: ErrorShape, compile: Compile, compileQuery: Compile): RouteTable {
+  const byKey = new Map(prismOperations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
+  const routes = operationRoutes(doc).flatMap((entry): Route[] => {
+    const prism = byKey.get(entry.key);
+    if (!prism) return [];
+    return [
+      {
+        entry,
+        method: entry.method,
+        regex: entry.regex,
+        specificity: entry.specificity,
+        security: securityAlternatives(doc, entry.security),
+        prism,
+        errorShape: hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape,
+        statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
+        checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuery),
+        conditional: conditionalExamplesOf(doc, entry, compile),
+      },
+    ];
+  });
+  return { routes, find: routeIndex(routes) };
+}
+
+/**
+ * The routes whose template can match a path, in their listed order, found by the path's leading
+ * literal segments instead of testing every route's pattern (400 on the Daftra bundle): each route
+ * is filed under the literal segments its template starts with (at most four).
+ */
+export function routeIndex<R extends { entry: { path: string }; regex: RegExp }>(routes: R[]): (pathname: string) => R[] {
+  const DEPTH = 4;
+  const byPrefix = new Map<string, { route: R; order: number }[]>();
+  routes.forEach((route, order) => {
+    const segments = route.entry.path.split("/").slice(1);
+    let literal = 0;
+    while (literal < DEPTH && literal < segments.length && !segments[literal]!.includes("{")) literal++;
+    const key = `${literal}:${segments.slice(0, literal).join("/")}`;
+    byPrefix.set(key, [...(byPrefix.get(key) ?? []), { route, order }]);
+  });
+  return (pathname) => {
+    const segments = pathname.split("/").slice(1);
+    const found: { route: R; order: number }[] = [];
+    for (let depth = 0; depth <= Math.min(DEPTH, segments.length); depth++) {
+      for (const hit of byPrefix.get(`${depth}:${segments.slice(0, depth).join("/")}`) ?? []) if (hit.route.regex.test(pathname)) found.push(hit);
+    }
+    return found.sort((a, b) => a.order - b.order).map((hit) => hit.route);
+  };
+}
+
+/**
+ * Finds the request's route: the most specific path for its method wins (OpenAPI; the spec lint
+ * checks one exists), as Prism routes. Prism is later handed only the routes whose template
+ * matches, which is what makes the mock fast on a 300-path spec. A path that is not valid
+ * percent-encoding is refused here.
+ */
+export function router(table: RouteTable, errorShape: ErrorShape): Guard {
+  return (exchange) => {
+    try {
+      decodeURIComponent(exchange.pathname);
+    } catch {
+      exchange.req.resume();
+      sendError(exchange.res, errorShape, 400, `The request path is not valid percent-encoding: ${exchange.pathname}`);
+      return true;
+    }
+    exchange.candidates = table.find(exchange.pathname);
+    exchange.route = routeFor(exchange.candidates, exchange.method, exchange.pathname);
+    return false;
+  };
+}

@@ -1,0 +1,97 @@
+// Spec violations: how Prism reports them, how a refused request names its fields in the API's
+// error body, and the bounded log `/__mock/violations` reads.
+
+/** How many violations `/__mock/violations` keeps (the newest); older ones are only counted. */
+export const VIOLATION_LOG_SIZE = 1000;
+
+export interface ViolationLog {
+  /** Violations seen since start (or the last clear). */
+  total: number;
+  /** How many of those fell out of the log because it keeps only the newest ones. */
+  dropped: number;
+  violations: Violation[];
+}
+
+export interface Violation {
+  /** "request" or "response". */
+  side: string;
+  method: string;
+  path: string;
+  status: number;
+  location: string;
+  message: string;
+}
+
+/** A violation as Prism's validators report it. */
+export interface PrismDetail {
+  path?: (string | number)[];
+  severity: number;
+  code: string | number;
+  message: string;
+}
+
+export interface PrismViolation {
+  location: (string | number)[];
+  severity: string;
+  code: string | number;
+  message: string;
+}
+
+const SEVERITY = ["Error", "Warning", "Information", "Hint"];
+export function toViolation(side: string, d: PrismDetail): PrismViolation {
+  return { location: [side, ...(d.path ?? [])], severity: SEVERITY[d.severity] ?? String(d.severity), code: d.code, message: d.message };
+}
+
+/** Each offending field of a request, as Daftra names them: field -> "rule: message". */
+export function violationFields(violations: PrismViolation[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const v of violations) {
+    const where = v.location.slice(2).map(String); // drop "request", "body" | "query" | ...
+    // A missing property is reported on its parent; name the property itself.
+    const missing = v.code === "required" ? /property '([^']+)'/.exec(v.message)?.[1] : undefined;
+    const field = [...where, ...(missing ? [missing] : [])].join(".") || String(v.location[1] ?? "request");
+    fields[field] = fields[field] ? `${fields[field]}; ${v.message}` : `${v.code}: ${v.message}`;
+  }
+  return fields;
+}
+
+/**
+ * Prism answers an invalid request with the example of the documented error response, which
+ * names some field or other. Keep that response's shape, but say what is really wrong: the
+ * field map goes into `validation_errors` (Daftra v1) or `errors` (Daftra v2, lists of reasons),
+ * and a summary into `message` / `error_description` (other shapes, e.g. the OAuth token errors).
+ */
+export function explainViolations(body: unknown, violations: PrismViolation[]): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const fields = violationFields(violations);
+  const summary = Object.entries(fields)
+    .map(([field, problem]) => `${field}: ${problem}`)
+    .join("; ");
+  const out = { ...(body as Record<string, unknown>) };
+  if ("validation_errors" in out) out.validation_errors = fields;
+  // Daftra v2: `errors` maps each field to a list of reasons; the summary message stays.
+  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors)) out.errors = Object.fromEntries(Object.entries(fields).map(([field, problem]) => [field, [problem]]));
+  else if (typeof out.error_description === "string") out.error_description = summary;
+  else if (typeof out.message === "string") out.message = summary;
+  return out;
+}
+
+/** The violations seen, newest kept: a long proxy session must not grow the mock's memory without end. */
+export function violationRecorder(size = VIOLATION_LOG_SIZE) {
+  let violations: Violation[] = [];
+  let total = 0;
+  return {
+    record(violation: Violation) {
+      total++;
+      violations.push(violation);
+      if (violations.length > size) violations.shift();
+    },
+    log: (): ViolationLog => ({ total, dropped: total - violations.length, violations }),
+    clear() {
+      violations = [];
+      total = 0;
+    },
+  };
+}
+
+export type ViolationRecorder = ReturnType<typeof violationRecorder>;
