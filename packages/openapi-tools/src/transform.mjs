@@ -457,7 +457,7 @@ function successExamples(doc, op) {
 /** A body with its top-level wrappers renamed (`{FollowUpReminder: {...}}` -> `{ClientAppointment: {...}}`). */
 export function rewrap(body, wrappers) {
   if (!wrappers || !isObject(body)) return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [wrappers[key] ?? key, value]));
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value]));
 }
 
 /** The first example of a request body's documented (first) media type. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses, orderPathsForRouting } from "../src/transform.mjs";
+import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses, orderPathsForRouting, rewrap } from "../src/transform.mjs";
 import { schemaValidator } from "../src/examples.mjs";
 
 const { widenNode } = internals;
@@ -312,5 +312,13 @@ describe("loosenResponses with account-dates", () => {
     expect(plain.components.schemas.Thing.properties.date.format).toBe("date");
     const mock = coerceRequestsForMock(out);
     expect(mock.components.schemas.Thing).toEqual(s.Thing);
+  });
+});
+
+describe("rewrap", () => {
+  it("renames only the wrappers it is given, never through an inherited key", () => {
+    expect(rewrap({ FollowUpReminder: { a: 1 } }, { FollowUpReminder: "ClientAppointment" })).toEqual({ ClientAppointment: { a: 1 } });
+    const body = JSON.parse('{"constructor": 1, "toString": 2, "__proto__": 3}');
+    expect(Object.keys(rewrap(body, { FollowUpReminder: "ClientAppointment" }))).toEqual(["constructor", "toString", "__proto__"]);
   });
 });
