@@ -15,7 +15,7 @@ import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { loadPrism } from "./engine.js";
 import { fastPathOf, type FastVerdict, type StoredAnswer } from "./fast-path.js";
-import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultOptions } from "./faults.js";
+import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedCode, requestedDelay, type FaultOptions } from "./faults.js";
 import { createState, formFields, handleReset } from "./state.js";
 
 export interface ServeOptions {
@@ -99,7 +99,8 @@ interface PrismViolation {
 
 /** Each offending field of a request, as Daftra names them: field -> "rule: message". */
 export function violationFields(violations: PrismViolation[]): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // Field names come from the request: a null-prototype object keeps `constructor` a plain key.
+  const fields: Record<string, string> = Object.create(null);
   for (const v of violations) {
     const where = v.location.slice(2).map(String); // drop "request", "body" | "query" | ...
     // A missing property is reported on its parent; name the property itself.
@@ -259,7 +260,8 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
 }
 
 function queryOf(searchParams: URLSearchParams): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  // Keys come from the request: no prototype, so `__proto__` is a key like any other.
+  const query: Record<string, string | string[]> = Object.create(null);
   for (const key of new Set(searchParams.keys())) {
     const values = searchParams.getAll(key);
     query[key] = values.length === 1 ? values[0]! : values;
@@ -488,6 +490,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     let delayMs = planned.delayMs;
     try {
       delayMs = requestedDelay(req.headers.prefer) ?? delayMs;
+      if (!upstream && route) requestedCode(req.headers.prefer, route.statuses);
     } catch (error) {
       if (!(error instanceof FaultOptionError)) throw error;
       req.resume();
