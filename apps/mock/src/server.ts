@@ -10,13 +10,16 @@
 // makes requests fast.
 import { readFileSync } from "node:fs";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
-import { deref, operationRoutes, operationsOf, routeFor, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
+import { deref, operationRoutes, operationsOf, pathTemplateMatcher, routeFor, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { loadPrism } from "./engine.js";
 import { fastPathOf, type FastVerdict, type StoredAnswer } from "./fast-path.js";
 import { faultInjector, FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedCode, requestedDelay, type FaultOptions } from "./faults.js";
 import { createState, formFields, handleReset } from "./state.js";
+import { isMediaType, jsonDepthBeyond, MAX_JSON_DEPTH, withPartTypes } from "./body-checks.js";
+import { fieldReasons } from "./messages.js";
+import { allowOf, documentedShape, unsafeIntegerParameter, type ProblemPlace } from "./refusals.js";
 
 export interface ServeOptions {
   /** The OpenAPI document to serve (a bundle). */
@@ -97,18 +100,9 @@ interface PrismViolation {
   message: string;
 }
 
-/** Each offending field of a request, as Daftra names them: field -> "rule: message". */
+/** Each offending field of a request with one reason, as the vendor words them (src/messages.ts): field -> reason. */
 export function violationFields(violations: PrismViolation[]): Record<string, string> {
-  // Field names come from the request: a null-prototype object keeps `constructor` a plain key.
-  const fields: Record<string, string> = Object.create(null);
-  for (const v of violations) {
-    const where = v.location.slice(2).map(String); // drop "request", "body" | "query" | ...
-    // A missing property is reported on its parent; name the property itself.
-    const missing = v.code === "required" ? /property '([^']+)'/.exec(v.message)?.[1] : undefined;
-    const field = [...where, ...(missing ? [missing] : [])].join(".") || String(v.location[1] ?? "request");
-    fields[field] = fields[field] ? `${fields[field]}; ${v.message}` : `${v.code}: ${v.message}`;
-  }
-  return fields;
+  return fieldReasons(violations);
 }
 
 /**
@@ -124,7 +118,20 @@ export function explainViolations(body: unknown, violations: PrismViolation[]): 
     .map(([field, problem]) => `${field}: ${problem}`)
     .join("; ");
   const out = { ...(body as Record<string, unknown>) };
+  // An envelope around the error ({errorResponse: {...}}: EnKash) is explained inside.
+  const envelope = Object.entries(out).find(([, v]) => v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).some((k) => MESSAGE_KEY.test(k)));
+  if (envelope && !("validation_errors" in out) && !out.errors && !Object.keys(out).some((k) => MESSAGE_KEY.test(k))) {
+    out[envelope[0]] = explainViolations(envelope[1], violations);
+    return out;
+  }
   if ("validation_errors" in out) out.validation_errors = fields;
+  // A list of finer problems (EnKash's apiSubErrors): one per field; the message sums them up.
+  else if (Array.isArray(out.apiSubErrors)) {
+    out.apiSubErrors = Object.entries(fields).map(([field, problem]) => ({ field, message: problem }));
+    for (const key of Object.keys(out)) if (MESSAGE_KEY.test(key) && typeof out[key] === "string") out[key] = summary;
+  }
+  // An error detail object ({message, type, code}: VMSAlpha) keeps its shape; its message says what is wrong.
+  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors) && Object.keys(out.errors).some((k) => MESSAGE_KEY.test(k))) out.errors = fillError(out.errors, NaN, NaN, summary);
   // Daftra v2: `errors` maps each field to a list of reasons; the summary message stays.
   else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors)) out.errors = Object.fromEntries(Object.entries(fields).map(([field, problem]) => [field, [problem]]));
   else if (typeof out.error_description === "string") out.error_description = summary;
@@ -163,8 +170,8 @@ function keyShape(value: unknown): string {
 }
 
 export interface ErrorShape {
-  /** The status and body of the mock's own error answer for `status`, in the API's own shape. */
-  (status: number, message: string): { status: number; body: unknown };
+  /** The status and body of the mock's own error answer for `status`, in the API's own shape (`where`: what was wrong, when known). */
+  (status: number, message: string, where?: ProblemPlace): { status: number; body: unknown };
 }
 
 /**
@@ -180,6 +187,8 @@ export interface ErrorShape {
 export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operationsOf(doc)): ErrorShape {
   const counts = new Map<number, Map<string, number>>();
   const successShapes = new Set<string>();
+  /** Named examples of 2xx answers (error bodies sent with 200 among them), by name. */
+  const successExamples: [string, unknown][] = [];
   for (const entry of entries) {
     for (const [code, response] of Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {})) {
       const status = Number(code);
@@ -189,7 +198,13 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
       if (status < 300) {
         // Every named example counts here: error bodies sent with 200 are named examples.
         const content = (deref(doc, response) as { content?: Record<string, { examples?: Record<string, unknown> }> }).content ?? {};
-        for (const media of Object.values(content)) for (const named of Object.values(media.examples ?? {})) successShapes.add(keyShape((deref(doc, named) as { value?: unknown })?.value));
+        for (const media of Object.values(content)) {
+          for (const [name, named] of Object.entries(media.examples ?? {})) {
+            const value = (deref(doc, named) as { value?: unknown })?.value;
+            successShapes.add(keyShape(value));
+            successExamples.push([name, value]);
+          }
+        }
         successShapes.add(keyShape(example));
       } else if (status >= 400) {
         const byBody = counts.get(status) ?? new Map<string, number>();
@@ -203,8 +218,17 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
   for (const [status, byBody] of counts) templates.set(status, JSON.parse([...byBody].sort((a, b) => b[1] - a[1])[0]![0]));
   const fallbackStatus = [400, 401, ...[...templates.keys()].sort((a, b) => a - b)].find((s) => templates.has(s));
   const errorsWith200 = fallbackStatus !== undefined && successShapes.has(keyShape(templates.get(fallbackStatus)));
+  // An API that sends its errors with 200 documents them as named 200 examples: a refusal takes
+  // one of those (the 200 schema admits them), not the body of another status. Missing or bad
+  // credentials take the documented credentials example as it is (VMSAlpha's missingToken).
+  const errorExamples = errorsWith200 ? successExamples.filter(([, value]) => keyShape(value) === keyShape(templates.get(fallbackStatus!))) : [];
+  const CREDENTIALS = /token|auth|credential|login/i;
+  const credentialsExample = errorExamples.find(([name]) => CREDENTIALS.test(name))?.[1];
+  const requestExample = (errorExamples.find(([name]) => !CREDENTIALS.test(name) && !/server/i.test(name)) ?? errorExamples.find(([name]) => !/server/i.test(name)))?.[1];
   return (status, message) => {
     const ownStatus = templates.has(status);
+    if (!ownStatus && (status === 401 || status === 403) && credentialsExample !== undefined) return { status: 200, body: structuredClone(credentialsExample) };
+    if (!ownStatus && errorsWith200 && requestExample !== undefined && status !== 405 && status < 500) return { status: 200, body: fillError(requestExample, 200, status, message) };
     const templateStatus = ownStatus ? status : fallbackStatus;
     if (templateStatus === undefined) return { status, body: { status, message } };
     const sentStatus = ownStatus || !errorsWith200 ? status : 200;
@@ -250,12 +274,16 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
   const text = Buffer.concat(chunks).toString();
   // JSON bodies are parsed, anything else (multipart, urlencoded) goes to Prism as text.
   if (/^application\/(.+\+)?json/i.test(req.headers["content-type"] ?? "")) {
+    // Refused before parsing: recursive steps after it (validation, merging) would overflow.
+    if (jsonDepthBeyond(text) !== undefined) throw new RequestError(400, `The request body nests deeper than the mock's limit of ${MAX_JSON_DEPTH} levels.`);
     try {
       return JSON.parse(text);
     } catch {
       throw new RequestError(400, "The request body is not valid JSON.");
     }
   }
+  // A file part without its Content-Type is application/octet-stream (RFC 7578), said out loud for Prism's parser.
+  if (/^multipart\//i.test(req.headers["content-type"] ?? "")) return withPartTypes(text, req.headers["content-type"]!);
   return text;
 }
 
@@ -302,6 +330,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // template matches (in spec order), which is what makes the mock fast on a 300-path spec.
   const prismOperations = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
   const errorShape = errorShapeOf(doc);
+  // Prism reports path and query parameters by their names in lower case: name them as declared.
+  const declaredNames = new Map<string, string>();
+  for (const entry of operationsOf(doc)) for (const p of entry.parameters as { name: string; in: string }[]) if (p.in !== "header") declaredNames.set(p.name.toLowerCase(), p.name);
+  const asDeclared = (v: PrismViolation): PrismViolation =>
+    v.location[1] === "path" || v.location[1] === "query" ? { ...v, location: v.location.map((part, i) => (i === 2 ? (declaredNames.get(String(part).toLowerCase()) ?? part) : part)) } : v;
   // Nested query parameters (Daftra v2's filter[field][op]=v) are checked here: Prism reads
   // only the properties a deepObject schema names.
   // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
@@ -324,8 +357,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         specificity: entry.specificity,
         security: securityAlternatives(doc, entry.security),
         prism,
-        errorShape: routeShape,
+        errorShape: documentedShape(routeShape, Object.keys((entry.op as { responses?: object }).responses ?? {})),
         statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
+        integerPathParams: (entry.parameters as { in: string; name: string; schema?: unknown }[]).filter((p) => p.in === "path" && [(deref(doc, p.schema) as { type?: unknown } | undefined)?.type].flat().includes("integer") && ![(deref(doc, p.schema) as { type?: unknown } | undefined)?.type].flat().includes("string")).map((p) => p.name),
+        pathParams: pathTemplateMatcher(entry.path),
         checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuerySchema),
         // The fast check (src/fast-path.ts), compiled on the route's first request; null when
         // the route is not a candidate or has been taken off the fast path.
@@ -356,8 +391,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (violations.length > VIOLATION_LOG_SIZE) violations.shift();
   };
 
-  function sendError(res: ServerResponse, status: number, message: string, shape: ErrorShape = errorShape) {
-    const answer = shape(status, message);
+  function sendError(res: ServerResponse, status: number, message: string, shape: ErrorShape = errorShape, where?: ProblemPlace) {
+    const answer = shape(status, message, where);
     send(res, answer.status, answer.body);
   }
 
@@ -387,18 +422,39 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     const declaredLength = Number(req.headers["content-length"] ?? 0);
     if (declaredLength > maxBodyBytes) return refuseBody(req, res, new RequestError(413, `The request body is larger than the mock's limit of ${maxBodyBytes} bytes.`));
-    try {
-      decodeURIComponent(pathname);
-    } catch {
-      req.resume();
-      return sendError(res, 400, `The request path is not valid percent-encoding: ${pathname}`);
-    }
     const matching = findRoutes(pathname);
     const candidates = matching.map((r) => r.prism);
     // Security alternatives mean "one of these": a request that carries two is refused, as
     // Daftra refuses an API key sent together with a Bearer token.
     // The most specific path wins (OpenAPI; the spec lint checks one exists), as Prism routes.
     const route = routeFor(matching, req.method ?? "GET", pathname);
+    try {
+      decodeURIComponent(pathname);
+    } catch {
+      req.resume();
+      return sendError(res, 400, `The request path is not valid percent-encoding: ${pathname}`, route?.errorShape, "path");
+    }
+    if (!route && matching.length && req.method !== "OPTIONS") {
+      // A path the spec has, with another method: 405 and the methods it has (RFC 9110 §15.5.6).
+      req.resume();
+      res.setHeader("allow", allowOf(matching.map((r) => r.method)));
+      const refusal = errorShape(405, `${req.method} is not allowed on ${pathname}; use ${allowOf(matching.map((r) => r.method))}.`);
+      return send(res, 405, refusal.body);
+    }
+    const unsafe = route ? unsafeIntegerParameter(route.pathParams(pathname), route.integerPathParams) : undefined;
+    if (unsafe) {
+      req.resume();
+      return sendError(res, 404, `${unsafe}: ${route!.pathParams(pathname)![unsafe]} is beyond the integers the API holds (2^53).`, route!.errorShape, "path");
+    }
+    const contentType = req.headers["content-type"];
+    if (contentType !== undefined && !isMediaType(contentType)) {
+      // A Content-Type that is no media type: meaningless without a body, refused with one.
+      if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) delete req.headers["content-type"];
+      else {
+        req.resume();
+        return sendError(res, 400, `Content-Type: "${contentType}" is not a media type (type/subtype).`, route?.errorShape, "header");
+      }
+    }
     if (await injectFaults(req, res, route)) return;
     const carried = (route?.security ?? []).filter((alternative) => alternative.length && alternative.every((scheme) => carries(req, scheme)));
     if (carried.length > 1) {
@@ -413,14 +469,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       record({ side: "request", method: req.method ?? "GET", path: pathname, status: 0, location: "request.query", message: queryProblem });
     } else if (queryProblem) {
       req.resume();
-      return sendError(res, 400, queryProblem, route?.errorShape);
+      return sendError(res, 400, queryProblem, route?.errorShape, "query");
     }
     let body: unknown;
     try {
       body = await readBody(req, maxBodyBytes);
     } catch (error) {
       if (error instanceof RequestError && error.status === 413) return refuseBody(req, res, error);
-      if (error instanceof RequestError) return sendError(res, error.status, error.message, route?.errorShape);
+      if (error instanceof RequestError) return sendError(res, error.status, error.message, route?.errorShape, "body");
       throw error;
     }
     // The fast path (src/fast-path.ts): a valid request answered with Prism's stored answer.
@@ -513,7 +569,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (result._tag === "Left") return sendProblem(res, result.left, shape);
     const { output, validations } = result.right;
     const found = [
-      ...validations.input.map((v: PrismDetail) => toViolation("request", v)),
+      ...validations.input.map((v: PrismDetail) => asDeclared(toViolation("request", v))),
       ...validations.output.map((v: PrismDetail) => toViolation("response", v)),
     ];
     for (const v of found) {
@@ -523,6 +579,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (found.length) res.setHeader("sl-violations", JSON.stringify(found).slice(0, 8000));
     for (const [name, value] of Object.entries(output.headers ?? {})) res.setHeader(name, value as string);
     const requestErrors = found.filter((v) => v.location[0] === "request" && v.code !== 401 && v.code !== 403);
+    if (explain && shape && requestErrors.length && requestErrors.every((v) => v.location[1] === "path") && (output.statusCode === 400 || output.statusCode === 422)) {
+      // A path value no route takes: the operation's documented 404 where it has one (src/refusals.ts).
+      const summary = Object.entries(violationFields(requestErrors)).map(([field, problem]) => `${field}: ${problem}`).join("; ");
+      const refusal = shape(output.statusCode, summary, "path");
+      if (refusal.status !== output.statusCode) return send(res, refusal.status, explainViolations(refusal.body, requestErrors));
+    }
     const payload = explain && requestErrors.length && (output.statusCode === 400 || output.statusCode === 422) ? explainViolations(output.body, requestErrors) : output.body;
     const text = serialize(payload, res.getHeader("content-type"));
     res.writeHead(output.statusCode);
@@ -557,10 +619,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     // violations: name them, as the documented validation answers do.
     // Its problem lists them as {location, severity: "Error", code, message}.
     const listed = (error.additional?.validation ?? []) as (PrismDetail & { location?: string[] })[];
-    const violations = listed.filter((d) => d.severity === 0 || (d.severity as unknown) === "Error").map((d) => toViolation("request", { ...d, path: d.path ?? d.location }));
+    const violations = listed.filter((d) => d.severity === 0 || (d.severity as unknown) === "Error").map((d) => asDeclared(toViolation("request", { ...d, path: d.path ?? d.location })));
     const fields = violationFields(violations);
     const message = violations.length ? Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`).join("; ") : (error.detail ?? error.title ?? String(error));
-    const answer = shape(error.status ?? 500, message);
+    const place = violations[0]?.location[1];
+    const answer = shape(error.status ?? 500, message, place === "path" || place === "query" || place === "body" || place === "header" ? place : undefined);
     send(res, answer.status, violations.length ? explainViolations(answer.body, violations) : answer.body);
   }
 
