@@ -1,7 +1,7 @@
 // Installs workspace packages the way a user gets them: each packed with pnpm (which turns
 // `workspace:` ranges into versions), with the workspace packages it depends on at run time,
 // then installed with npm into an empty folder outside the repository. Used by the tests that
-// check a published package from its tarball (apps/mock, packages/runtime-matrix).
+// check a published package from its tarball (packages/mock, packages/runtime-matrix).
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";

@@ -2,7 +2,7 @@
 // reaches a documented operation unless it is marked undocumented, the body fields the operation
 // does not declare are exactly the ones the fixture lists, and the response fields the
 // integration reads exist in the documented success response. The mock replays the same
-// requests in apps/mock/test/corpus.test.ts.
+// requests in packages/mock/test/corpus.test.ts.
 import { describe, expect, it } from "vitest";
 import { deref, operationRoutes, operationsOf, routeFor } from "@mizan/openapi-tools";
 import { undeclaredFields } from "@mizan/openapi-tools/examples";

@@ -43,7 +43,7 @@ export function guideTitles(markdown) {
   return [...String(markdown ?? "").matchAll(/^## +(.+?)\s*$/gm)].map((m) => m[1]);
 }
 
-/** The command that starts the mock for an API (the mock's CLI, apps/mock). */
+/** The command that starts the mock for an API (the mock's CLI, packages/mock). */
 export const mockCommand = (api) => `npx mizan-mock --api ${api}`;
 
 /** A plain page for a text file (a client's README or CHANGELOG), linked from the landing page. */

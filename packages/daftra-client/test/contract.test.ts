@@ -1,6 +1,6 @@
 // The client's own behaviour against the Prism mock, over HTTP: token requests and credentials
 // end to end. Every operation's documented answers are checked by operations.contract.test.ts,
-// and the mock's own behaviour by apps/mock/test.
+// and the mock's own behaviour by packages/mock/test.
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createDaftraClient, requestAccessToken, type DaftraAuth } from "../src/index.js";
 

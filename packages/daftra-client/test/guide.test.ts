@@ -1,4 +1,4 @@
-// The example of the "Contract testing with the mock" guide (apps/mock/README.md), run as a
+// The example of the "Contract testing with the mock" guide (packages/mock/README.md), run as a
 // test so that the guide cannot rot. Keep the two in step.
 import { startMock, type RunningMock } from "@mizan/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -5,8 +5,9 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { faultInjector, FaultOptionError, parseDelay, parseFailureRate, preference, requestedCode, requestedDelay } from "../dist/faults.js";
-import { MAX_DELAY_MS, startMock, type RunningMock } from "../dist/index.js";
+import { faultInjector, FaultOptionError, parseDelay, parseFailureRate, preference, requestedCode, requestedDelay } from "../src/faults.js";
+import { MAX_DELAY_MS } from "../src/index.js";
+import { startMock, type RunningMock } from "./serve.js";
 
 const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "mizan-mock.js");
 const auth = { apikey: "test-key" };

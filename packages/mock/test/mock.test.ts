@@ -192,6 +192,29 @@ describe("lifecycle", () => {
     parent.kill("SIGKILL");
     expect(await eventually(() => refuses(url))).toBe(true);
   });
+
+  // `npx @mizan/mock --api daftra &` then `kill $!`: the launcher (npx) dies, by whatever signal,
+  // and may pass none on to the CLI it started. The CLI must end too, freeing its port.
+  it.each(["SIGTERM", "SIGINT", "SIGKILL"] as const)("the CLI ends when its launcher is killed by PID with %s", async (signal) => {
+    // A launcher that passes no signal on: it only starts the CLI and exits when signalled.
+    const launcher = `const { spawn } = require("node:child_process");
+      spawn(process.execPath, [${JSON.stringify(cli)}, "--port", "0"], { stdio: ["ignore", "inherit", "inherit"] });
+      for (const s of ["SIGTERM", "SIGINT"]) process.on(s, () => process.exit(0));
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["-e", launcher], { stdio: ["ignore", "pipe", "inherit"] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      parent.stdout!.on("data", (b: Buffer) => {
+        out += b.toString();
+        const m = /listening on (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      parent.on("exit", (code) => reject(new Error(`launcher exited early (${code}): ${out}`)));
+    });
+    expect(await refuses(url)).toBe(false);
+    process.kill(parent.pid!, signal);
+    expect(await eventually(() => refuses(url))).toBe(true);
+  });
 });
 
 describe("CLI", () => {
@@ -207,7 +230,7 @@ describe("CLI", () => {
 
   it.each([
     [["--port", "abc"], /--port must be an integer/],
-    [["--api", "nope"], /unknown API "nope"/],
+    [["--api", "nope"], /Unknown API "nope"/],
     [["--seed", "1.5"], /--seed must be an integer/],
     [["--bogus"], /Unknown option/],
     [["--max-body", "10MB"], /--max-body must be a positive integer/],

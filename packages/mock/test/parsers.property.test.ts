@@ -4,10 +4,10 @@
 // touched; output stays proportional to input. Seeded and bounded by count, so a run repeats.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultOptionError, preference, requestedCode, requestedDelay } from "../dist/faults.js";
-import { mockBundleOf } from "../dist/index.js";
-import { serve, type RunningServer } from "../dist/server.js";
-import { formFields } from "../dist/state.js";
+import { FaultOptionError, preference, requestedCode, requestedDelay } from "../src/faults.js";
+import { mockBundleOf } from "../src/index.js";
+import { serve, type RunningServer } from "../src/server.js";
+import { formFields } from "../src/state.js";
 
 const SEED = 7122026;
 const baseline = Object.getOwnPropertyNames(Object.prototype).sort();

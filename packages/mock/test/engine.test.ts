@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { operationsFileOf, prepareOperations, PRISM_HTTP_VERSION, readPreparedFile, savePrepared, sha256 } from "../dist/engine.js";
-import { availableApis, mockBundleOf, startMock } from "../dist/index.js";
+import { operationsFileOf, prepareOperations, PRISM_HTTP_VERSION, readPreparedFile, savePrepared, sha256 } from "../src/engine.js";
+import { availableApis, mockBundleOf } from "../src/index.js";
+import { startMock } from "./serve.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "mizan-mock-engine-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

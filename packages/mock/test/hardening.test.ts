@@ -5,7 +5,8 @@ import { createServer, request } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { getApi } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorShapeOf, startMock, type RunningMock } from "../dist/index.js";
+import { errorShapeOf } from "../src/index.js";
+import { startMock, type RunningMock } from "./serve.js";
 
 const MAX_BODY = 1024 * 1024;
 

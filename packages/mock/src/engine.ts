@@ -14,6 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import path from "node:path";
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
+import { getHttpConfigFromRequest, serialize } from "./vendor/prism-http-server.js";
 
 const require = createRequire(import.meta.url);
 // Prism's engine packages are pinned dependencies of this package. Their own dependencies
@@ -82,9 +83,10 @@ function deferFaker() {
 export interface PrismEngine {
   createInstance: (config: unknown, components: unknown) => PrismInstance;
   createLogger: (name: string, options: { level: string }) => unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  getHttpConfigFromRequest: (input: unknown) => { _tag: "Left"; left: any } | { _tag: "Right"; right: Record<string, unknown> };
-  serialize: (payload: unknown, contentType: unknown) => string;
+  getHttpConfigFromRequest: typeof getHttpConfigFromRequest;
+  serialize: (payload: unknown, contentType: unknown) => string | undefined;
+  /** Runs a request of Prism's with the generator options dynamic answers need (see generatorScope). */
+  generating<T>(run: () => Promise<T>): Promise<T>;
   /** Prism's operation model of a bundle: the prepared one when it matches, else built now. */
   operationsOf(specFile: string): Promise<PrismOperation[]>;
 }
@@ -103,20 +105,39 @@ export function loadPrism({ dynamic }: { dynamic: boolean }): PrismEngine {
   if (!dynamic) deferFaker();
   const { createInstance, getHttpOperationsFromSpec } = fromPrism("@stoplight/prism-http");
   const { createLogger } = fromPrism("@stoplight/prism-core");
-  const httpServerDir = path.dirname(require.resolve("@stoplight/prism-http-server/package.json"));
-  const { getHttpConfigFromRequest } = require(path.join(httpServerDir, "dist", "getHttpConfigFromRequest.js"));
-  const { serialize } = require(path.join(httpServerDir, "dist", "serialize.js"));
-  // Without this, generated objects get random extra properties (see anchors: Prism).
-  fromPrism("json-schema-faker").JSONSchemaFaker.option("fillProperties", false);
   return {
     createInstance,
     createLogger,
     getHttpConfigFromRequest,
     serialize,
+    generating: generatorScope(),
     async operationsOf(specFile) {
       const prepared = readPrepared(specFile);
       return (prepared ?? (await getHttpOperationsFromSpec(specFile))) as PrismOperation[];
     },
+  };
+}
+
+/**
+ * json-schema-faker (which Prism generates dynamic answers with) keeps its options process-wide.
+ * Without `fillProperties: false`, generated objects get random extra properties; the option is
+ * set while the mock's requests to Prism are under way and put back as it was when none is, so
+ * nothing else in the process that uses json-schema-faker sees it.
+ */
+function generatorScope() {
+  const jsf = fromPrism("json-schema-faker").JSONSchemaFaker as { option(name: string, value?: unknown): unknown };
+  let running = 0;
+  let before: unknown;
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (running++ === 0) {
+      before = jsf.option("fillProperties");
+      jsf.option("fillProperties", false);
+    }
+    try {
+      return await run();
+    } finally {
+      if (--running === 0) jsf.option("fillProperties", before);
+    }
   };
 }
 

@@ -3,8 +3,8 @@
 // very process, so the test can look at Object.prototype itself, then at what the next requests get.
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { mockBundleOf, SESSION_HEADER } from "../dist/index.js";
-import { serve, type RunningServer } from "../dist/server.js";
+import { mockBundleOf, SESSION_HEADER } from "../src/index.js";
+import { serve, type RunningServer } from "../src/server.js";
 
 const HOSTILE_QUERIES = [
   "filter[__proto__][prefer]=code=503",

@@ -5,8 +5,8 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The folder holding `<api>.mock.json` for every bundled API. */
-export const bundlesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "bundles");
+/** The folder holding `<api>.mock.json` for every bundled API: the package's dist/bundles (found from dist/ or, in this package's tests, src/). */
+export const bundlesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist", "bundles");
 const SUFFIX = ".mock.json";
 
 /** The names of the bundled APIs (e.g. "daftra"), sorted. */

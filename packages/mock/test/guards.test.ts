@@ -1,8 +1,8 @@
 // The small checks the server makes before anything parses a request recursively, and the
 // choice of a documented status for its refusals (src/body-checks.ts, src/refusals.ts).
 import { describe, expect, it } from "vitest";
-import { isMediaType, jsonDepthBeyond, MAX_JSON_DEPTH, withPartTypes } from "../dist/body-checks.js";
-import { allowOf, documentedRefusal, documentedShape, unsafeIntegerParameter } from "../dist/refusals.js";
+import { canonicalMultipart, isMediaRangeList, isMediaType, jsonDepthBeyond, MAX_JSON_DEPTH, MultipartError } from "../src/body-checks.js";
+import { allowOf, documentedRefusal, documentedShape, unsafeIntegerParameter } from "../src/refusals.js";
 
 describe("jsonDepthBeyond", () => {
   it("finds the depth past the limit in one pass, without recursion, even 100,000 deep", () => {
@@ -22,14 +22,26 @@ describe("isMediaType", () => {
   });
 });
 
-describe("withPartTypes", () => {
+describe("canonicalMultipart", () => {
   const type = "multipart/form-data; boundary=B";
-  it("says application/octet-stream for a file part without a Content-Type, and leaves other parts alone", () => {
-    const body = '--B\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--B--\r\n';
-    expect(withPartTypes(body, type)).toBe('--B\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: application/octet-stream\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--B--\r\n');
-    const typed = '--B\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B--\r\n';
-    expect(withPartTypes(typed, type)).toBe(typed);
-    expect(withPartTypes(typed, "multipart/form-data")).toBe(typed);
+  it("writes every part plainly: file parts with a Content-Type, names Prism's parser would split percent-encoded", async () => {
+    const body = '--B\r\nContent-Disposition: form-data; name="f"; filename="a;b=c.txt"\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name=";"\r\n\r\n1\r\n--B--\r\n';
+    // The platform types an untyped file part (text/plain or application/octet-stream): it is written out either way.
+    expect(await canonicalMultipart(body, type)).toMatch(/^--B\r\nContent-Disposition: form-data; name="f"; filename="file"\r\nContent-Type: (text\/plain|application\/octet-stream)[^\r]*\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="%3B"\r\n\r\n1\r\n--B--\r\n$/);
+    const typed = '--B\r\nContent-Disposition: form-data; name="f"; filename="file"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B--\r\n';
+    expect(await canonicalMultipart(typed, type)).toBe(typed);
+  });
+
+  it("leaves a body without a boundary to Prism, and names a body it cannot read", async () => {
+    expect(await canonicalMultipart("anything", "multipart/form-data")).toBe("anything");
+    await expect(canonicalMultipart("--B\r\nno end", type)).rejects.toThrow(MultipartError);
+  });
+});
+
+describe("isMediaRangeList", () => {
+  it("accepts Accept headers made of media ranges, refuses others", () => {
+    for (const ok of ["*/*", "application/json", "text/*;q=0.5, application/json", ""]) expect(isMediaRangeList(ok), ok).toBe(true);
+    for (const bad of ["x", "__proto__", "application/json, nope"]) expect(isMediaRangeList(bad), bad).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@
 // read from responses is checked against the bundle in spec/test/corpus.test.mjs.
 import { corpusRequest, readCorpus } from "@mizan/spec/corpus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMock, type RunningMock } from "../dist/index.js";
+import { startMock, type RunningMock } from "./serve.js";
 
 const fixtures = readCorpus("daftra");
 

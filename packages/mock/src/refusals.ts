@@ -8,7 +8,7 @@
 // When the operation documents none of them a path problem is 404, a query problem 400 (as the
 // mock's own filter check answers), and others keep their status
 // (the spec must list it; the fuzz test reports it against test/fuzz/spec-gaps.json).
-import type { ErrorShape } from "./server.js";
+import type { ErrorShape } from "./pipeline/error-shape.js";
 
 /** Where a refused request was wrong, when the mock knows. */
 export type ProblemPlace = "path" | "query" | "body" | "header";

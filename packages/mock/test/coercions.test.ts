@@ -2,7 +2,7 @@
 // numbers and flags as strings, null for optional fields, a date without its time. A value that
 // is really wrong is still refused with the field named, and required fields stay required.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMock, type RunningMock } from "../dist/index.js";
+import { startMock, type RunningMock } from "./serve.js";
 
 describe("Daftra request coercions", () => {
   let mock: RunningMock;

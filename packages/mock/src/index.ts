@@ -1,36 +1,25 @@
 // startMock(): a mock server in its own process, for test runners (vitest/jest global setup).
+// The options are checked here (options.ts), then handed to the child process as they are.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { availableApis, mockBundleOf } from "./apis.js";
-import { checkDelayOption, checkFailureRate } from "./faults.js";
-import type { ServeOptions, Violation, ViolationLog } from "./server.js";
+import { mockBundleOf } from "./apis.js";
+import { checkOptions, type MockOptions } from "./options.js";
+import type { Violation, ViolationLog } from "./pipeline/violations.js";
 import { SESSION_HEADER } from "./state.js";
 
 export { availableApis, bundlesDir, mockBundleOf } from "./apis.js";
 export { FaultOptionError, INJECTED_FAILURE_STATUS, MAX_DELAY_MS, type DelayRange } from "./faults.js";
-
-export type { Violation, ViolationLog } from "./server.js";
+export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MOCK_OPTIONS, MockOptionError, type MockOptions } from "./options.js";
+export { errorShapeOf } from "./pipeline/error-shape.js";
+export { explainViolations, VIOLATION_LOG_SIZE, violationFields, type Violation, type ViolationLog } from "./pipeline/violations.js";
 export { MAX_RECORDS, MAX_SESSIONS, SESSION_HEADER } from "./state.js";
-export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, errorShapeOf, explainViolations, VIOLATION_LOG_SIZE, violationFields } from "./server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The server options startMock passes through to `serve()` in its child process, documented there. */
-type ServedOptions = Pick<
-  ServeOptions,
-  "host" | "dynamic" | "seed" | "upstream" | "verbose" | "maxBodyBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "refuseInvalid" | "delayMs" | "failureRate" | "stateful" | "fastPath"
->;
-
-export interface StartMockOptions extends ServedOptions {
-  /** Which API to serve (see `availableApis()`): "daftra" (the default), "vmsalpha", "enkash-ar". */
-  api?: string;
-  /** Port to listen on; 0 (the default) picks a free one. */
-  port?: number;
-  /** How long to wait for the server to be ready. Default 120 s: it needs about 4 s alone, but a busy CI machine running several suites at once can take many times that. */
+export interface StartMockOptions extends MockOptions {
+  /** How long to wait for the server to be ready. Default 120 s: it needs about 1 s alone, but a busy CI machine running several suites at once can take many times that. */
   startTimeoutMs?: number;
-  /** Serve this document instead of a bundled API (tests of the mock itself). */
-  specFile?: string;
 }
 
 export interface RunningMock {
@@ -52,27 +41,11 @@ export interface RunningMock {
 }
 
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  // Bad fault options fail here, before a process is started for nothing.
-  checkDelayOption(options.delayMs);
-  checkFailureRate(options.failureRate);
-  const serveOptions: ServeOptions = {
-    specFile: options.specFile ?? mockBundleOf(options.api ?? "daftra"),
-    host: options.host ?? "127.0.0.1",
-    port: options.port ?? 0,
-    dynamic: options.dynamic,
-    seed: options.seed,
-    upstream: options.upstream,
-    verbose: options.verbose,
-    maxBodyBytes: options.maxBodyBytes,
-    headersTimeoutMs: options.headersTimeoutMs,
-    requestTimeoutMs: options.requestTimeoutMs,
-    refuseInvalid: options.refuseInvalid,
-    delayMs: options.delayMs,
-    failureRate: options.failureRate,
-    stateful: options.stateful,
-    fastPath: options.fastPath,
-  };
-  const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify(serveOptions)], {
+  const { startTimeoutMs, ...served } = options;
+  // Bad options fail here, before a process is started for nothing.
+  checkOptions(served);
+  const specFile = served.specFile ?? mockBundleOf(served.api ?? "daftra");
+  const child = spawn(process.execPath, [path.join(here, "child.js"), JSON.stringify({ ...served, specFile })], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let log = "";
@@ -95,7 +68,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
 
   // Ready means: the child said so on stdout, and the server then answers a health request.
   const ready = await new Promise<{ url: string; port: number; faultSeed: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The mock did not start within ${options.startTimeoutMs ?? 120_000} ms.\n${log}`)), options.startTimeoutMs ?? 120_000);
+    const timer = setTimeout(() => reject(new Error(`The mock did not start within ${startTimeoutMs ?? 120_000} ms.\n${log}`)), startTimeoutMs ?? 120_000);
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
@@ -131,6 +104,11 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     await stop();
     throw new Error(`The mock said it was ready on ${ready.url} but does not answer: ${health instanceof Error ? health.message : health.status}`);
   }
+  return remoteControl(ready, stop);
+}
+
+/** A running mock's handle, over its /__mock/ endpoints (startMock's answer; tests use it with serve() too). */
+export function remoteControl(ready: { url: string; port: number; faultSeed: number }, stop: () => Promise<void>): RunningMock {
   const violationLog = async () => (await fetch(`${ready.url}/__mock/violations`)).json() as Promise<ViolationLog>;
   return {
     ...ready,

@@ -1,0 +1,51 @@
+// A server process ends with the process that started it, whatever ended that one. Signals
+// (SIGTERM, SIGINT, SIGHUP) end it gracefully; a launcher killed outright (SIGKILL, or a launcher
+// such as npx that does not pass signals on) is noticed because this process is re-parented, and
+// for startMock's child, because the pipe its launcher holds on our stdin closes.
+import { readFileSync } from "node:fs";
+
+/** How often the parent is looked for: a port is freed within about this long after its launcher died. */
+const PARENT_CHECK_MS = 500;
+
+/** The current parent's pid (Linux: /proc; Node's `process.ppid` is read once, at start-up). */
+function currentParent(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function launcherAlive(launcher: number): boolean {
+  const parent = currentParent();
+  if (parent !== undefined) return parent === launcher;
+  try {
+    process.kill(launcher, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Calls `end` once when the process is told to stop or its launcher is gone. `stdinPipe`: the
+ * launcher holds our stdin open (startMock), so its end means the launcher is gone.
+ */
+export function endWithLauncher(end: () => void, { stdinPipe = false } = {}): void {
+  let ended = false;
+  const once = () => {
+    if (ended) return;
+    ended = true;
+    end();
+  };
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(signal, once);
+  if (stdinPipe) {
+    process.stdin.on("end", once);
+    process.stdin.on("error", once);
+    process.stdin.resume();
+  }
+  // Started by init (pid 1, e.g. as a container's entrypoint), there is no launcher to outlive.
+  const launcher = process.ppid;
+  if (launcher > 1) setInterval(() => launcherAlive(launcher) || once(), PARENT_CHECK_MS).unref();
+}

@@ -1,0 +1,134 @@
+// The mock server: Prism's engine (prism-http), run in this process with our own small HTTP
+// layer, which also speaks Daftra where Prism does not (refusals name each field and rule; two
+// alternative credentials are refused; a proxy's violations are logged and listed).
+// serve() reads the options (options.ts) and the bundle once, then answers each request through
+// the pipeline of src/pipeline/: route, guards, responders (stateful, fast path, Prism or proxy).
+// Running Prism in-process with its operation model prepared at build time (engine.ts) makes
+// start-up fast; the fast path (fast-path.ts) makes valid requests fast.
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
+import { mockBundleOf } from "./apis.js";
+import { loadPrism } from "./engine.js";
+import { faultInjector } from "./faults.js";
+import { checkOptions, optionValue, type MockOptions } from "./options.js";
+import { declaredBodyLimit, bodyReader } from "./pipeline/body.js";
+import { controlEndpoints } from "./pipeline/control.js";
+import { contentTypeCheck } from "./pipeline/content-type.js";
+import { cors } from "./pipeline/cors.js";
+import { oneCredential } from "./pipeline/credentials.js";
+import { errorShapeOf } from "./pipeline/error-shape.js";
+import type { Exchange, Responder } from "./pipeline/exchange.js";
+import { faultInjection } from "./pipeline/fault-injection.js";
+import { methodCheck } from "./pipeline/method.js";
+import { pathValueCheck } from "./pipeline/path-values.js";
+import { fastPath } from "./pipeline/fast.js";
+import { requestHandler } from "./pipeline/index.js";
+import { prismStage, type PrismConfig } from "./pipeline/prism.js";
+import { queryCheck } from "./pipeline/query.js";
+import { router, routeTable } from "./pipeline/route.js";
+import { stateful } from "./pipeline/stateful.js";
+import { violationRecorder, type ViolationLog } from "./pipeline/violations.js";
+import { createState } from "./state.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The seed of the injected faults: `seed` if given, else a random one (pass it to repeat a run). */
+  faultSeed: number;
+  violationLog(): ViolationLog;
+  close(): Promise<void>;
+}
+
+export async function serve(options: MockOptions): Promise<RunningServer> {
+  // Checked before the spec is read, so a bad option fails at once with its own message.
+  checkOptions(options);
+  const specFile = options.specFile ?? mockBundleOf(optionValue(options, "api")!);
+  const dynamic = !!options.dynamic;
+  const engine = loadPrism({ dynamic });
+  const faultSeed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const faults = faultInjector({ delayMs: options.delayMs, failureRate: options.failureRate, seed: faultSeed });
+  const operations = await engine.operationsOf(specFile);
+  if (!operations.length) throw new Error(`No operations found in ${specFile}.`);
+  // Prism has read the file by now, so it is a valid document (Prism's errors say more).
+  const doc = JSON.parse(readFileSync(specFile, "utf8"));
+  const upstream = options.upstream ? new URL(options.upstream) : undefined;
+  const state = options.stateful ? createState(doc) : undefined;
+
+  const config: PrismConfig = {
+    checkSecurity: true,
+    validateRequest: true,
+    // Responses are the spec's own examples in mock mode (checked at build time); only a real
+    // upstream's answers need checking.
+    validateResponse: !!upstream,
+    errors: false,
+    upstreamProxy: undefined,
+    mock: { dynamic, seed: options.seed },
+    ...(upstream ? { isProxy: true, upstream } : { isProxy: false }),
+  };
+  const logger = engine.createLogger("mock", { level: options.verbose ? "info" : "silent" });
+  const errorShape = errorShapeOf(doc);
+  // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
+  // as text), and bodies and x-mock-when conditions.
+  let paramCompiler: ReturnType<typeof documentSchemaCompiler> | undefined;
+  const compileQuery = (schema: unknown) => (paramCompiler ??= documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }))(schema);
+  let compiler: ReturnType<typeof documentSchemaCompiler> | undefined;
+  const compile = (schema: unknown) => (compiler ??= documentSchemaCompiler(doc))(schema);
+  const routes = routeTable(doc, operations, errorShape, compile, compileQuery);
+  const shapeOf = (exchange: Exchange) => exchange.route?.errorShape ?? errorShape;
+  const violations = violationRecorder();
+  const maxBodyBytes = optionValue(options, "maxBodyBytes")!;
+
+  const prism = prismStage({ engine, instance: engine.createInstance(config, { logger }), config, operations, errorShape, violations, proxied: !!upstream });
+  const fast = fastPath({ on: optionValue(options, "fastPath")! && !upstream && !dynamic, doc, compile, compileQuery, prismResultOf: prism.resultOf, serialize: engine.serialize });
+  const responders: Responder[] = [];
+  if (upstream && options.refuseInvalid) {
+    // Validate as the mock would, and forward only what the spec accepts.
+    const checkConfig = { ...config, validateResponse: false, isProxy: false, upstream: undefined };
+    responders.push(prism.refuseInvalid(engine.createInstance(checkConfig, { logger }), checkConfig));
+  }
+  if (state) responders.push(stateful({ state, fastVerdictOf: fast.verdictOf, prismResultOf: prism.resultOf }));
+  responders.push(fast.responder, prism.responder);
+
+  const handler = requestHandler(
+    {
+      before: [controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
+      route: router(routes, errorShape),
+      guards: [
+        methodCheck(errorShape),
+        pathValueCheck,
+        contentTypeCheck(shapeOf),
+        faultInjection({ faults, failureRate: options.failureRate, seed: faultSeed, proxied: !!upstream, shapeOf }),
+        oneCredential,
+        queryCheck({ forwardInvalid: !!upstream && !options.refuseInvalid, violations }),
+        bodyReader(maxBodyBytes, shapeOf, errorShape),
+      ],
+      responders,
+    },
+    errorShape,
+  );
+
+  const headersTimeout = optionValue(options, "headersTimeoutMs")!;
+  const requestTimeout = Math.max(optionValue(options, "requestTimeoutMs")!, headersTimeout);
+  // Node checks these timeouts only every connectionsCheckingInterval (30 s by default).
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, handler);
+  server.keepAliveTimeout = 5000;
+  const host = optionValue(options, "host")!;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    faultSeed,
+    violationLog: violations.log,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
