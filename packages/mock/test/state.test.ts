@@ -253,7 +253,7 @@ describe("a stateful Daftra mock", () => {
     expect((await a("GET", `/api2/clients/${fromA}.json`)).status).toBe(404);
     expect((await b("GET", `/api2/clients/${fromB}.json`)).status).toBe(200);
 
-    const reset = await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
+    const reset = await fetch(`${mock.url}/__mock/reset`, { method: "POST", headers: { "x-mock-control": "1" } });
     expect(reset.status).toBe(204);
     expect((await b("GET", `/api2/clients/${fromB}.json`)).status).toBe(404);
   });
@@ -423,7 +423,7 @@ describe("stateful mode off, and from the CLI", () => {
       const before = (await call("GET", "/api2/clients.json")).body;
       expect((await call("POST", "/api2/clients.json", { Client: { business_name: "x" } })).body.id).toBe(2415);
       expect((await call("GET", "/api2/clients.json")).body).toEqual(before);
-      const reset = await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
+      const reset = await fetch(`${mock.url}/__mock/reset`, { method: "POST", headers: { "x-mock-control": "1" } });
       expect(reset.status).toBe(409);
       expect((await reset.json()).error).toMatch(/--stateful/);
       await expect(mock.reset()).rejects.toThrow(/refused the reset \(409\)/);

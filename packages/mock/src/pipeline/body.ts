@@ -31,7 +31,9 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   if (req.headers["content-length"] === "0" || (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined)) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  // Leaving the loop early (over the limit) must not destroy the request: that would reset the
+  // connection under the 413 the client is about to read (see sendAndClose's lingering close).
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     // Stop reading as soon as the limit is passed, so a huge body is never held in memory.
     if (size > maxBytes) throw new BodyError(413, tooLarge(maxBytes));
