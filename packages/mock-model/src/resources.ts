@@ -130,7 +130,7 @@ function successExamples(doc: Node, op: Node): { status: string | undefined; exa
 /** A body with its top-level wrappers renamed (`{FollowUpReminder: {...}}` -> `{ClientAppointment: {...}}`). */
 export function rewrap<T>(body: T, wrappers: Record<string, string> | undefined): T {
   if (!wrappers || !isObject(body)) return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [wrappers[key] ?? key, value])) as T;
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value])) as T;
 }
 
 /** The first example of a request body's documented (first) media type. */

@@ -1,7 +1,7 @@
 // markMockResources: the stateful mock's resources, derived from paths and examples.
 import { describe, expect, it } from "vitest";
 import { operationsOf } from "@mizan/openapi-tools";
-import { markMockResources, MOCK_RESOURCE, pathRole } from "../src/index.js";
+import { markMockResources, MOCK_RESOURCE, pathRole, rewrap } from "../src/index.js";
 
 const json = (example, schema = { type: "object" }) => ({ content: { "application/json": { schema, example } } });
 const named = (examples) => ({ content: { "application/json": { schema: { type: "object" }, examples } } });
@@ -241,5 +241,13 @@ describe("pathRole", () => {
     expect(pathRole({ path: "/api2/bookings/{bookingId}/cancel", method: "post" })).toBeUndefined();
     expect(pathRole({ path: "/api2/clients/{id}.json", method: "post" })).toBeUndefined();
     expect(pathRole({ path: "/api2/clients.json", method: "delete" })).toBeUndefined();
+  });
+});
+
+describe("rewrap", () => {
+  it("renames only the wrappers it is given, never through an inherited key", () => {
+    expect(rewrap({ FollowUpReminder: { a: 1 } }, { FollowUpReminder: "ClientAppointment" })).toEqual({ ClientAppointment: { a: 1 } });
+    const body = JSON.parse('{"constructor": 1, "toString": 2, "__proto__": 3}');
+    expect(Object.keys(rewrap(body, { FollowUpReminder: "ClientAppointment" }))).toEqual(["constructor", "toString", "__proto__"]);
   });
 });

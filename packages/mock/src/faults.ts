@@ -138,6 +138,23 @@ export function requestedDelay(prefer: string | string[] | undefined): number | 
   return Number(value);
 }
 
+/**
+ * The status a request forces with `Prefer: code=<status>`, or undefined when it asks for none.
+ * A status the operation documents (`statuses`: its response keys, "4XX" and "default" included)
+ * is served from the spec; an error status from 400 to 599 is injected; anything else (999, 302
+ * undocumented, text) is refused with a FaultOptionError naming what is allowed.
+ */
+export function requestedCode(prefer: string | string[] | undefined, statuses: readonly string[]): number | undefined {
+  const value = preference(prefer, "code");
+  if (value === undefined) return undefined;
+  const code = /^\d{3}$/.test(value) ? Number(value) : NaN;
+  const documented = statuses.filter((s) => /^[1-5](\d\d|XX)$/i.test(s));
+  const isDocumented = statuses.some((s) => s === value || s.toUpperCase() === `${value[0]}XX` || (s === "default" && code >= 100 && code <= 599));
+  if (code >= 400 && code <= 599) return code;
+  if (code >= 100 && isDocumented) return code;
+  throw new FaultOptionError(`Prefer: code must be a status this operation documents (${documented.join(", ") || "none"}) or an error status from 400 to 599, got "${value}".`);
+}
+
 /** Waits `ms`, unless the client goes away first; resolves whether the answer is still wanted. */
 export function pauseUnlessClosed(ms: number, res: { once(event: "close", fn: () => void): unknown; off(event: "close", fn: () => void): unknown }): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(true);

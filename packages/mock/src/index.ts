@@ -7,10 +7,12 @@ import { mockBundleOf } from "./apis.js";
 import { checkOptions, type MockOptions } from "./options.js";
 import type { Violation, ViolationLog } from "./pipeline/violations.js";
 import { SESSION_HEADER } from "./state.js";
+import { CONTROL_HEADER } from "./pipeline/control.js";
 
 export { availableApis, bundlesDir, mockBundleOf } from "./apis.js";
 export { FaultOptionError, INJECTED_FAILURE_STATUS, MAX_DELAY_MS, type DelayRange } from "./faults.js";
 export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MOCK_OPTIONS, MockOptionError, type MockOptions } from "./options.js";
+export { CONTROL_HEADER } from "./pipeline/control.js";
 export { errorShapeOf } from "./pipeline/error-shape.js";
 export { explainViolations, VIOLATION_LOG_SIZE, violationFields, type Violation, type ViolationLog } from "./pipeline/violations.js";
 export { MAX_RECORDS, MAX_SESSIONS, SESSION_HEADER } from "./state.js";
@@ -115,10 +117,10 @@ export function remoteControl(ready: { url: string; port: number; faultSeed: num
     violationLog,
     violations: async () => (await violationLog()).violations,
     clearViolations: async () => {
-      await fetch(`${ready.url}/__mock/violations`, { method: "DELETE" });
+      await fetch(`${ready.url}/__mock/violations`, { method: "DELETE", headers: { [CONTROL_HEADER]: "1" } });
     },
     reset: async (session) => {
-      const response = await fetch(`${ready.url}/__mock/reset`, { method: "POST", headers: session === undefined ? {} : { [SESSION_HEADER]: session } });
+      const response = await fetch(`${ready.url}/__mock/reset`, { method: "POST", headers: { [CONTROL_HEADER]: "1", ...(session === undefined ? {} : { [SESSION_HEADER]: session }) } });
       if (response.status !== 204) throw new Error(`The mock refused the reset (${response.status}): ${await response.text()}`);
     },
     stop,

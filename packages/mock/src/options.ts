@@ -108,6 +108,25 @@ export const MOCK_OPTIONS = {
     default: false,
     help: "Remember writes: creates, updates and deletes change what reads and\nlists answer. Header `x-mock-session: <name>` keeps a test's records\napart; POST /__mock/reset forgets them",
   }),
+  /**
+   * The memory budget of the stateful store in MiB (records, their views and the answer cache, as
+   * JSON bytes): a write past it is refused with 507. Default 256.
+   */
+  stateMaxMb: spec<number>({ flag: "state-max-mb", arg: "<MiB>", default: 256, help: "With --stateful: refuse writes with 507 once the stored records\nand cached answers take this many MiB (POST /__mock/reset frees them)", ...integer(1, 1024 * 1024) }),
+  /**
+   * Host names the mock answers besides localhost, 127.0.0.1, ::1 and `host` (IP addresses are
+   * always answered): a request whose Host header names another is refused with 403, so a web
+   * page cannot reach the mock through DNS rebinding. `["*"]` answers any name.
+   */
+  allowedHosts: spec<string[]>({
+    flag: "allowed-hosts",
+    arg: "<names>",
+    help: "Also answer requests for these host names (comma-separated; .example.com\nfor its subdomains too; * for any), e.g. the name of a container.\nOthers are refused with 403 (DNS rebinding)",
+    parse: (value) => value.split(",").map((name) => name.trim()).filter(Boolean),
+    check: (names) => {
+      if (!Array.isArray(names) || !names.every((name) => typeof name === "string" && name.length > 0)) throw new OptionProblem(`must be a list of host names, got ${JSON.stringify(names)}`);
+    },
+  }),
   /** Refuse request bodies larger than this with 413. Default 10 MiB. */
   maxBodyBytes: spec<number>({ flag: "max-body", arg: "<bytes>", default: DEFAULT_MAX_BODY_BYTES, help: "Refuse larger request bodies with 413 (10 MiB)", ...integer(1) }),
   /** Cut off a client that has not sent its headers within this time. Default 10 s. */

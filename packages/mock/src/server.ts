@@ -14,11 +14,15 @@ import { faultInjector } from "./faults.js";
 import { checkOptions, optionValue, type MockOptions } from "./options.js";
 import { declaredBodyLimit, bodyReader } from "./pipeline/body.js";
 import { controlEndpoints } from "./pipeline/control.js";
+import { contentTypeCheck } from "./pipeline/content-type.js";
 import { cors } from "./pipeline/cors.js";
 import { oneCredential } from "./pipeline/credentials.js";
 import { errorShapeOf } from "./pipeline/error-shape.js";
 import type { Exchange, Responder } from "./pipeline/exchange.js";
 import { faultInjection } from "./pipeline/fault-injection.js";
+import { hostCheck } from "./pipeline/host.js";
+import { methodCheck } from "./pipeline/method.js";
+import { pathValueCheck } from "./pipeline/path-values.js";
 import { fastPath } from "./pipeline/fast.js";
 import { requestHandler } from "./pipeline/index.js";
 import { prismStage, type PrismConfig } from "./pipeline/prism.js";
@@ -50,7 +54,7 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   // Prism has read the file by now, so it is a valid document (Prism's errors say more).
   const doc = JSON.parse(readFileSync(specFile, "utf8"));
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
-  const state = options.stateful ? createState(doc) : undefined;
+  const state = options.stateful ? createState(doc, { maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024 }) : undefined;
 
   const config: PrismConfig = {
     checkSecurity: true,
@@ -89,9 +93,12 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
 
   const handler = requestHandler(
     {
-      before: [controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
+      before: [hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }), controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
       route: router(routes, errorShape),
       guards: [
+        methodCheck(errorShape),
+        pathValueCheck,
+        contentTypeCheck(shapeOf),
         faultInjection({ faults, failureRate: options.failureRate, seed: faultSeed, proxied: !!upstream, shapeOf }),
         oneCredential,
         queryCheck({ forwardInvalid: !!upstream && !options.refuseInvalid, violations }),

@@ -9,9 +9,10 @@
 // validated them, so an invalid write never stores anything.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { deref, jsonExamples, operationsOf, pathTemplateMatcher, type OperationEntry } from "@mizan/openapi-tools";
-import { filterAndSort } from "@mizan/openapi-tools/query";
+import { filterAndSort, readBracketQuery } from "@mizan/openapi-tools/query";
 import { undeclaredFieldsOf } from "@mizan/openapi-tools/examples";
 import { MOCK_RESOURCE, rewrap, type MockAnswer, type MockResource } from "@mizan/mock-model";
+import { ByteCache, type ByteCacheStats } from "./byte-cache.js";
 
 /** The request header that names a session; each session has its own records. */
 export const SESSION_HEADER = "x-mock-session";
@@ -19,6 +20,15 @@ export const SESSION_HEADER = "x-mock-session";
 export const MAX_SESSIONS = 1000;
 /** How many records one resource keeps at most per session (a create beyond that is refused). */
 export const MAX_RECORDS = 10_000;
+/**
+ * The memory budget of the whole state (records, their rendered views and the answer cache), in
+ * bytes of their JSON: a write that would pass it is refused with 507. Default 256 MiB.
+ */
+export const DEFAULT_MAX_STATE_BYTES = 256 * 1024 * 1024;
+/** The bytes of rendered read and list answers kept at most, least recently used dropped first. Default 32 MiB (and at most a quarter of the budget). */
+export const DEFAULT_ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
+/** The status of a write the state cannot keep (too many sessions or records, or past the memory budget): 507 Insufficient Storage (RFC 4918 §11.5). */
+export const STATE_FULL_STATUS = 507;
 const MAX_SESSION_NAME = 200;
 
 type Json = unknown;
@@ -45,13 +55,30 @@ export interface StatefulAnswer {
 export interface State {
   /** The answer from the stored records, or undefined when the operation keeps no records. */
   answer(request: StatefulRequest): Promise<StatefulAnswer | undefined>;
-  /** Forgets the writes of one session, or of every session. */
+  /** Forgets the writes of one session, or of every session, with the memory they took. */
   reset(session?: string): void;
+  /** What the state holds now: sessions, and the bytes its budget counts. */
+  stats(): StateStats;
+}
+
+export interface StateStats {
+  sessions: number;
+  /** Bytes of the stored records and their rendered views (JSON). */
+  recordBytes: number;
+  /** The rendered answers kept (`bytes`: their JSON text, as V8 may hold it, two bytes a character). */
+  answerCache: ByteCacheStats;
+  /** recordBytes + answerCache.bytes, which writes may not take past maxBytes. */
+  bytes: number;
+  maxBytes: number;
 }
 
 export interface StateOptions {
   maxSessions?: number;
   maxRecords?: number;
+  /** The memory budget in bytes (see DEFAULT_MAX_STATE_BYTES). */
+  maxBytes?: number;
+  /** The answer cache's bound in bytes (see DEFAULT_ANSWER_CACHE_BYTES). */
+  answerCacheBytes?: number;
 }
 
 interface Member {
@@ -67,6 +94,8 @@ type Family = Partial<Record<MockResource["action"], Member>>;
 interface Stored {
   data: JsonObject;
   views: { read?: Json; list?: Json };
+  /** The bytes of `data` and of the views rendered so far, as the budget counts them. */
+  bytes: number;
 }
 
 interface Collection {
@@ -76,11 +105,18 @@ interface Collection {
   counter: number;
   /** A documented id, whose form fresh ids take. */
   sample: Json;
-  /** Read and list answers as rendered (and serialised) since the last write, by operation, path and page. */
-  answers: Map<string, { body: Json; text: string }>;
+  /**
+   * Names this collection's content in the answer cache's keys: a new one after every write, so
+   * answers rendered before it are never served again (they age out of the cache).
+   */
+  version: string;
 }
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
+/** An object for keys a request chose (records, form fields): no prototype, so `__proto__` or `constructor` is a key like any other. */
+const dictionary = (): JsonObject => Object.create(null) as JsonObject;
+/** The bytes a JSON value takes written out (UTF-8), which the budget counts. */
+const jsonBytes = (value: Json): number => Buffer.byteLength(JSON.stringify(value) ?? "");
 
 /** RFC 6901 pointer -> keys. */
 function keysOf(pointer: string): string[] {
@@ -99,32 +135,30 @@ function getAt(value: Json, keys: string[]): Json {
 function setAt(value: JsonObject, keys: string[], to: Json): void {
   let node: JsonObject = value;
   for (const key of keys.slice(0, -1)) {
-    if (node[key] === null || typeof node[key] !== "object") node[key] = {};
+    if (node[key] === null || typeof node[key] !== "object") node[key] = dictionary();
     node = node[key] as JsonObject;
   }
   node[keys.at(-1)!] = to;
 }
 
-/** Sets a key as an own property, also `__proto__` (which JSON bodies may carry as a plain key). */
-function put(object: JsonObject, key: string, value: Json): void {
-  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
-}
-
-/** A deep copy of JSON data (several times faster than structuredClone on small values). */
+/**
+ * A deep copy of JSON data (several times faster than structuredClone on small values), its
+ * objects without a prototype: a body's `__proto__` key (JSON.parse keeps it as a plain key) stays data.
+ */
 function copy(value: Json): Json {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(copy);
-  const out: JsonObject = {};
-  for (const key of Object.keys(value)) put(out, key, copy((value as JsonObject)[key]));
+  const out = dictionary();
+  for (const key of Object.keys(value)) out[key] = copy((value as JsonObject)[key]);
   return out;
 }
 
 /** A copy of `written` over `base`: objects merge key by key, anything else (arrays too) replaces. */
 function merge(base: Json, written: Json): Json {
   if (!isObject(base) || !isObject(written)) return copy(written);
-  const out: JsonObject = { ...base };
-  for (const key of Object.keys(written)) put(out, key, merge(Object.hasOwn(base, key) ? base[key] : undefined, written[key]));
+  const out = dictionary();
+  for (const key of Object.keys(base)) out[key] = base[key];
+  for (const key of Object.keys(written)) out[key] = merge(Object.hasOwn(base, key) ? base[key] : undefined, written[key]);
   return out;
 }
 
@@ -149,10 +183,13 @@ function formatId(sample: Json, n: number): Json {
 
 /** The body of a form (multipart or urlencoded) as its text fields; files are not kept. */
 export async function formFields(text: string, contentType: string): Promise<JsonObject | undefined> {
-  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(text));
+  const fields = dictionary();
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+    for (const [name, value] of new URLSearchParams(text)) fields[name] = value;
+    return fields;
+  }
   if (!/^multipart\/form-data/i.test(contentType)) return undefined;
   const form = await new Response(text, { headers: { "content-type": contentType } }).formData();
-  const fields: JsonObject = {};
   for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
   return fields;
 }
@@ -167,9 +204,23 @@ function sessionOf(headers: IncomingHttpHeaders): string | { problem: string } {
 /** Whether the caller asked Prism for a particular documented answer (`Prefer: code=404`, `example=...`). */
 const asksForExample = (headers: IncomingHttpHeaders) => /\b(code|example)=/.test(String(headers.prefer ?? ""));
 
+/** An answer kept as text: its body is parsed again only if someone asks for it (the server sends the text). */
+function cachedAnswer(status: number, text: string): StatefulAnswer {
+  return {
+    status,
+    text,
+    get body() {
+      return JSON.parse(text) as Json;
+    },
+  };
+}
+
 export function createState(doc: unknown, options: StateOptions = {}): State {
   const maxSessions = options.maxSessions ?? MAX_SESSIONS;
   const maxRecords = options.maxRecords ?? MAX_RECORDS;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATE_BYTES;
+  if (!(Number.isInteger(maxBytes) && maxBytes > 0)) throw new RangeError(`maxBytes must be a whole number of bytes above 0, got ${maxBytes}.`);
+  const budgetMessage = () => `The mock's stateful store is full (its memory budget is ${maxBytes} bytes); reset it with POST /__mock/reset, or start it with a larger budget.`;
   const families = new Map<string, Family>();
   const byKey = new Map<string, Member & { family: Family }>();
   for (const entry of operationsOf(doc)) {
@@ -228,14 +279,49 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       rendered = (getAt(pruned(entry, mark.answer, placed(body, at, [merge(template, stored.data)])), at) as Json[])[0];
     }
     stored.views[kind] = rendered;
+    // A view is rendered at most twice per record version, so reads grow the count by a bounded amount.
+    const bytes = jsonBytes(rendered);
+    stored.bytes += bytes;
+    const owner = owners.get(stored);
+    if (owner !== undefined) charge(owner, bytes);
     return rendered;
   };
-  const stored = (data: JsonObject): Stored => ({ data, views: {} });
 
   const sessions = new Map<string, Map<string, Collection>>();
+  /** The bytes each kept session's records take; their sum is recordBytes. */
+  const sessionBytes = new Map<string, number>();
+  let recordBytes = 0;
+  /** Which session a kept record belongs to, for the bytes its views add when rendered. */
+  let owners = new WeakMap<Stored, string>();
+  const charge = (session: string, bytes: number) => {
+    sessionBytes.set(session, (sessionBytes.get(session) ?? 0) + bytes);
+    recordBytes += bytes;
+  };
+  const keep = (session: string, data: JsonObject): Stored => {
+    const record: Stored = { data, views: {}, bytes: jsonBytes(data) };
+    owners.set(record, session);
+    charge(session, record.bytes);
+    return record;
+  };
+  const forget = (session: string, record: Stored | undefined) => {
+    if (record) charge(session, -record.bytes);
+  };
 
-  function collection(session: Map<string, Collection>, family: Family, name: string): Collection {
-    let found = session.get(name);
+  // Rendered read and list answers, keyed by session, collection version and the parsed request
+  // (never the raw query: `page=01`, `page=1` and `page=1&_=123` are one answer). Text is held at
+  // two bytes a character, what V8 may take for it.
+  const answers = new ByteCache<string>(Math.min(options.answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES, Math.floor(maxBytes / 4)), (text) => 2 * text.length);
+  /** Versions of collections: unique for the life of the state, so a reset session's keys never come back. */
+  let versions = 0;
+  const bytesUsed = () => recordBytes + answers.bytes;
+  const full = (more: number) => bytesUsed() + more > maxBytes;
+
+  /**
+   * A session's collection. A read of a collection the session never wrote is answered from a
+   * fresh one that is not kept (reads never take memory beyond the answer cache); a write keeps it.
+   */
+  function collection(sessionName: string, session: Map<string, Collection> | undefined, family: Family, name: string, kept: boolean): Collection {
+    const found = session?.get(name);
     if (found) return found;
     const records = new Map<string, Stored>();
     const list = family.list;
@@ -245,7 +331,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       for (const item of Array.isArray(items) ? items : []) {
         const id = getAt(item, keysOf(list.mark.idField));
         if (!isObject(item) || id === undefined) continue;
-        records.set(String(id), stored(item));
+        records.set(String(id), kept ? keep(sessionName, item) : { data: item, views: {}, bytes: 0 });
         ids.push(id);
       }
     }
@@ -253,11 +339,13 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     const documentedId = create?.mark.answerId ? getAt(example(create.entry, create.mark.answer), keysOf(create.mark.answerId)) : undefined;
     const sample = ids[0] ?? documentedId;
     const numbers = [...ids, documentedId].filter((id): id is number => typeof id === "number");
-    found = { records, issued: new Set(records.keys()), counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0, sample, answers: new Map() };
-    session.set(name, found);
-    return found;
+    // Every fresh collection of a name starts alike, so their answers are shared: version "seed".
+    const fresh: Collection = { records, issued: new Set(records.keys()), counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0, sample, version: kept ? `v${++versions}` : "seed" };
+    if (kept) session!.set(name, fresh);
+    return fresh;
   }
 
+  /** Fresh ids only ever count up, so only the seeded ids need skipping (`issued` does not grow). */
   function freshId(store: Collection): Json {
     for (;;) {
       const id = formatId(store.sample, ++store.counter);
@@ -265,10 +353,34 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     }
   }
 
+  /** The cache key of a list answer: what the answer depends on, parsed (page and size as numbers, filters and sort as read). */
+  function listKey(member: Member, request: StatefulRequest, store: Collection): string {
+    const { mark } = member;
+    const [page, size] = pageOf(mark, request, store.records.size);
+    const sizeGiven = !!mark.paging?.size && request.query.has(mark.paging.size);
+    const names = mark.query ? [...(mark.query.filters ?? []).map((f) => f.param), ...(mark.query.sort ? [mark.query.sort] : [])] : [];
+    const { values } = readBracketQuery(request.query, names);
+    return JSON.stringify([request.pathname, page, size, sizeGiven, values]);
+  }
+
   return {
     reset(session) {
-      if (session === undefined) sessions.clear();
-      else sessions.delete(session);
+      if (session === undefined) {
+        sessions.clear();
+        sessionBytes.clear();
+        owners = new WeakMap();
+        recordBytes = 0;
+        answers.clear();
+        return;
+      }
+      sessions.delete(session);
+      recordBytes -= sessionBytes.get(session) ?? 0;
+      sessionBytes.delete(session);
+      answers.clear(`${JSON.stringify(session)}\u0000`);
+    },
+
+    stats() {
+      return { sessions: sessions.size, recordBytes, answerCache: answers.stats(), bytes: bytesUsed(), maxBytes };
     },
 
     async answer(request) {
@@ -279,13 +391,15 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       const name = mark.resource.replace(/\{([^}]+)\}/g, (whole, param: string) => params[param] ?? whole);
       const sessionName = sessionOf(request.headers);
       if (typeof sessionName !== "string") return request.errorShape(400, sessionName.problem);
+      const reading = mark.action === "read" || mark.action === "list";
       let session = sessions.get(sessionName);
-      if (!session) {
-        if (sessions.size >= maxSessions) return request.errorShape(507, `The mock keeps at most ${maxSessions} sessions; reset them with POST /__mock/reset.`);
+      if (!session && !reading) {
+        if (sessions.size >= maxSessions) return request.errorShape(STATE_FULL_STATUS, `The mock keeps at most ${maxSessions} sessions; reset them with POST /__mock/reset.`);
         session = new Map();
         sessions.set(sessionName, session);
       }
-      const store = collection(session, family, name);
+      if (!reading && !session!.has(name) && full(0)) return request.errorShape(STATE_FULL_STATUS, budgetMessage());
+      const store = collection(sessionName, session, family, name, !reading);
       const idKeys = keysOf(mark.idField);
       const id = mark.idParam === undefined ? undefined : params[mark.idParam];
       const record = id === undefined ? undefined : store.records.get(id);
@@ -294,23 +408,25 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
         return request.errorShape(404, `No record with id ${id}.`);
       }
 
-      // Answers are serialised at once and never changed, so they may hold the cached views.
       const status = Number(mark.answer.status);
-      // Reads and lists are rendered once per state of the collection: any write forgets them.
-      if (mark.action === "read" || mark.action === "list") {
-        // A list's answer depends on its whole query (page, size, filters, sort).
-        const key = `${entry.key} ${request.pathname}${mark.action === "list" ? `?${request.query}` : ""}`;
-        let kept = store.answers.get(key);
-        if (kept === undefined) {
+      // Reads and lists are rendered once per state of the collection and parsed request.
+      if (reading) {
+        // Fresh collections are alike in every session: their answers are shared ("*").
+        const key = `${store.version === "seed" ? "*" : JSON.stringify(sessionName)}\u0000${name}\u0000${store.version}\u0000${entry.key}\u0000${mark.action === "list" ? listKey(member, request, store) : id}`;
+        let text = answers.get(key);
+        if (text === undefined) {
           const body = mark.action === "read" ? placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read")) : listAnswer(member, store, request);
-          kept = { body, text: JSON.stringify(body) };
-          store.answers.set(key, kept);
+          text = JSON.stringify(body);
+          answers.set(key, text);
+          return { status, body, text };
         }
-        return { status, ...kept };
+        return cachedAnswer(status, text);
       }
-      store.answers.clear();
+      // Any write gives the collection a new version: answers rendered before it are not served again.
+      store.version = `v${++versions}`;
 
       if (mark.action === "delete") {
+        forget(sessionName, store.records.get(id!));
         store.records.delete(id!);
         return { status, body: example(entry, mark.answer) };
       }
@@ -327,18 +443,20 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       if (!written) return undefined;
       let recordId: Json;
       if (mark.action === "create") {
-        if (store.records.size >= maxRecords) return request.errorShape(507, `The mock keeps at most ${maxRecords} records of ${name} per session; reset with POST /__mock/reset.`);
+        if (store.records.size >= maxRecords) return request.errorShape(STATE_FULL_STATUS, `The mock keeps at most ${maxRecords} records of ${name} per session; reset with POST /__mock/reset.`);
         recordId = freshId(store);
         const created = copy(written) as JsonObject;
         setAt(created, idKeys, recordId);
-        store.records.set(String(recordId), stored(created));
-        store.issued.add(String(recordId));
+        if (full(jsonBytes(created))) return request.errorShape(STATE_FULL_STATUS, budgetMessage());
+        store.records.set(String(recordId), keep(sessionName, created));
       } else {
         // The id stays the path's, whatever the body says (Daftra v2 repeats it in the body).
         recordId = getAt(record!.data, idKeys);
         const updated = merge(record!.data, written) as JsonObject;
         setAt(updated, idKeys, recordId);
-        store.records.set(id!, stored(updated));
+        if (full(jsonBytes(updated) - record!.bytes)) return request.errorShape(STATE_FULL_STATUS, budgetMessage());
+        forget(sessionName, record);
+        store.records.set(id!, keep(sessionName, updated));
       }
       const body = example(entry, mark.answer);
       if (mark.answerId) placed(body, keysOf(mark.answerId), recordId);

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { faultInjector, FaultOptionError, parseDelay, parseFailureRate, preference, requestedDelay } from "../src/faults.js";
+import { faultInjector, FaultOptionError, parseDelay, parseFailureRate, preference, requestedCode, requestedDelay } from "../src/faults.js";
 import { MAX_DELAY_MS } from "../src/index.js";
 import { startMock, type RunningMock } from "./serve.js";
 
@@ -37,6 +37,17 @@ describe("fault options", () => {
     expect(parseFailureRate("0.2")).toBe(0.2);
     expect(parseFailureRate("1")).toBe(1);
     for (const bad of ["1.5", "-0.1", "20%", ""]) expect(() => parseFailureRate(bad)).toThrow(FaultOptionError);
+  });
+
+  it("reads the forced code of a Prefer header against the operation's statuses", () => {
+    expect(requestedCode(undefined, ["200"])).toBeUndefined();
+    expect(requestedCode("code=503", ["200"])).toBe(503);
+    expect(requestedCode("code=201", ["201", "4XX"])).toBe(201);
+    expect(requestedCode("code=302", ["200", "3XX"])).toBe(302);
+    expect(requestedCode("code=302", ["200", "default"])).toBe(302);
+    expect(() => requestedCode("code=302", ["200", "4XX"])).toThrow('Prefer: code must be a status this operation documents (200, 4XX) or an error status from 400 to 599, got "302".');
+    expect(() => requestedCode("code=999", ["200"])).toThrow(FaultOptionError);
+    expect(() => requestedCode("code=4xx", ["200"])).toThrow(FaultOptionError);
   });
 
   it("reads a preference out of a Prefer header", () => {
@@ -112,6 +123,16 @@ describe("per request, on a mock without global faults", () => {
     const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "code=404" } });
     expect(status).toBe(404);
     expect(JSON.parse(body).message).toBe("Item not found");
+  });
+
+  it("refuses a code that is neither documented nor an error status, naming what is allowed", async () => {
+    // Prism alone answered these with a misleading 404 "not defined".
+    for (const code of ["999", "302", "abc", "20", "600"]) {
+      const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: `code=${code}` } });
+      expect(status, code).toBe(400);
+      expect(JSON.parse(body)).toMatchObject({ result: "failed", code: 400, message: `Prefer: code must be a status this operation documents (200, 401, 403, 404, 429, 500) or an error status from 400 to 599, got "${code}".` });
+    }
+    expect((await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "code=200" } })).status).toBe(200);
   });
 
   it("stops waiting when the client gives up, and goes on serving", async () => {

@@ -184,12 +184,72 @@ describe("proxy mode and invalid requests", () => {
       upstreamHits = 0;
       const refused = await invalidClient(proxy.url);
       expect(refused.status).toBe(400);
-      expect((await refused.json()).validation_errors["Client.type"]).toMatch(/^enum: /);
+      expect((await refused.json()).validation_errors.type).toMatch(/^Please choose one of: /);
       expect(upstreamHits).toBe(0);
       expect((await fetch(`${proxy.url}/api2/clients.json`, { headers: { apikey: "k" } })).status).toBe(200);
       expect(upstreamHits).toBe(1);
     } finally {
       await proxy.stop();
     }
+  });
+});
+
+describe("what an outside API fuzzer found", () => {
+  let daftra: RunningMock;
+  let vms: RunningMock;
+  beforeAll(async () => {
+    [daftra, vms] = await Promise.all([startMock({ api: "daftra" }), startMock({ api: "vmsalpha" })]);
+  });
+  afterAll(() => Promise.all([daftra.stop(), vms.stop()]));
+  const auth = { apikey: "k" };
+
+  it("405 says which methods the path has (RFC 9110 §15.5.6)", async () => {
+    const response = await fetch(`${daftra.url}/api2/clients.json`, { method: "PATCH", headers: auth });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, POST, HEAD");
+  });
+
+  it("refuses a JSON body nested 100,000 deep with a 400 naming the limit, not a 500", async () => {
+    const body = `{"Client": {"business_name": "x", "deep": ${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+    const response = await fetch(`${daftra.url}/api2/clients.json`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body });
+    expect(response.status).toBe(400);
+    expect((await response.json()).message).toBe("The request body nests deeper than the mock's limit of 64 levels.");
+  });
+
+  it("reads a multipart file part without a Content-Type on the token endpoint (was a 500 '…reading trim')", async () => {
+    const body = '--B\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\npassword\r\n--B\r\nContent-Disposition: form-data; name="username"; filename="u.txt"\r\n\r\nu\r\n--B--\r\n';
+    const response = await fetch(`${daftra.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=B" }, body });
+    expect(response.status).toBeLessThan(500);
+    expect([400, 401]).toContain(response.status);
+  });
+
+  it("ignores a Content-Type that is no media type on a request without a body, and refuses it with one", async () => {
+    expect((await fetch(`${daftra.url}/api2/clients.json`, { headers: { ...auth, "content-type": "!" } })).status).toBe(200);
+    const refused = await fetch(`${daftra.url}/api2/clients.json`, { method: "POST", headers: { ...auth, "content-type": "!" }, body: "{}" });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/^Content-Type: "!" is not a media type/);
+  });
+
+  it("answers an id beyond 2^53, a non-numeric id and a bad percent-encoding with the documented 404", async () => {
+    for (const id of ["99999999999999999999", "abc", "%E0%A4%A"]) {
+      const response = await fetch(`${daftra.url}/api2/clients/${id}.json`, { method: "DELETE", headers: auth });
+      expect(response.status, id).toBe(404);
+    }
+  });
+
+  it("answers invalid JSON on a v2 write that documents only 422 with 422", async () => {
+    const response = await fetch(`${daftra.url}/v2/api/entity/brand`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: '{"name": ' });
+    expect(response.status).toBe(422);
+  });
+
+  it("VMSAlpha: no token gives the documented missingToken answer; a validation error keeps message, type and code", async () => {
+    const doc = JSON.parse(readFileSync(getApi("vmsalpha").mockBundle, "utf8"));
+    const response = await fetch(`${vms.url}/v1/get/`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(doc.components.examples.MissingToken.value);
+    const refused = await fetch(`${vms.url}/v1/oauth/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=b" });
+    const body = await refused.json();
+    expect(body).toMatchObject({ success: false, errors: { message: expect.stringMatching(/username/), type: expect.stringMatching(/^(OAuthException|APIMethodException)$/), code: expect.stringMatching(/^\d{4}$/) } });
+    expect(Object.keys(body.errors).sort()).toEqual(["code", "message", "type"]);
   });
 });

@@ -76,9 +76,9 @@ describe("guards", () => {
     const { call } = await serveStages([controlEndpoints({ health: () => ({ fastPath: { on: true } }), state: undefined, violations })]);
     expect((await call("/__mock/health")).body).toEqual({ ok: true, fastPath: { on: true } });
     expect((await call("/__mock/violations")).body).toMatchObject({ total: 3, dropped: 1, violations: [{ path: "/2" }, { path: "/3" }] });
-    expect((await call("/__mock/violations", { method: "DELETE" })).status).toBe(204);
+    expect((await call("/__mock/violations", { method: "DELETE", headers: { "x-mock-control": "1" } })).status).toBe(204);
     expect((await call("/__mock/violations")).body).toEqual({ total: 0, dropped: 0, violations: [] });
-    expect((await call("/__mock/reset", { method: "POST" })).status).toBe(409);
+    expect((await call("/__mock/reset", { method: "POST", headers: { "x-mock-control": "1" } })).status).toBe(409);
     expect((await call("/__mock/other")).status).toBe(299);
   });
 

@@ -10,12 +10,24 @@ import { deref } from "./walker.mjs";
 const isPlainObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
+ * Key segments that name an object's prototype machinery, not data. A query using one as a key
+ * is refused: written into an ordinary object, `filter[__proto__][x]=1` would set `x` on every
+ * object of the process.
+ */
+export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** An object for keys a request chose: no prototype, so no key reaches one. */
+const dictionary = () => Object.create(null);
+
+/**
  * The nested value of each named parameter in a query, and the keys it could not read.
  * `[]` appends to a list; a key repeated without `[]` keeps its last value, as PHP does.
+ * Every object it builds has no prototype, and a key naming `__proto__`, `constructor` or
+ * `prototype` is refused (listed in `problems`, its value left out).
  */
 export function readBracketQuery(entries, names) {
   const longestFirst = [...names].sort((a, b) => b.length - a.length);
-  const values = {};
+  const values = dictionary();
   const problems = [];
   for (const [key, value] of entries) {
     if (names.includes(key)) {
@@ -30,7 +42,12 @@ export function readBracketQuery(entries, names) {
       problems.push(`${key}: not a bracket key ${name}[a][b] (only the last pair may be empty, for a list)`);
       continue;
     }
-    let node = (values[name] ??= {});
+    const forbidden = path.find((segment) => FORBIDDEN_KEYS.has(segment));
+    if (forbidden !== undefined) {
+      problems.push(`${key}: "${forbidden}" cannot be a key of ${name}`);
+      continue;
+    }
+    let node = (values[name] ??= dictionary());
     for (let i = 0; i < path.length; i++) {
       const segment = path[i];
       if (path[i + 1] === "") {
@@ -39,7 +56,7 @@ export function readBracketQuery(entries, names) {
         break;
       }
       if (i === path.length - 1) node[segment] = value;
-      else node = node[segment] = isPlainObject(node[segment]) ? node[segment] : {};
+      else node = node[segment] = isPlainObject(node[segment]) ? node[segment] : dictionary();
     }
   }
   return { values, problems };
@@ -134,7 +151,7 @@ function meets(record, field, condition) {
   const value = fieldOf(record, field);
   if (!isPlainObject(condition)) return same(value, condition);
   return Object.entries(condition).every(([operator, operand]) => {
-    const test = FILTER_OPERATORS[operator];
+    const test = Object.hasOwn(FILTER_OPERATORS, operator) ? FILTER_OPERATORS[operator] : undefined;
     if (!test) throw new Error(`Unknown filter operator "${operator}". Known: ${Object.keys(FILTER_OPERATORS).join(", ")}.`);
     return test(value, operand);
   });

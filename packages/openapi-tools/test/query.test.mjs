@@ -120,3 +120,38 @@ describe("filterAndSort: what the filter grammar means for stored records", () =
     expect(declaredOperators(doc, { type: "object", additionalProperties: { type: "string", enum: ["asc", "desc"] } })).toEqual([]);
   });
 });
+
+describe("hostile keys (prototype pollution)", () => {
+  const HOSTILE = ["filter[__proto__][prefer]=code=503", "filter[or][__proto__][prefer]=code=503", "filter[constructor][prototype][prefer]=code=503", "sort[__proto__][x-mock-session]=P", "filter[a][__proto__][]=x", "filter[prototype]=x"];
+
+  it.each(HOSTILE)("%s: refused with the parameter named, Object.prototype untouched", (query) => {
+    const { values, problems } = readBracketQuery(q(query), ["filter", "filter[or]", "sort"]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^(filter|filter\[or\]|sort)\[.*: "(__proto__|constructor|prototype)" cannot be a key/);
+    expect(Object.keys(values)).toEqual([]);
+    expect({}.prefer).toBeUndefined();
+    expect({}["x-mock-session"]).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty("prefer");
+  });
+
+  it("builds its values as null-prototype objects, so no key can reach a prototype", () => {
+    const { values } = readBracketQuery(q("filter[a][b]=1&filter[c][]=2"), ["filter"]);
+    expect(Object.getPrototypeOf(values)).toBeNull();
+    expect(Object.getPrototypeOf(values.filter)).toBeNull();
+    expect(Object.getPrototypeOf(values.filter.a)).toBeNull();
+  });
+
+  it("filterAndSort ignores hostile keys instead of following them", () => {
+    const records = [{ id: 2 }, { id: 1 }];
+    const roles = { filters: [{ param: "filter", match: "all" }], sort: "sort" };
+    expect(filterAndSort(records, q("sort[__proto__][id]=desc&filter[constructor][prototype][x]=1"), roles)).toEqual(records);
+    expect(Object.prototype).not.toHaveProperty("id");
+    expect(Object.prototype).not.toHaveProperty("x");
+  });
+
+  it("bracketQueryChecker refuses them before any schema is compiled", () => {
+    const check = bracketQueryChecker({}, [{ in: "query", name: "filter", style: "deepObject", schema: { type: "object" } }]);
+    expect(check(q("filter[__proto__][prefer]=code=503"))).toMatch(/^filter\[__proto__\]\[prefer\]: "__proto__" cannot be a key/);
+    expect(Object.prototype).not.toHaveProperty("prefer");
+  });
+});

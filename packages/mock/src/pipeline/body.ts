@@ -1,6 +1,7 @@
 // Guards: the body limit (a declared length over it is refused before anything is read), and
 // reading the body (JSON parsed; forms kept as text for Prism), also within the limit.
 import type { IncomingMessage } from "node:http";
+import { canonicalMultipart, jsonDepthBeyond, MAX_JSON_DEPTH, MultipartError } from "../body-checks.js";
 import type { ErrorShape } from "./error-shape.js";
 import type { Guard, ShapeOf } from "./exchange.js";
 import { sendAndClose, sendError } from "./send.js";
@@ -30,7 +31,9 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   if (req.headers["content-length"] === "0" || (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined)) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  // Leaving the loop early (over the limit) must not destroy the request: that would reset the
+  // connection under the 413 the client is about to read (see sendAndClose's lingering close).
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     // Stop reading as soon as the limit is passed, so a huge body is never held in memory.
     if (size > maxBytes) throw new BodyError(413, tooLarge(maxBytes));
@@ -39,10 +42,21 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   const text = Buffer.concat(chunks).toString();
   // JSON bodies are parsed, anything else (multipart, urlencoded) goes to Prism as text.
   if (/^application\/(.+\+)?json/i.test(req.headers["content-type"] ?? "")) {
+    // Refused before parsing: recursive steps after it (validation, merging) would overflow.
+    if (jsonDepthBeyond(text) !== undefined) throw new BodyError(400, `The request body nests deeper than the mock's limit of ${MAX_JSON_DEPTH} levels.`);
     try {
       return JSON.parse(text);
     } catch {
       throw new BodyError(400, "The request body is not valid JSON.");
+    }
+  }
+  // Rewritten in the plainest form, which Prism's fragile part parser reads (../body-checks.ts).
+  if (/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
+    try {
+      return await canonicalMultipart(text, req.headers["content-type"]!);
+    } catch (error) {
+      if (error instanceof MultipartError) throw new BodyError(400, error.message);
+      throw error;
     }
   }
   return text;
@@ -57,7 +71,7 @@ export function bodyReader(maxBytes: number, shapeOf: ShapeOf, apiShape: ErrorSh
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       if (error.status === 413) sendAndClose(exchange.req, exchange.res, apiShape, 413, error.message);
-      else sendError(exchange.res, shapeOf(exchange), error.status, error.message);
+      else sendError(exchange.res, shapeOf(exchange), error.status, error.message, "body");
       return true;
     }
   };

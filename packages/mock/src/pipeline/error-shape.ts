@@ -2,6 +2,7 @@
 // too large, two credentials, unknown route, injected faults) look like the API's errors.
 import { STATUS_CODES } from "node:http";
 import { deref, operationsOf, type OperationEntry } from "@mizan/openapi-tools";
+import type { ProblemPlace } from "../refusals.js";
 
 /** Whether an operation documents an error answer with an example body. */
 export function hasErrorExamples(doc: unknown, entry: OperationEntry): boolean {
@@ -29,8 +30,8 @@ function keyShape(value: unknown): string {
 }
 
 export interface ErrorShape {
-  /** The status and body of the mock's own error answer for `status`, in the API's own shape. */
-  (status: number, message: string): { status: number; body: unknown };
+  /** The status and body of the mock's own error answer for `status`, in the API's own shape (`where`: what was wrong, when known). */
+  (status: number, message: string, where?: ProblemPlace): { status: number; body: unknown };
 }
 
 /**
@@ -46,6 +47,8 @@ export interface ErrorShape {
 export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operationsOf(doc)): ErrorShape {
   const counts = new Map<number, Map<string, number>>();
   const successShapes = new Set<string>();
+  /** Named examples of 2xx answers (error bodies sent with 200 among them), by name. */
+  const successExamples: [string, unknown][] = [];
   for (const entry of entries) {
     for (const [code, response] of Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {})) {
       const status = Number(code);
@@ -55,7 +58,13 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
       if (status < 300) {
         // Every named example counts here: error bodies sent with 200 are named examples.
         const content = (deref(doc, response) as { content?: Record<string, { examples?: Record<string, unknown> }> }).content ?? {};
-        for (const media of Object.values(content)) for (const named of Object.values(media.examples ?? {})) successShapes.add(keyShape((deref(doc, named) as { value?: unknown })?.value));
+        for (const media of Object.values(content)) {
+          for (const [name, named] of Object.entries(media.examples ?? {})) {
+            const value = (deref(doc, named) as { value?: unknown })?.value;
+            successShapes.add(keyShape(value));
+            successExamples.push([name, value]);
+          }
+        }
         successShapes.add(keyShape(example));
       } else if (status >= 400) {
         const byBody = counts.get(status) ?? new Map<string, number>();
@@ -69,8 +78,17 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
   for (const [status, byBody] of counts) templates.set(status, JSON.parse([...byBody].sort((a, b) => b[1] - a[1])[0]![0]));
   const fallbackStatus = [400, 401, ...[...templates.keys()].sort((a, b) => a - b)].find((s) => templates.has(s));
   const errorsWith200 = fallbackStatus !== undefined && successShapes.has(keyShape(templates.get(fallbackStatus)));
+  // An API that sends its errors with 200 documents them as named 200 examples: a refusal takes
+  // one of those (the 200 schema admits them), not the body of another status. Missing or bad
+  // credentials take the documented credentials example as it is (VMSAlpha's missingToken).
+  const errorExamples = errorsWith200 ? successExamples.filter(([, value]) => keyShape(value) === keyShape(templates.get(fallbackStatus!))) : [];
+  const CREDENTIALS = /token|auth|credential|login/i;
+  const credentialsExample = errorExamples.find(([name]) => CREDENTIALS.test(name))?.[1];
+  const requestExample = (errorExamples.find(([name]) => !CREDENTIALS.test(name) && !/server/i.test(name)) ?? errorExamples.find(([name]) => !/server/i.test(name)))?.[1];
   return (status, message) => {
     const ownStatus = templates.has(status);
+    if (!ownStatus && (status === 401 || status === 403) && credentialsExample !== undefined) return { status: 200, body: structuredClone(credentialsExample) };
+    if (!ownStatus && errorsWith200 && requestExample !== undefined && status !== 405 && status < 500) return { status: 200, body: fillError(requestExample, 200, status, message) };
     const templateStatus = ownStatus ? status : fallbackStatus;
     if (templateStatus === undefined) return { status, body: { status, message } };
     const sentStatus = ownStatus || !errorsWith200 ? status : 200;
@@ -78,8 +96,8 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
   };
 }
 
-const MESSAGE_KEY = /^(message|errorMessage|error_description|detail)$/i;
-function fillError(template: unknown, templateStatus: number, status: number, message: string): unknown {
+export const MESSAGE_KEY = /^(message|errorMessage|error_description|detail)$/i;
+export function fillError(template: unknown, templateStatus: number, status: number, message: string): unknown {
   if (Array.isArray(template)) return [];
   if (!template || typeof template !== "object") return template;
   const out: Record<string, unknown> = {};

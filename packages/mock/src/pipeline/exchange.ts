@@ -52,6 +52,10 @@ export interface Route {
   checkQuery?: (query: URLSearchParams) => string | undefined;
   /** Error examples chosen by the refused request's body (x-mock-when). */
   conditional: Conditional;
+  /** The path parameters declared as integers only (not also strings): values beyond 2^53 name no record. */
+  integerPathParams: string[];
+  /** The path parameters' values in a path (percent-decoded). */
+  pathParams: (pathname: string) => Record<string, string> | undefined;
 }
 
 /** Prism's problem (its refusal of a request): `name` is a URL of its error type, `detail` says what happened. */

@@ -3,7 +3,7 @@
 // operation does not document (Prism would answer that with a 404). A failure is answered before
 // validation, as a gateway would, with its real status even where the API reports its own errors
 // with 200.
-import { FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedDelay, type FaultInjector } from "../faults.js";
+import { FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedCode, requestedDelay, type FaultInjector } from "../faults.js";
 import type { Guard, ShapeOf } from "./exchange.js";
 import { sendError, sendJson } from "./send.js";
 
@@ -27,6 +27,7 @@ export function faultInjection({ faults, failureRate, seed, proxied, shapeOf }: 
     let delayMs = planned.delayMs;
     try {
       delayMs = requestedDelay(req.headers.prefer) ?? delayMs;
+      if (!proxied && route) requestedCode(req.headers.prefer, route.statuses);
     } catch (error) {
       if (!(error instanceof FaultOptionError)) throw error;
       req.resume();

@@ -19,7 +19,10 @@ export interface Pipeline {
 export function requestHandler(pipeline: Pipeline, errorShape: ErrorShape) {
   const stages = [...pipeline.before, pipeline.route, ...pipeline.guards, ...pipeline.responders];
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? "/", "http://mock.invalid");
+    const target = req.url ?? "/";
+    // An origin-form target is a path, also when it starts with "//" (which `new URL` would read
+    // as a host name: //api2/clients.json as host "api2"); an absolute-form target is a URL.
+    const url = new URL(target.startsWith("/") ? `http://mock.invalid${target}` : target, "http://mock.invalid");
     const exchange: Exchange = { req, res, url, pathname: url.pathname, method: req.method ?? "GET" };
     for (const stage of stages) {
       const answered = stage(exchange);

@@ -9,7 +9,7 @@ import type { Exchange, PrismResult, PrismProblem, Responder } from "./exchange.
 
 export type { PrismResult };
 import { sendJson } from "./send.js";
-import { explainViolations, toViolation, violationFields, type PrismDetail, type ViolationRecorder } from "./violations.js";
+import { explainViolations, toViolation, violationFields, type PrismDetail, type PrismViolation, type ViolationRecorder } from "./violations.js";
 
 /** Prism's configuration of the instance (see serve()), of which `mock` is overridden per request. */
 export interface PrismConfig {
@@ -67,9 +67,10 @@ export function prismStage(options: PrismStageOptions) {
   function answer(exchange: Exchange, result: PrismResult, explain: boolean): void {
     const { res, method, pathname } = exchange;
     const shape = exchange.route?.errorShape ?? errorShape;
-    if (result._tag === "Left") return sendProblem(res, result.left, shape);
+    const named = asDeclared(exchange);
+    if (result._tag === "Left") return sendProblem(res, result.left, shape, named);
     const { output, validations } = result.right;
-    const found = [...validations.input.map((v) => toViolation("request", v)), ...validations.output.map((v) => toViolation("response", v))];
+    const found = [...validations.input.map((v) => named(toViolation("request", v))), ...validations.output.map((v) => toViolation("response", v))];
     for (const v of found) {
       violations.record({ side: String(v.location[0]), method, path: pathname, status: output.statusCode, location: v.location.join("."), message: v.message });
       if (proxied) process.stderr.write(`[mizan-mock] ${v.location[0]} violation: ${method} ${pathname}: ${v.message}\n`);
@@ -77,6 +78,15 @@ export function prismStage(options: PrismStageOptions) {
     if (found.length) res.setHeader("sl-violations", JSON.stringify(found).slice(0, 8000));
     for (const [name, value] of Object.entries(output.headers ?? {})) res.setHeader(name, value);
     const requestErrors = found.filter((v) => v.location[0] === "request" && v.code !== 401 && v.code !== 403);
+    if (explain && requestErrors.length && requestErrors.every((v) => v.location[1] === "path") && (output.statusCode === 400 || output.statusCode === 422)) {
+      // A path value no route takes: the operation's documented 404 where it has one (../refusals.ts).
+      const summary = Object.entries(violationFields(requestErrors)).map(([field, problem]) => `${field}: ${problem}`).join("; ");
+      const refusal = shape(output.statusCode, summary, "path");
+      if (refusal.status !== output.statusCode) {
+        res.removeHeader("content-type");
+        return sendJson(res, refusal.status, explainViolations(refusal.body, requestErrors));
+      }
+    }
     const payload = explain && requestErrors.length && (output.statusCode === 400 || output.statusCode === 422) ? explainViolations(output.body, requestErrors) : output.body;
     const text = engine.serialize(payload, res.getHeader("content-type"));
     res.writeHead(output.statusCode);
@@ -100,8 +110,16 @@ export function prismStage(options: PrismStageOptions) {
   return { resultOf, answer, responder, refuseInvalid };
 }
 
+/** Prism reports path and query parameters by their names in lower case: name them as the operation declares them. */
+function asDeclared(exchange: Exchange): (v: PrismViolation) => PrismViolation {
+  const declared = new Map(((exchange.route?.entry.parameters ?? []) as { name: string; in: string }[]).filter((p) => p.in === "path" || p.in === "query").map((p) => [p.name.toLowerCase(), p.name]));
+  if (!declared.size) return (v) => v;
+  return (v) => (v.location[1] === "path" || v.location[1] === "query" ? { ...v, location: v.location.map((part, i) => (i === 2 ? (declared.get(String(part).toLowerCase()) ?? part) : part)) } : v);
+}
+
 function queryOf(searchParams: URLSearchParams): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  // Keys come from the request: no prototype, so `__proto__` is a key like any other.
+  const query: Record<string, string | string[]> = Object.create(null);
   for (const key of new Set(searchParams.keys())) {
     const values = searchParams.getAll(key);
     query[key] = values.length === 1 ? values[0]! : values;
@@ -114,12 +132,13 @@ function queryOf(searchParams: URLSearchParams): Record<string, string | string[
  * fits (an invalid path parameter, say), it lists the violations ({location, severity: "Error",
  * code, message}): name them, as the documented validation answers do.
  */
-function sendProblem(res: ServerResponse, error: PrismProblem, shape: ErrorShape): void {
+function sendProblem(res: ServerResponse, error: PrismProblem, shape: ErrorShape, named: (v: PrismViolation) => PrismViolation = (v) => v): void {
   for (const [name, value] of Object.entries(error.additional?.headers ?? {})) res.setHeader(name, value);
   const listed = (error.additional?.validation ?? []) as (PrismDetail & { location?: string[] })[];
-  const violations = listed.filter((d) => d.severity === 0 || (d.severity as unknown) === "Error").map((d) => toViolation("request", { ...d, path: d.path ?? d.location }));
+  const violations = listed.filter((d) => d.severity === 0 || (d.severity as unknown) === "Error").map((d) => named(toViolation("request", { ...d, path: d.path ?? d.location })));
   const fields = violationFields(violations);
   const message = violations.length ? Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`).join("; ") : (error.detail ?? error.title ?? String(error));
-  const answer = shape(error.status ?? 500, message);
+  const place = violations[0]?.location[1];
+  const answer = shape(error.status ?? 500, message, place === "path" || place === "query" || place === "body" || place === "header" ? place : undefined);
   sendJson(res, answer.status, violations.length ? explainViolations(answer.body, violations) : answer.body);
 }

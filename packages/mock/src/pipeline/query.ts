@@ -15,7 +15,7 @@ export function queryCheck(options: { forwardInvalid: boolean; violations: Viola
       return false;
     }
     req.resume();
-    sendError(res, route!.errorShape, 400, problem);
+    sendError(res, route!.errorShape, 400, problem, "query");
     return true;
   };
 }

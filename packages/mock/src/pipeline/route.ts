@@ -2,9 +2,10 @@
 // need: its security alternatives, error shape, documented statuses, query check, conditional
 // examples); a request's path finds its candidate routes by their leading literal segments, and
 // the most specific one for its method is the request's route.
-import { operationRoutes, routeFor, securityAlternatives } from "@mizan/openapi-tools";
+import { deref, operationRoutes, pathTemplateMatcher, routeFor, securityAlternatives } from "@mizan/openapi-tools";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import type { PrismOperation } from "../engine.js";
+import { documentedShape } from "../refusals.js";
 import { conditionalExamplesOf } from "./conditional.js";
 import { errorShapeOf, hasErrorExamples, type ErrorShape } from "./error-shape.js";
 import type { Guard, Route } from "./exchange.js";
@@ -35,8 +36,16 @@ export function routeTable(doc: unknown, prismOperations: PrismOperation[], erro
         specificity: entry.specificity,
         security: securityAlternatives(doc, entry.security),
         prism,
-        errorShape: hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape,
+        // Refusals take a status the operation documents (../refusals.ts).
+        errorShape: documentedShape(hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape, Object.keys((entry.op as { responses?: object }).responses ?? {})),
         statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
+        integerPathParams: (entry.parameters as { in: string; name: string; schema?: unknown }[])
+          .filter((p) => {
+            const types = [(deref(doc, p.schema) as { type?: unknown } | undefined)?.type].flat();
+            return p.in === "path" && types.includes("integer") && !types.includes("string");
+          })
+          .map((p) => p.name),
+        pathParams: pathTemplateMatcher(entry.path),
         checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuery),
         conditional: conditionalExamplesOf(doc, entry, compile),
       },
@@ -78,15 +87,16 @@ export function routeIndex<R extends { entry: { path: string }; regex: RegExp }>
  */
 export function router(table: RouteTable, errorShape: ErrorShape): Guard {
   return (exchange) => {
+    exchange.candidates = table.find(exchange.pathname);
+    exchange.route = routeFor(exchange.candidates, exchange.method, exchange.pathname);
     try {
       decodeURIComponent(exchange.pathname);
     } catch {
       exchange.req.resume();
-      sendError(exchange.res, errorShape, 400, `The request path is not valid percent-encoding: ${exchange.pathname}`);
+      // A path value no route takes: the operation's documented refusal (404 where it has one).
+      sendError(exchange.res, exchange.route?.errorShape ?? errorShape, 400, `The request path is not valid percent-encoding: ${exchange.pathname}`, "path");
       return true;
     }
-    exchange.candidates = table.find(exchange.pathname);
-    exchange.route = routeFor(exchange.candidates, exchange.method, exchange.pathname);
     return false;
   };
 }

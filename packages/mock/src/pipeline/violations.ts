@@ -1,5 +1,7 @@
 // Spec violations: how Prism reports them, how a refused request names its fields in the API's
 // error body, and the bounded log `/__mock/violations` reads.
+import { fieldReasons } from "../messages.js";
+import { fillError, MESSAGE_KEY } from "./error-shape.js";
 
 /** How many violations `/__mock/violations` keeps (the newest); older ones are only counted. */
 export const VIOLATION_LOG_SIZE = 1000;
@@ -42,17 +44,9 @@ export function toViolation(side: string, d: PrismDetail): PrismViolation {
   return { location: [side, ...(d.path ?? [])], severity: SEVERITY[d.severity] ?? String(d.severity), code: d.code, message: d.message };
 }
 
-/** Each offending field of a request, as Daftra names them: field -> "rule: message". */
+/** Each offending field of a request with one reason, as the vendor words them (../messages.ts): field -> reason. */
 export function violationFields(violations: PrismViolation[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const v of violations) {
-    const where = v.location.slice(2).map(String); // drop "request", "body" | "query" | ...
-    // A missing property is reported on its parent; name the property itself.
-    const missing = v.code === "required" ? /property '([^']+)'/.exec(v.message)?.[1] : undefined;
-    const field = [...where, ...(missing ? [missing] : [])].join(".") || String(v.location[1] ?? "request");
-    fields[field] = fields[field] ? `${fields[field]}; ${v.message}` : `${v.code}: ${v.message}`;
-  }
-  return fields;
+  return fieldReasons(violations);
 }
 
 /**
@@ -68,7 +62,20 @@ export function explainViolations(body: unknown, violations: PrismViolation[]): 
     .map(([field, problem]) => `${field}: ${problem}`)
     .join("; ");
   const out = { ...(body as Record<string, unknown>) };
+  // An envelope around the error ({errorResponse: {...}}: EnKash) is explained inside.
+  const envelope = Object.entries(out).find(([, v]) => v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).some((k) => MESSAGE_KEY.test(k)));
+  if (envelope && !("validation_errors" in out) && !out.errors && !Object.keys(out).some((k) => MESSAGE_KEY.test(k))) {
+    out[envelope[0]] = explainViolations(envelope[1], violations);
+    return out;
+  }
   if ("validation_errors" in out) out.validation_errors = fields;
+  // A list of finer problems (EnKash's apiSubErrors): one per field; the message sums them up.
+  else if (Array.isArray(out.apiSubErrors)) {
+    out.apiSubErrors = Object.entries(fields).map(([field, problem]) => ({ field, message: problem }));
+    for (const key of Object.keys(out)) if (MESSAGE_KEY.test(key) && typeof out[key] === "string") out[key] = summary;
+  }
+  // An error detail object ({message, type, code}: VMSAlpha) keeps its shape; its message says what is wrong.
+  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors) && Object.keys(out.errors).some((k) => MESSAGE_KEY.test(k))) out.errors = fillError(out.errors, NaN, NaN, summary);
   // Daftra v2: `errors` maps each field to a list of reasons; the summary message stays.
   else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors)) out.errors = Object.fromEntries(Object.entries(fields).map(([field, problem]) => [field, [problem]]));
   else if (typeof out.error_description === "string") out.error_description = summary;
