@@ -98,6 +98,29 @@ function widenNode(node, { numericCodes = false } = {}) {
   node.type = moveLast([...added], "null");
 }
 
+const jsonTypeOf = (v) => (v === null ? "null" : typeof v === "boolean" ? "boolean" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : "string");
+
+/**
+ * An enum mixing JSON types (`[1, 2, "1", "2", null]`) is valid JSON Schema, but generators that
+ * turn enums into named constants (orval) give `1` and `"1"` the same key. The same set of values
+ * is written as `anyOf` of one single-typed enum per type (`{type: integer, enum: [1, 2]}`,
+ * `{type: string, enum: ["1", "2"]}`, `{type: "null"}`), which every generator reads; the node
+ * keeps its annotations (description, readOnly, ...).
+ */
+function splitMixedEnum(node) {
+  const groups = new Map();
+  for (const v of node.enum) {
+    const type = jsonTypeOf(v);
+    const key = type === "integer" && asArray(node.type).includes("number") && !asArray(node.type).includes("integer") ? "number" : type;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(v);
+  }
+  if (groups.size < 2 || node.anyOf !== undefined) return;
+  node.anyOf = [...groups].map(([type, values]) => (type === "null" ? { type: "null" } : { type, enum: values }));
+  delete node.type;
+  delete node.enum;
+}
+
 /** A property schema that also admits null. */
 function makeNullable(prop) {
   if (prop.type !== undefined) {
@@ -145,6 +168,7 @@ function acceptAccountDate(node) {
   node["x-date-formats"] = [ISO_FORMS[iso] ?? `^${iso}$`, ...DISPLAY_FORMS];
   node.description = node.description ? `${node.description.trimEnd()} ${ACCOUNT_DATE_NOTE}` : ACCOUNT_DATE_NOTE;
   node["x-assumption"] = node["x-assumption"] ? `${node["x-assumption"]} ${ACCOUNT_DATE_ASSUMPTION}` : ACCOUNT_DATE_ASSUMPTION;
+  node["x-assumption-kind"] ??= "inference";
 }
 
 /**
@@ -163,6 +187,10 @@ function widenDeep(schema, renameRef, { nulls, dates, numericCodes } = {}) {
     if ("type" in node || "const" in node) widenNode(node, { numericCodes });
     if (dates) acceptAccountDate(node);
     if (nulls) nullOptional(node, node === schema ? nulls.required : []);
+  });
+  // After the walk, so that the single-typed branches it writes are not widened again.
+  forEachObject(schema, (node) => {
+    if (Array.isArray(node.enum)) splitMixedEnum(node);
   });
 }
 

@@ -95,6 +95,15 @@ describe("diffDocuments", () => {
     expect(diffDocuments(api(), moved)).toEqual([]);
   });
 
+  it("reads a mixed enum written as anyOf of one enum per type as the same enum", () => {
+    const mixed = (doc) => (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] });
+    const split = (doc) => (getBody(doc).properties.status = { anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1", "2"] }, { type: "null" }] });
+    expect(diffDocuments(api(mixed), api(split))).toEqual([]);
+    // Dropping a value is still seen.
+    const fewer = (doc) => (getBody(doc).properties.status = { anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1"] }, { type: "null" }] });
+    expect(diffDocuments(api(mixed), api(fewer)).map((c) => c.kind)).toContain("enum-narrowed");
+  });
+
   it("lets additive changes through", () => {
     const changes = diffDocuments(
       api(),
