@@ -10,10 +10,10 @@ function change(list, breaking, kind, operation, location, message) {
   list.push({ breaking, kind, operation, location, message });
 }
 
-// An anyOf/oneOf whose members are all single-typed enums (`{type, enum}` or `{type: "null"}`) is
-// one enum written per JSON type, as loosenResponses writes mixed enums for other generators:
-// it is compared as the enum it is, not as alternatives.
-const enumOnly = (v) => v !== null && typeof v === "object" && Object.keys(v).every((k) => k === "type" || k === "enum") && typeof v.type === "string" && (Array.isArray(v.enum) || v.type === "null");
+// An anyOf/oneOf whose members are all single-typed values (`{type, const}`, `{type, enum}` or
+// `{type: "null"}`) is one enum written out per value, as loosenResponses writes mixed enums for
+// other generators: it is compared as the enum it is, not as alternatives.
+const enumOnly = (v) => v !== null && typeof v === "object" && Object.keys(v).every((k) => k === "type" || k === "enum" || k === "const") && typeof v.type === "string" && (Array.isArray(v.enum) || v.const !== undefined || v.type === "null");
 const enumVariantsOf = (s) => ["anyOf", "oneOf"].map((k) => s[k]).find((list) => Array.isArray(list) && list.length > 0 && list.every(enumOnly));
 
 /** A schema with its allOf branches folded in: types, enum, properties, required, items. */
@@ -37,7 +37,7 @@ function flatten(doc, schema) {
     if (perType) {
       typed = true;
       for (const v of perType) types.add(v.type);
-      enumValues = perType.flatMap((v) => v.enum ?? [null]);
+      enumValues = perType.flatMap((v) => v.enum ?? (v.const !== undefined ? [v.const] : [null]));
     }
     if (s.items !== undefined) items ??= s.items;
     for (const name of s.required ?? []) required.add(name);

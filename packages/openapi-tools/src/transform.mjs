@@ -102,11 +102,48 @@ const jsonTypeOf = (v) => (v === null ? "null" : typeof v === "boolean" ? "boole
 
 /**
  * An enum mixing JSON types (`[1, 2, "1", "2", null]`) is valid JSON Schema, but generators that
- * turn enums into named constants (orval) give `1` and `"1"` the same key. The same set of values
- * is written as `anyOf` of one single-typed enum per type (`{type: integer, enum: [1, 2]}`,
- * `{type: string, enum: ["1", "2"]}`, `{type: "null"}`), which every generator reads; the node
- * keeps its annotations (description, readOnly, ...).
+ * turn enums into named constants (orval) give `1` and `"1"` the same key, and they merge the
+ * enums of `anyOf` branches into one constant object too. The same set of values is written as
+ * `anyOf` of one typed `const` per value (`{type: integer, const: 1}`, `{type: string, const: "1"}`,
+ * ..., `{type: "null"}`), which openapi-typescript, orval and hey-api all read as the literal union
+ * `1 | 2 | "1" | "2" | null`; the node keeps its annotations (description, readOnly, ...).
  */
+const ANNOTATION = /^(description|title|readOnly|writeOnly|deprecated|x-.*)$/;
+const isConstLeaf = (v) => v !== null && typeof v === "object" && typeof v.type === "string" && Object.keys(v).every((k) => k === "type" || k === "const") && (v.const !== undefined || v.type === "null");
+
+/** The typed consts a union of them holds, through nested anyOf with annotations only; else undefined. */
+function constLeaves(node, top = true) {
+  if (isConstLeaf(node)) return [node];
+  if (!Array.isArray(node?.anyOf) || (!top && Object.keys(node).some((k) => k !== "anyOf" && !ANNOTATION.test(k)))) return undefined;
+  const leaves = [];
+  for (const member of node.anyOf) {
+    const found = constLeaves(member, false);
+    if (!found) return undefined;
+    leaves.push(...found);
+  }
+  return leaves;
+}
+
+/**
+ * A union of typed consts nested in unions (a const union widened, then made nullable) is
+ * written as one flat anyOf, the nested members' annotations moved up where the node has none.
+ */
+function flattenConstUnion(node) {
+  const leaves = Array.isArray(node.anyOf) && !node.anyOf.every(isConstLeaf) ? constLeaves(node) : undefined;
+  if (!leaves) return;
+  for (const member of node.anyOf) {
+    if (isConstLeaf(member)) continue;
+    for (const [key, value] of Object.entries(member)) if (key !== "anyOf" && !(key in node)) node[key] = value;
+  }
+  const seen = new Set();
+  const flat = leaves.filter((leaf) => {
+    const key = JSON.stringify(leaf);
+    return seen.has(key) ? false : seen.add(key);
+  });
+  const nulls = flat.filter((leaf) => leaf.type === "null");
+  node.anyOf = [...flat.filter((leaf) => leaf.type !== "null"), ...nulls];
+}
+
 function splitMixedEnum(node) {
   const groups = new Map();
   for (const v of node.enum) {
@@ -116,7 +153,7 @@ function splitMixedEnum(node) {
     groups.get(key).push(v);
   }
   if (groups.size < 2 || node.anyOf !== undefined) return;
-  node.anyOf = [...groups].map(([type, values]) => (type === "null" ? { type: "null" } : { type, enum: values }));
+  node.anyOf = [...groups].flatMap(([type, values]) => (type === "null" ? [{ type: "null" }] : values.map((value) => ({ type, const: value }))));
   delete node.type;
   delete node.enum;
 }
@@ -192,6 +229,7 @@ function widenDeep(schema, renameRef, { nulls, dates, numericCodes } = {}) {
   forEachObject(schema, (node) => {
     if (Array.isArray(node.enum)) splitMixedEnum(node);
   });
+  forEachObject(schema, flattenConstUnion);
 }
 
 /**
