@@ -15,6 +15,28 @@ const doc = readBundle("daftra");
 const check = schemaValidator(doc);
 const operations = new Map(operationsOf(doc).map((entry) => [entry.key, entry]));
 
+// Bodies the research reference quotes from the docs (daftra-api.md §3.1, §7), beyond the export's
+// examples: the create answer with its id as a string, the invoice-payment delete message, the
+// generic not-found frame, and the v2 error bodies.
+const quoted = [
+  { method: "POST", path: "/api2/clients.json", status: "202", body: { code: 202, result: "successful", id: "2415" } },
+  { method: "DELETE", path: "/api2/invoice_payments/{id}.json", status: "200", body: { code: 200, result: "successful", message: "Payment has been deleted" } },
+  { method: "GET", path: "/api2/clients/{id}.json", status: "404", body: { result: "failed", code: 404, message: "Item not found" } },
+  { method: "GET", path: "/v2/api/entity/brand/{id}/{level}", status: "400", body: { message: "Record not found" } },
+  { method: "GET", path: "/v2/api/entity/brand/list/{level}", status: "401", body: { message: "Unauthenticated." } },
+  { method: "POST", path: "/v2/api/entity/brand", status: "422", body: { message: "Entity not saved", errors: { name: ["هذا الحقل مطلوب ولا يمكن ان يكون فارغ"] } } },
+  { method: "POST", path: "/v2/api/entity/brand", status: "200", body: { message: "تم إضافة نوع الأصل بنجاح", id: 23 } },
+];
+
+describe("bodies the reference quotes", () => {
+  it.each(quoted.map((e) => [`${e.method} ${e.path} ${e.status}`, e]))("%s passes the response schema", (_, e) => {
+    const response = operations.get(`${e.method} ${e.path}`)?.op.responses[e.status];
+    expect(response).toBeDefined();
+    const media = Object.entries(deref(doc, response).content ?? {}).find(([type]) => /json/i.test(type));
+    expect(check(media[1].schema, e.body)).toEqual([]);
+  });
+});
+
 describe("the vendor's response examples", () => {
   it("are all there (the export holds 57)", () => {
     expect(examples.length).toBe(57);
