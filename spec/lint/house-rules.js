@@ -53,6 +53,35 @@ function AssumptionIsText() {
   };
 }
 
+// What kind of label an x-assumption is (spec/CONTRIBUTING.md, "Assumptions"): the docs say
+// nothing (gap), the docs say something else and we chose to differ (override), or the docs say
+// nothing outright and the value is read from other evidence (inference). The docs landing page
+// counts them and the reference shows the kind beside each label.
+export const ASSUMPTION_KINDS = ["gap", "override", "inference"];
+
+function AssumptionHasKind() {
+  return {
+    any: {
+      enter(node, ctx) {
+        if (!node || typeof node !== "object") return;
+        const labelled = "x-assumption" in node;
+        const kind = node["x-assumption-kind"];
+        if (labelled && !ASSUMPTION_KINDS.includes(kind)) {
+          ctx.report({
+            message: `x-assumption needs an x-assumption-kind beside it, one of ${ASSUMPTION_KINDS.join(", ")} (found ${JSON.stringify(kind)}).`,
+            location: ctx.location.child("x-assumption"),
+          });
+        } else if (!labelled && kind !== undefined) {
+          ctx.report({
+            message: "x-assumption-kind without an x-assumption beside it.",
+            location: ctx.location.child("x-assumption-kind"),
+          });
+        }
+      },
+    },
+  };
+}
+
 function hasExample(mediaType) {
   if (!mediaType || typeof mediaType !== "object") return true;
   if (mediaType.example !== undefined) return true;
@@ -170,6 +199,7 @@ export default function housePlugin() {
     "one-tag-per-operation": OneTagPerOperation,
     "operation-description": OperationDescription,
     "assumption-is-text": AssumptionIsText,
+    "assumption-has-kind": AssumptionHasKind,
     "request-and-response-examples": RequestAndResponseExamples,
     "tag-in-a-group": TagInAGroup,
     "most-specific-path-wins": MostSpecificPathWins,

@@ -45,6 +45,7 @@ describe("house rules", () => {
     "house/one-tag-per-operation",
     "house/operation-description",
     "house/assumption-is-text",
+    "house/assumption-has-kind",
     "house/request-and-response-examples",
     "house/tag-in-a-group",
     "house/most-specific-path-wins",
@@ -57,6 +58,11 @@ describe("house rules", () => {
     const overlap = problems.find((p) => p.ruleId === "house/most-specific-path-wins");
     expect(overlap.message).toContain('"/things/{kind}/list" and "/things/x/{id}"');
     expect(overlap.message).toContain('("/things/x/list")');
+  });
+
+  it("asks for a known kind beside a readable label", () => {
+    const kinds = problems.filter((p) => p.ruleId === "house/assumption-has-kind").map((p) => p.message);
+    expect(kinds.some((m) => m.includes('"guess"') && m.includes("gap, override, inference"))).toBe(true);
   });
 
   it("fails the lint run", () => {

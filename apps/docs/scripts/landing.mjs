@@ -3,7 +3,7 @@
 // Every link between the site's pages is relative, so the site works from disk and under any
 // sub-path (GitHub Pages serves a project at https://<owner>.github.io/<repo>/).
 import { HTTP_METHODS, operationsOf } from "@mizan/openapi-tools";
-import { forEachAssumption } from "./prepare.mjs";
+import { ASSUMPTION_KINDS, forEachAssumption } from "./prepare.mjs";
 
 const escape = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
@@ -14,6 +14,16 @@ const countAssumptions = (node) => {
   return n;
 };
 
+/** Labels per kind: `{gap, override, inference}`, plus `unclassified` when a label has no known kind. */
+const countKinds = (node) => {
+  const kinds = Object.fromEntries(Object.keys(ASSUMPTION_KINDS).map((k) => [k, 0]));
+  forEachAssumption(node, (_, __, kind) => {
+    const key = Object.hasOwn(ASSUMPTION_KINDS, kind) ? kind : "unclassified";
+    kinds[key] = (kinds[key] ?? 0) + 1;
+  });
+  return kinds;
+};
+
 /** A path item without its operations: what all of them share (parameters, summary, servers). */
 function sharedPartOf(pathItem) {
   return Object.fromEntries(Object.entries(pathItem ?? {}).filter(([key]) => !HTTP_METHODS.includes(key)));
@@ -22,7 +32,8 @@ function sharedPartOf(pathItem) {
 /**
  * What the landing page says about an API, from its bundle: `version`, `operations`, `tags`,
  * and `assumptions`: `labels` (every `x-assumption` in the document), `inPaths` (those written
- * in the paths, on operations or what a path's operations share), and `operations` (operations
+ * in the paths, on operations or what a path's operations share), `kinds` (labels per
+ * `x-assumption-kind`: gap, override, inference), and `operations` (operations
  * that carry at least one label of their own, in themselves or their path's shared part).
  * Labels on shared components and document settings apply to every operation that uses them
  * and are counted once.
@@ -34,7 +45,7 @@ export function apiFacts(bundle) {
     version: bundle.info?.version,
     operations: operations.length,
     tags: bundle.tags?.length ?? 0,
-    assumptions: { labels: countAssumptions(bundle), inPaths: countAssumptions(bundle.paths ?? {}), operations: carrying.length },
+    assumptions: { labels: countAssumptions(bundle), inPaths: countAssumptions(bundle.paths ?? {}), operations: carrying.length, kinds: countKinds(bundle) },
   };
 }
 
@@ -74,14 +85,19 @@ export function textPage({ title, text }) {
 
 function card(p) {
   const { facts } = p;
-  const { labels, inPaths, operations: carrying } = facts.assumptions;
+  const { labels, inPaths, operations: carrying, kinds = {} } = facts.assumptions;
+  const byKind = Object.entries(kinds)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `<li class="kind-${escape(kind)}" data-kind="${escape(kind)}" data-count="${n}"><strong>${n.toLocaleString("en-US")}</strong> ${escape(ASSUMPTION_KINDS[kind] ?? "without a kind")}</li>`)
+    .join("");
   const clean = facts.operations - carrying;
   const assumed =
     labels === 0
       ? "Every operation is described from the vendor's documentation; the description labels no assumption."
       : `${plural(clean, "operation")} with no assumption of ${clean === 1 ? "its" : "their"} own, ${carrying} with at least one. ` +
         `The description carries ${plural(labels, "<code>x-assumption</code> label")}: ${inPaths} on operations, ` +
-        `${labels - inPaths} on shared parts (schemas, parameters, responses, settings), which apply wherever they are used. The reference shows each one.`;
+        `${labels - inPaths} on shared parts (schemas, parameters, responses, settings), which apply wherever they are used. The reference shows each one with its kind.` +
+        (byKind ? `<ul class="kinds">${byKind}</ul>` : "");
   const client = p.client
     ? `<code>npm install ${escape(p.client.packageName)}</code> · <a href="${escape(p.client.readme)}">README</a>`
     : "No typed client yet: the curl samples of the reference work with any HTTP client.";

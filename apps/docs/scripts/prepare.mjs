@@ -3,13 +3,21 @@
 import { forEachObject } from "@mizan/openapi-tools";
 import { addCodeSamples, sampleLanguages } from "./samples.mjs";
 
-const NOTE = "**Assumption (not confirmed by the vendor):**";
+const NOTE = "**Assumption (not confirmed by the vendor)";
+
+/** What each `x-assumption-kind` means, as the reference and the landing page say it. */
+export const ASSUMPTION_KINDS = {
+  gap: "gap: the docs say nothing, so we chose",
+  override: "override: the docs say otherwise, and we chose to differ",
+  inference: "inference: read from other evidence (examples, integrations' code, names)",
+};
 
 /** The landing page, linked from the top of every reference; relative, so the site can move. */
 export const LANDING_PAGE = "index.html";
 
 /**
- * Calls fn(node, text) for every object inside value that carries an `x-assumption` label.
+ * Calls fn(node, text, kind) for every object inside value that carries an `x-assumption` label;
+ * `kind` is its `x-assumption-kind` (gap, override or inference; the spec's lint requires one).
  * A label that is not a non-empty string is an error: it would neither be shown nor counted.
  */
 export function forEachAssumption(value, fn) {
@@ -19,15 +27,16 @@ export function forEachAssumption(value, fn) {
     if (typeof text !== "string" || !text.trim()) {
       throw new Error(`An x-assumption label must be a non-empty string; found ${JSON.stringify(text)} beside ${JSON.stringify(Object.keys(node).slice(0, 5))}.`);
     }
-    fn(node, text);
+    fn(node, text, node["x-assumption-kind"]);
   });
 }
 
-/** Appends every `x-assumption` to the description next to it, so Redoc shows it. */
+/** Appends every `x-assumption` to the description next to it, with its kind, so Redoc shows it. */
 export function renderAssumptions(doc) {
-  forEachAssumption(doc, (node, text) => {
+  forEachAssumption(doc, (node, text, kind) => {
     if (!String(node.description ?? "").includes(NOTE)) {
-      node.description = [node.description, `> ${NOTE} ${text}`].filter(Boolean).join("\n\n");
+      const note = Object.hasOwn(ASSUMPTION_KINDS, kind) ? `${NOTE}, ${ASSUMPTION_KINDS[kind]}:**` : `${NOTE}:**`;
+      node.description = [node.description, `> ${note} ${text}`].filter(Boolean).join("\n\n");
     }
   });
   return doc;

@@ -14,9 +14,9 @@ const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist
 
 describe("renderAssumptions", () => {
   it("appends each x-assumption to the description beside it, once", () => {
-    const doc = { paths: { "/a": { get: { description: "Reads a.", "x-assumption": "Assumed for a test." } } }, components: { schemas: { B: { "x-assumption": "No description yet." } } } };
+    const doc = { paths: { "/a": { get: { description: "Reads a.", "x-assumption": "Assumed for a test.", "x-assumption-kind": "override" } } }, components: { schemas: { B: { "x-assumption": "No description yet." } } } };
     const out = renderAssumptions(renderAssumptions(structuredClone(doc)));
-    expect(out.paths["/a"].get.description).toBe("Reads a.\n\n> **Assumption (not confirmed by the vendor):** Assumed for a test.");
+    expect(out.paths["/a"].get.description).toBe("Reads a.\n\n> **Assumption (not confirmed by the vendor), override: the docs say otherwise, and we chose to differ:** Assumed for a test.");
     expect(out.components.schemas.B.description).toMatch(/^> \*\*Assumption.*No description yet\.$/);
   });
 
@@ -111,6 +111,18 @@ describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s
     expect(text).toContain(`${labels} x-assumption labels: ${inPaths} on operations, ${labels - inPaths} on shared parts`);
   });
 
+  it("counts the labels per kind (gap, override, inference)", () => {
+    const json = JSON.stringify(doc);
+    const counted = {};
+    for (const kind of ["gap", "override", "inference"]) {
+      counted[kind] = json.match(new RegExp(`"x-assumption-kind":"${kind}"`, "g"))?.length ?? 0;
+      const item = card.match(new RegExp(`<li class="kind-${kind}" data-kind="${kind}" data-count="(\\d+)">`));
+      if (counted[kind] === 0) expect(item).toBeNull();
+      else expect(Number(item?.[1])).toBe(counted[kind]);
+    }
+    expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBe(labelsIn(doc));
+  });
+
   it("gives the mock command, and the client package with its README and changelog", () => {
     expect(card).toContain(`<code>npx mizan-mock --api ${name}</code>`);
     const dir = clientPackageDir(name);
@@ -160,14 +172,14 @@ describe("apiFacts", () => {
     tags: [{ name: "A" }],
     paths: {
       "/a": { parameters: [{ name: "x", in: "query", schema: { type: "string" }, "x-assumption": "Shared by the path's operations." }], get: { responses: {} }, post: { responses: {} } },
-      "/b": { get: { "x-assumption": "Its own.", responses: { 200: { description: "ok", "x-assumption": "Nested in it." } } }, delete: { responses: {} } },
+      "/b": { get: { "x-assumption": "Its own.", "x-assumption-kind": "gap", responses: { 200: { description: "ok", "x-assumption": "Nested in it.", "x-assumption-kind": "override" } } }, delete: { responses: {} } },
       "/c": { get: { responses: { 200: { $ref: "#/components/responses/Shared" } } } },
     },
     components: { responses: { Shared: { description: "shared", "x-assumption": "On a component." } } },
   };
 
   it("counts every label, those in the paths, and the operations carrying one of their own", () => {
-    expect(apiFacts(fixture)).toEqual({ version: "2.3.4", operations: 5, tags: 1, assumptions: { labels: 4, inPaths: 3, operations: 3 } });
+    expect(apiFacts(fixture)).toEqual({ version: "2.3.4", operations: 5, tags: 1, assumptions: { labels: 4, inPaths: 3, operations: 3, kinds: { gap: 1, override: 1, inference: 0, unclassified: 2 } } });
   });
 
   it("refuses a label that is not text, naming what it found", () => {

@@ -17,8 +17,8 @@ describe("paths", () => {
 
 describe("parameters", () => {
   it("types path and query parameters", () => {
-    // @ts-expect-error: id is a number
-    void daftra.GET("/api2/clients/{id}.json", { params: { path: { id: "512" } } });
+    // @ts-expect-error: id is a number or a string of digits
+    void daftra.GET("/api2/clients/{id}.json", { params: { path: { id: true } } });
     // @ts-expect-error: the path parameter is required
     void daftra.GET("/api2/clients/{id}.json", { params: { path: {} } });
     // @ts-expect-error: limit is a number
@@ -55,6 +55,13 @@ describe("responses", () => {
     if (error) expectTypeOf(error.message).toBeString();
     const created = await daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
     if (created.data) expectTypeOf(created.data.id).toEqualTypeOf<number | string>();
+  });
+
+  it("takes an id read from a create answer where ids are sent, on v1 and v2", async () => {
+    const created = await daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
+    if (created.data) void daftra.GET("/api2/clients/{id}.json", { params: { path: { id: created.data.id } } });
+    const brand = await daftra.POST("/v2/api/entity/brand", { body: { name: "x" } });
+    if (brand.data) void daftra.GET("/v2/api/entity/brand/{id}/{level}", { params: { path: { id: brand.data.id, level: 1 } } });
   });
 });
 

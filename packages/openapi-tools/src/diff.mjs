@@ -8,6 +8,12 @@ function change(list, breaking, kind, operation, location, message) {
   list.push({ breaking, kind, operation, location, message });
 }
 
+// An anyOf/oneOf whose members are all single-typed values (`{type, const}`, `{type, enum}` or
+// `{type: "null"}`) is one enum written out per value, as loosenResponses writes mixed enums for
+// other generators: it is compared as the enum it is, not as alternatives.
+const enumOnly = (v) => v !== null && typeof v === "object" && Object.keys(v).every((k) => k === "type" || k === "enum" || k === "const") && typeof v.type === "string" && (Array.isArray(v.enum) || v.const !== undefined || v.type === "null");
+const enumVariantsOf = (s) => ["anyOf", "oneOf"].map((k) => s[k]).find((list) => Array.isArray(list) && list.length > 0 && list.every(enumOnly));
+
 /** A schema with its allOf branches folded in: types, enum, properties, required, items. */
 function flatten(doc, schema) {
   const all = branches(doc, schema);
@@ -25,6 +31,12 @@ function flatten(doc, schema) {
     if (s.nullable === true) types.add("null");
     if (s.const !== undefined) enumValues = [s.const];
     if (Array.isArray(s.enum)) enumValues = s.enum;
+    const perType = enumVariantsOf(s);
+    if (perType) {
+      typed = true;
+      for (const v of perType) types.add(v.type);
+      enumValues = perType.flatMap((v) => v.enum ?? (v.const !== undefined ? [v.const] : [null]));
+    }
     if (s.items !== undefined) items ??= s.items;
     for (const name of s.required ?? []) required.add(name);
   }
@@ -35,7 +47,7 @@ function flatten(doc, schema) {
     items,
     required,
     properties: propertiesOf(doc, schema),
-    variants: ["oneOf", "anyOf"].flatMap((k) => all.flatMap((s) => s[k] ?? [])),
+    variants: ["oneOf", "anyOf"].flatMap((k) => all.flatMap((s) => (s[k] === enumVariantsOf(s) ? [] : (s[k] ?? [])))),
   };
 }
 

@@ -98,6 +98,66 @@ export function widenNode(node, { numericCodes = false } = {}) {
   node.type = moveLast([...added], "null");
 }
 
+const jsonTypeOf = (v) => (v === null ? "null" : typeof v === "boolean" ? "boolean" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : "string");
+
+/**
+ * An enum mixing JSON types (`[1, 2, "1", "2", null]`) is valid JSON Schema, but generators that
+ * turn enums into named constants (orval) give `1` and `"1"` the same key, and they merge the
+ * enums of `anyOf` branches into one constant object too. The same set of values is written as
+ * `anyOf` of one typed `const` per value (`{type: integer, const: 1}`, `{type: string, const: "1"}`,
+ * ..., `{type: "null"}`), which openapi-typescript, orval and hey-api all read as the literal union
+ * `1 | 2 | "1" | "2" | null`; the node keeps its annotations (description, readOnly, ...).
+ */
+const ANNOTATION = /^(description|title|readOnly|writeOnly|deprecated|x-.*)$/;
+const isConstLeaf = (v) => v !== null && typeof v === "object" && typeof v.type === "string" && Object.keys(v).every((k) => k === "type" || k === "const") && (v.const !== undefined || v.type === "null");
+
+/** The typed consts a union of them holds, through nested anyOf with annotations only; else undefined. */
+function constLeaves(node, top = true) {
+  if (isConstLeaf(node)) return [node];
+  if (!Array.isArray(node?.anyOf) || (!top && Object.keys(node).some((k) => k !== "anyOf" && !ANNOTATION.test(k)))) return undefined;
+  const leaves = [];
+  for (const member of node.anyOf) {
+    const found = constLeaves(member, false);
+    if (!found) return undefined;
+    leaves.push(...found);
+  }
+  return leaves;
+}
+
+/**
+ * A union of typed consts nested in unions (a const union widened, then made nullable) is
+ * written as one flat anyOf, the nested members' annotations moved up where the node has none.
+ */
+function flattenConstUnion(node) {
+  const leaves = Array.isArray(node.anyOf) && !node.anyOf.every(isConstLeaf) ? constLeaves(node) : undefined;
+  if (!leaves) return;
+  for (const member of node.anyOf) {
+    if (isConstLeaf(member)) continue;
+    for (const [key, value] of Object.entries(member)) if (key !== "anyOf" && !(key in node)) node[key] = value;
+  }
+  const seen = new Set();
+  const flat = leaves.filter((leaf) => {
+    const key = JSON.stringify(leaf);
+    return seen.has(key) ? false : seen.add(key);
+  });
+  const nulls = flat.filter((leaf) => leaf.type === "null");
+  node.anyOf = [...flat.filter((leaf) => leaf.type !== "null"), ...nulls];
+}
+
+function splitMixedEnum(node) {
+  const groups = new Map();
+  for (const v of node.enum) {
+    const type = jsonTypeOf(v);
+    const key = type === "integer" && asArray(node.type).includes("number") && !asArray(node.type).includes("integer") ? "number" : type;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(v);
+  }
+  if (groups.size < 2 || node.anyOf !== undefined) return;
+  node.anyOf = [...groups].flatMap(([type, values]) => (type === "null" ? [{ type: "null" }] : values.map((value) => ({ type, const: value }))));
+  delete node.type;
+  delete node.enum;
+}
+
 /** A property schema that also admits null. */
 function makeNullable(prop) {
   if (prop.type !== undefined) {
@@ -145,6 +205,7 @@ function acceptAccountDate(node) {
   node["x-date-formats"] = [ISO_FORMS[iso] ?? `^${iso}$`, ...DISPLAY_FORMS];
   node.description = node.description ? `${node.description.trimEnd()} ${ACCOUNT_DATE_NOTE}` : ACCOUNT_DATE_NOTE;
   node["x-assumption"] = node["x-assumption"] ? `${node["x-assumption"]} ${ACCOUNT_DATE_ASSUMPTION}` : ACCOUNT_DATE_ASSUMPTION;
+  node["x-assumption-kind"] ??= "inference";
 }
 
 /**
@@ -163,6 +224,11 @@ function widenDeep(schema, renameRef, { nulls, dates, numericCodes } = {}) {
     if (dates) acceptAccountDate(node);
     if (nulls) nullOptional(node, node === schema ? nulls.required : []);
   });
+  // After the walk, so that the single-typed branches it writes are not widened again.
+  forEachObject(schema, (node) => {
+    if (Array.isArray(node.enum)) splitMixedEnum(node);
+  });
+  forEachObject(schema, flattenConstUnion);
 }
 
 /**

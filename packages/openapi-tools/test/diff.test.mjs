@@ -92,6 +92,17 @@ describe("diffDocuments", () => {
     expect(diffDocuments(api(), moved)).toEqual([]);
   });
 
+  it("reads a mixed enum written as anyOf of typed consts, or of one enum per type, as the same enum", () => {
+    const consts = (doc) => (getBody(doc).properties.status = { anyOf: [1, 2, "1", "2"].map((v) => ({ type: typeof v === "number" ? "integer" : "string", const: v })).concat([{ type: "null" }]) });
+    expect(diffDocuments(api((doc) => (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] })), api(consts))).toEqual([]);
+    const mixed = (doc) => (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] });
+    const split = (doc) => (getBody(doc).properties.status = { anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1", "2"] }, { type: "null" }] });
+    expect(diffDocuments(api(mixed), api(split))).toEqual([]);
+    // Dropping a value is still seen.
+    const fewer = (doc) => (getBody(doc).properties.status = { anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1"] }, { type: "null" }] });
+    expect(diffDocuments(api(mixed), api(fewer)).map((c) => c.kind)).toContain("enum-narrowed");
+  });
+
   it("lets additive changes through", () => {
     const changes = diffDocuments(
       api(),

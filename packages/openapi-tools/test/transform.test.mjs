@@ -103,11 +103,24 @@ describe("loosenResponses", () => {
   });
   it("with flag-numbers, lets a string enum of numeric codes be numbers on the response side only, and leaves word enums alone", () => {
     const flags = loosenResponses(doc, { numericCodes: true }).components.schemas;
-    expect(flags.ThingRecord.properties.kind).toEqual({ type: ["string", "integer"], enum: ["0", "1", 0, 1] });
+    // Written as one enum per JSON type (see the next test).
+    expect(flags.ThingRecord.properties.kind).toEqual({ anyOf: [{ type: "string", const: "0" }, { type: "string", const: "1" }, { type: "integer", const: 0 }, { type: "integer", const: 1 }] });
     expect(flags.Thing.properties.kind).toEqual({ type: "string", enum: ["0", "1"] });
     expect(flags.ThingRecord.properties.state).toEqual({ type: "string", enum: ["open", "paid"] });
     // A description that does not opt in (its codes are always strings) keeps them as they are.
     expect(s.ThingRecord.properties.kind).toEqual({ type: "string", enum: ["0", "1"] });
+  });
+  it("writes a widened enum as anyOf of one typed const per value, keeping the node's annotations", () => {
+    // orval names enum members by value, so `1` and `"1"` in one enum collide, and it merges the
+    // enums of anyOf branches; typed consts give every generator a plain literal union.
+    const input = { openapi: "3.1.0", info: { title: "t", version: "1" }, paths: { "/a": { get: { responses: { 200: { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } } } } } }, components: { schemas: { A: { type: "object", properties: { level: { type: ["integer", "null"], enum: [1, 2, null], description: "Level.", readOnly: true }, flag: { type: "boolean" } } } } } };
+    const a = loosenResponses(input).components.schemas.A.properties;
+    const consts = (type, values) => values.map((value) => ({ type, const: value }));
+    expect(a.level).toEqual({ description: "Level.", readOnly: true, anyOf: [...consts("integer", [1, 2]), ...consts("string", ["1", "2"]), { type: "null" }] });
+    expect(a.flag).toEqual({ anyOf: [...consts("boolean", [true, false]), ...consts("integer", [0, 1]), ...consts("string", ["0", "1"])] });
+    // The same values as before the split, and no enum left.
+    expect(a.level.anyOf.map((b) => b.const ?? null)).toEqual([1, 2, "1", "2", null]);
+    expect(JSON.stringify(a)).not.toContain('"enum"');
   });
   it("widens schemas only responses use in place, and follows refs", () => {
     // Label is reached from a request (through Thing) and from a response: copied.
