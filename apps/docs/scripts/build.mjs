@@ -15,7 +15,7 @@ import { listApis, readBundle } from "@mizan/spec";
 import { apiFacts, guideTitles, hasRelease, landingPage, tarballName, textPage } from "./landing.mjs";
 import { postmanCollection } from "./postman.mjs";
 import { prepareForDocs, redocOptions } from "./prepare.mjs";
-import { clientFor, clientPackageDir, typescriptSamplesModule } from "./samples.mjs";
+import { clientFor, clientPackageDir, formatCodeSamples, typescriptSamplesModule } from "./samples.mjs";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(appDir, "dist");
@@ -57,7 +57,7 @@ for (const api of listApis()) {
   const clientPackage = clientPackageDir(api.name);
   const hasClient = clientPackage !== undefined;
   const bundleFiles = [api.bundle, api.bundleYaml].map((file) => path.basename(file));
-  const doc = prepareForDocs(api.name, bundle, { guide, hasClient });
+  const doc = await formatCodeSamples(prepareForDocs(api.name, bundle, { guide, hasClient }));
   if (hasClient) writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
 
   const page = `${api.name}.html`;
