@@ -61,7 +61,7 @@ export const tarballName = ({ name, version }) => `${name.replace(/^@/, "").repl
  */
 export const packedInstall = (packageName, folders, tarballs) =>
   `Not on the npm registry yet. Until the first release, build the repository (<code>npm run setup</code>), ` +
-  `run <code>pnpm pack</code> in ${folders.map((f) => `<code>${escape(f)}</code>`).join(" and ")}, ` +
+  `run <code>node scripts/pnpm.mjs pack</code> in ${folders.map((f) => `<code>${escape(f)}</code>`).join(" and ")}, ` +
   `and install the tarballs: <code>npm install ${tarballs.map((t) => `./${escape(t)}`).join(" ")}</code>. ` +
   `Once released: <code>npm install ${escape(packageName)}</code>.`;
 
@@ -104,7 +104,7 @@ function card(p) {
   const client = p.client
     ? `${p.client.released ? `<code>npm install ${escape(p.client.packageName)}</code>` : packedInstall(p.client.packageName, p.client.folders, p.client.tarballs)} · <a href="${escape(p.client.readme)}">README</a>`
     : "No typed client yet: the curl samples of the reference work with any HTTP client.";
-  const postman = p.postman ? `<dt>Postman</dt><dd class="postman"><a href="${escape(p.postman)}" download>Postman collection</a> (import it, then set <code>baseUrl</code> and the credential in the collection's variables)</dd>` : "";
+  const postman = p.postman ? `<dt>Postman</dt><dd class="postman"><a href="${escape(p.postman)}" download>Postman collection</a> (import it into Postman, then fill in the collection's variables: your credential, and the server's address)</dd>` : "";
   const changelog = !p.client
     ? "None: there is no client package to release."
     : p.client.changelog
