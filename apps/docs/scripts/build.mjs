@@ -3,16 +3,19 @@
 //   index.html                 landing page: each API's figures, reference, bundles, client, mock
 //   <api>.html                 Redoc reference (--inlineBundle, telemetry off, nothing from other hosts)
 //   <api>.json / .yaml         the bundled description, for download
+//   <api>.postman.json         a Postman collection of the API (scripts/postman.mjs)
 //   <api>-client.readme.html   the client's README (and .changelog.html once it has a CHANGELOG.md)
 // and writes generated/<api>.samples.ts, the TypeScript code samples that `typecheck` compiles.
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis, readBundle } from "@mizan/spec";
-import { apiFacts, guideTitles, landingPage, textPage } from "./landing.mjs";
+import { apiFacts, guideTitles, hasRelease, landingPage, tarballName, textPage } from "./landing.mjs";
+import { postmanCollection } from "./postman.mjs";
 import { prepareForDocs, redocOptions } from "./prepare.mjs";
-import { clientFor, clientPackageDir, typescriptSamplesModule } from "./samples.mjs";
+import { clientFor, clientPackageDir, formatCodeSamples, typescriptSamplesModule } from "./samples.mjs";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(appDir, "dist");
@@ -24,7 +27,15 @@ const REDOC_BADGE =
 /** The client's README page, and its CHANGELOG page once a release has written one. */
 function clientPages(api, dir) {
   const { packageName } = clientFor(api);
-  const pages = { packageName };
+  const changelog = path.join(dir, "CHANGELOG.md");
+  // The client and the workspace package it runs on, as a user packs them before the first release.
+  const packed = [dir, path.dirname(createRequire(path.join(dir, "package.json")).resolve("@mizan/client-core/package.json"))];
+  const pages = {
+    packageName,
+    folders: packed.map((d) => path.relative(path.resolve(appDir, "..", ".."), d)),
+    tarballs: packed.map((d) => tarballName(JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")))),
+    released: existsSync(changelog) && hasRelease(readFileSync(changelog, "utf8")),
+  };
   for (const [key, file] of [["readme", "README.md"], ["changelog", "CHANGELOG.md"]]) {
     if (!existsSync(path.join(dir, file))) continue;
     pages[key] = `${api}-client.${key}.html`;
@@ -46,7 +57,7 @@ for (const api of listApis()) {
   const clientPackage = clientPackageDir(api.name);
   const hasClient = clientPackage !== undefined;
   const bundleFiles = [api.bundle, api.bundleYaml].map((file) => path.basename(file));
-  const doc = prepareForDocs(api.name, bundle, { guide, hasClient });
+  const doc = await formatCodeSamples(prepareForDocs(api.name, bundle, { guide, hasClient }));
   if (hasClient) writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
 
   const page = `${api.name}.html`;
@@ -75,6 +86,8 @@ for (const api of listApis()) {
   if (/<(?:script|link)\b[^>]*\b(?:src|href)="https?:\/\//i.test(html) || /from\s*"https?:\/\//.test(html) || !/"disableTelemetry":\s*true/.test(html)) {
     throw new Error(`${page} would load Redoc from a CDN or send telemetry; check --inlineBundle and REDOCLY_TELEMETRY.`);
   }
+  const postman = `${api.name}.postman.json`;
+  writeFileSync(path.join(outDir, postman), JSON.stringify(await postmanCollection(bundle)));
   copyFileSync(api.bundle, path.join(outDir, bundleFiles[0]));
   copyFileSync(api.bundleYaml, path.join(outDir, bundleFiles[1]));
   pages.push({
@@ -84,6 +97,7 @@ for (const api of listApis()) {
     facts: apiFacts(bundle),
     bundleFiles,
     guides: guideTitles(guide),
+    postman,
     client: hasClient ? clientPages(api.name, clientPackage) : undefined,
   });
   console.log(`${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB), ${pages.at(-1).facts.operations} operations${hasClient ? ", TypeScript samples" : ""}`);

@@ -54,8 +54,28 @@ export function guideTitles(markdown) {
   return [...String(markdown ?? "").matchAll(/^## +(.+?)\s*$/gm)].map((m) => m[1]);
 }
 
-/** The command that starts the mock for an API (the mock's CLI, packages/mock). */
-export const mockCommand = (api) => `npx mizan-mock --api ${api}`;
+/**
+ * The command that starts the mock for an API (the mock's CLI, packages/mock), in a project that has
+ * `@mizan/mock` installed:
+ * npx runs the package's one bin (`mizan-mock`), never an unscoped package of another owner.
+ */
+export const mockCommand = (api) => `npx @mizan/mock --api ${api}`;
+
+/** Whether a changelog shows a release: changesets writes a `## <version>` heading per release. */
+export const hasRelease = (changelogText) => /^## \d+\.\d+\.\d+/m.test(String(changelogText ?? ""));
+
+/** The file `npm pack` (or `pnpm pack`) writes for a package: `@mizan/x` 0.1.0 -> mizan-x-0.1.0.tgz. */
+export const tarballName = ({ name, version }) => `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`;
+
+/**
+ * How to install a client that is not on the npm registry yet: `folders` are the packages to
+ * pack (the client and the workspace packages it depends on), `tarballs` the files they give.
+ */
+export const packedInstall = (packageName, folders, tarballs) =>
+  `Not on the npm registry yet. Until the first release, build the repository (<code>npm run setup</code>), ` +
+  `run <code>node scripts/pnpm.mjs pack</code> in ${folders.map((f) => `<code>${escape(f)}</code>`).join(" and ")}, ` +
+  `and install the tarballs: <code>npm install ${tarballs.map((t) => `./${escape(t)}`).join(" ")}</code>. ` +
+  `Once released: <code>npm install ${escape(packageName)}</code>.`;
 
 /** A plain page for a text file (a client's README or CHANGELOG), linked from the landing page. */
 export function textPage({ title, text }) {
@@ -99,8 +119,9 @@ function card(p) {
         `${labels - inPaths} on shared parts (schemas, parameters, responses, settings), which apply wherever they are used. The reference shows each one with its kind.` +
         (byKind ? `<ul class="kinds">${byKind}</ul>` : "");
   const client = p.client
-    ? `<code>npm install ${escape(p.client.packageName)}</code> · <a href="${escape(p.client.readme)}">README</a>`
+    ? `${p.client.released ? `<code>npm install ${escape(p.client.packageName)}</code>` : packedInstall(p.client.packageName, p.client.folders, p.client.tarballs)} · <a href="${escape(p.client.readme)}">README</a>`
     : "No typed client yet: the curl samples of the reference work with any HTTP client.";
+  const postman = p.postman ? `<dt>Postman</dt><dd class="postman"><a href="${escape(p.postman)}" download>Postman collection</a> (import it into Postman, then fill in the collection's variables: your credential, and the server's address)</dd>` : "";
   const changelog = !p.client
     ? "None: there is no client package to release."
     : p.client.changelog
@@ -118,7 +139,8 @@ function card(p) {
         <dt>Reference</dt><dd class="links"><a href="${escape(p.page)}">Reference</a> · ${p.bundleFiles.map((f) => `<a href="${escape(f)}" download>OpenAPI ${escape(f.split(".").pop().toUpperCase())}</a>`).join(" · ")}</dd>
         ${guides}
         <dt>Client</dt><dd class="client">${client}</dd>
-        <dt>Mock</dt><dd class="mock"><code>${escape(mockCommand(p.api))}</code></dd>
+        ${postman}
+        <dt>Mock</dt><dd class="mock"><code>${escape(mockCommand(p.api))}</code> in a project that has <code>@mizan/mock</code> installed (not on the npm registry yet either: install its packed tarball and that of <code>@mizan/openapi-tools</code> the same way)</dd>
         <dt>Changelog</dt><dd class="changelog">${changelog}</dd>
       </dl>
     </article>`;
@@ -126,8 +148,9 @@ function card(p) {
 
 /**
  * The landing page. `pages`: one entry per API: `api`, `page` (its reference), `info`, `facts`
- * (from apiFacts), `bundleFiles`, `guides` (titles), and `client` (`packageName`, `readme`,
- * `changelog` page or undefined) when the API has one.
+ * (from apiFacts), `bundleFiles`, `guides` (titles), `postman` (its collection's file, when
+ * built), and `client` (`packageName`, `folders` and `tarballs` to pack, `released`, `readme`, `changelog` page or
+ * undefined) when the API has one.
  */
 export function landingPage(pages) {
   return `<!doctype html>
@@ -158,6 +181,8 @@ export function landingPage(pages) {
   OpenAPI 3.1 description, which you can download below. Where a vendor's documentation is silent or contradicts
   itself, the reference says so in a note marked <em>Assumption</em>. Every operation shows a TypeScript sample using the
   typed client, where the API has one, and a curl sample.</p>
+  <p class="lead notice"><strong>Not on the npm registry yet.</strong> Until the first release, the packages (clients, mock) install
+  from tarballs packed in the repository, as each card says; <code>npm install @mizan/…</code> from the registry fails until then.</p>
 ${pages.map(card).join("\n")}
   <footer>Unofficial community project, not affiliated with the vendors. These pages work offline and load nothing from other hosts.</footer>
 </main>

@@ -7,8 +7,10 @@ import { authKindOf, deref, operationsOf, primarySchemeOf, propertiesOf } from "
 import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { bracketQuery } from "@mizan/client-core";
 import { clientOf } from "@mizan/spec";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { format } from "prettier";
 
 const require = createRequire(import.meta.url);
 
@@ -38,6 +40,22 @@ export function clientPackageDir(api) {
 export function serverUrl(doc) {
   const server = doc.servers?.[0] ?? { url: "https://api.example.com" };
   return server.url.replace(/\{([^}]+)\}/g, (_m, name) => server.variables?.[name]?.default ?? name);
+}
+
+/**
+ * Where a sample's client connects. A client whose options name the server's free variables
+ * (Daftra's `subdomain`; a variable with an enum, such as its `domain`, stays at its default)
+ * is given those, as its README teaches; any other gets `baseUrl`, the server URL.
+ */
+export function connectionOptions(api, doc) {
+  const free = Object.entries(doc.servers?.[0]?.variables ?? {}).filter(([, v]) => !v.enum);
+  const dir = clientPackageDir(api);
+  if (free.length && dir) {
+    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+    const types = readFileSync(path.join(dir, manifest.types), "utf8");
+    if (free.every(([name]) => new RegExp(`^\\s*${name}\\??: string`, "m").test(types))) return Object.fromEntries(free.map(([name, v]) => [name, v.default]));
+  }
+  return { baseUrl: serverUrl(doc) };
 }
 
 /** How a sample authenticates, from the operation's effective security. */
@@ -127,7 +145,12 @@ export function typescriptCall(doc, entry) {
   if (contentType === "multipart/form-data") init.push("bodySerializer: toFormData");
   else if (contentType === "application/x-www-form-urlencoded") init.push("bodySerializer: toUrlEncoded");
   const args = init.length ? `, {\n  ${init.join(",\n  ")},\n}` : "";
-  return `const { data, error } = await client.${entry.method.toUpperCase()}(${JSON.stringify(entry.path)}${args});`;
+  return [
+    `const { data, error } = await client.${entry.method.toUpperCase()}(${JSON.stringify(entry.path)}${args});`,
+    // What to do with the answer: an error answer (without throwOnError) is in `error`.
+    "if (error) console.error(error);",
+    "else console.log(data);",
+  ].join("\n");
 }
 
 export function typescriptSample(api, doc, entry) {
@@ -135,7 +158,7 @@ export function typescriptSample(api, doc, entry) {
   const cred = credential(doc, entry.security);
   const contentType = entry.requestMediaType;
   const helper = contentType === "multipart/form-data" ? ", toFormData" : contentType === "application/x-www-form-urlencoded" ? ", toUrlEncoded" : "";
-  const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
+  const options = { ...connectionOptions(api, doc), ...(cred ? { auth: cred.auth } : {}) };
   const { nestedQuery } = sampleRequest(doc, entry);
   return [
     `import { ${factory}${helper}${nestedQuery ? ", querySerializer" : ""} } from ${JSON.stringify(packageName)};`,
@@ -160,6 +183,23 @@ const SAMPLE_SOURCES = {
   curl: (_api, doc, entry) => curlSample(doc, entry),
 };
 
+/**
+ * A TypeScript sample laid out by Prettier (pinned in this app), at a width that fits the
+ * reference's sample panel, instead of one long line per call.
+ */
+export const SAMPLE_WIDTH = 64;
+export function formatTypescript(source) {
+  return format(source, { parser: "typescript", printWidth: SAMPLE_WIDTH });
+}
+
+/** Formats the TypeScript sample of every operation in place (Prettier is asynchronous). */
+export async function formatCodeSamples(doc) {
+  for (const entry of operationsOf(doc)) {
+    for (const sample of entry.op["x-codeSamples"] ?? []) if (sample.lang === "TypeScript") sample.source = (await formatTypescript(sample.source)).trimEnd();
+  }
+  return doc;
+}
+
 /** Adds x-codeSamples (TypeScript when the API has a client, and curl) to every operation. */
 export function addCodeSamples(api, doc, { hasClient }) {
   const languages = sampleLanguages({ hasClient });
@@ -178,7 +218,7 @@ export function typescriptSamplesModule(api, doc) {
   const bodies = [];
   for (const entry of operationsOf(doc)) {
     const cred = credential(doc, entry.security);
-    const options = { baseUrl: serverUrl(doc), ...(cred ? { auth: cred.auth } : {}) };
+    const options = { ...connectionOptions(api, doc), ...(cred ? { auth: cred.auth } : {}) };
     bodies.push(
       "",
       `// ${entry.key}`,

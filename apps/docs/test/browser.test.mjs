@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
 import { operationsOf } from "@mizan/openapi-tools";
 import { launchChromium } from "@mizan/test-helpers/chromium";
-import { clientPackageDir, curlSample, sampleLanguages, serverUrl as serverUrlOf, typescriptSample } from "../scripts/samples.mjs";
+import { clientPackageDir, connectionOptions, curlSample, formatTypescript, sampleLanguages, serverUrl as serverUrlOf, typescriptSample } from "../scripts/samples.mjs";
 import { chooseLanguage, escapeRegex, firstOperationOf, samplePanelOf, selectedLanguage, shownCode, squash } from "./redoc-page.mjs";
 
 const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -98,12 +98,15 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     const panel = samplePanelOf(tab, entry);
     await panel.waitFor();
     const hasClient = clientPackageDir(name) !== undefined;
-    const source = (language) => (language.lang === "TypeScript" ? typescriptSample(name, doc, entry) : curlSample(doc, entry));
+    // The TypeScript sample as the build lays it out (Prettier).
+    const typescript = (await formatTypescript(typescriptSample(name, doc, entry))).trimEnd();
+    const source = (language) => (language.lang === "TypeScript" ? typescript : curlSample(doc, entry));
 
     // What a reader sees first: the call with the typed client, when the API has one.
     expect(await selectedLanguage(panel)).toBe(hasClient ? "TypeScript" : "curl");
-    expect(await shownCode(panel)).toBe(squash(hasClient ? typescriptSample(name, doc, entry) : curlSample(doc, entry)));
-    expect(await shownCode(panel)).toContain(serverUrlOf(doc));
+    expect(await shownCode(panel)).toBe(squash(hasClient ? typescript : curlSample(doc, entry)));
+    // Where it connects: the client's own options (Daftra's subdomain), else the server URL.
+    expect(await shownCode(panel)).toContain(hasClient ? String(Object.values(connectionOptions(name, doc))[0]) : serverUrlOf(doc));
     // The other samples are one click away.
     for (const language of sampleLanguages({ hasClient }).slice(1)) {
       await chooseLanguage(panel, language.label);

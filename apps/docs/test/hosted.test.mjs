@@ -10,7 +10,7 @@ import { listApis, readBundle } from "@mizan/spec";
 import { launchChromium } from "@mizan/test-helpers/chromium";
 import { escapeRegex, firstOperationOf, samplePanelOf, selectedLanguage, shownCode, squash } from "./redoc-page.mjs";
 import { serveStatic } from "../scripts/serve.mjs";
-import { clientPackageDir, typescriptSample } from "../scripts/samples.mjs";
+import { clientPackageDir, formatTypescript, typescriptSample } from "../scripts/samples.mjs";
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const BASE = "/mizan/";
@@ -86,7 +86,7 @@ describe("the site under a sub-path", () => {
       await panel.waitFor();
       if (clientPackageDir(name) !== undefined) {
         expect(await selectedLanguage(panel)).toBe("TypeScript");
-        expect(await shownCode(panel)).toBe(squash(typescriptSample(name, doc, entry)));
+        expect(await shownCode(panel)).toBe(squash((await formatTypescript(typescriptSample(name, doc, entry))).trimEnd()));
       }
 
       const back = await follow(tab.locator("a", { hasText: /^All API references$/ }).first());

@@ -1,12 +1,13 @@
 // The built site as files: self-contained, telemetry off, every operation and assumption in it,
 // the landing page's figures, and relative links between the pages.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
 import { HTTP_METHODS, operationsOf } from "@mizan/openapi-tools";
-import { apiFacts, guideTitles, landingPage, textPage } from "../scripts/landing.mjs";
+import { apiFacts, guideTitles, hasRelease, landingPage, tarballName, textPage } from "../scripts/landing.mjs";
 import { prepareForDocs, renderAssumptions } from "../scripts/prepare.mjs";
 import { clientFor, clientPackageDir } from "../scripts/samples.mjs";
 
@@ -124,14 +125,26 @@ describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s
   });
 
   it("gives the mock command, and the client package with its README and changelog", () => {
-    expect(card).toContain(`<code>npx mizan-mock --api ${name}</code>`);
+    // npx runs the scoped package's one bin; an unscoped `mizan-mock` would be anyone's package.
+    expect(card).toContain(`<code>npx @mizan/mock --api ${name}</code>`);
+    expect(card).not.toMatch(/npx mizan-mock/);
     const dir = clientPackageDir(name);
     if (!dir) {
       expect(card).toMatch(/No typed client yet/);
       return;
     }
     const { packageName } = clientFor(name);
-    expect(card).toContain(`<code>npm install ${packageName}</code>`);
+    const changelog = path.join(dir, "CHANGELOG.md");
+    if (existsSync(changelog) && hasRelease(readFileSync(changelog, "utf8"))) {
+      expect(card).toContain(`<code>npm install ${packageName}</code>`);
+      expect(card).not.toMatch(/Not on the npm registry yet/);
+    } else {
+      // Until the first release the registry has no such package: the card says how to install its tarball.
+      expect(card).toMatch(/Not on the npm registry yet/);
+      const core = path.dirname(createRequire(path.join(dir, "package.json")).resolve("@mizan/client-core/package.json"));
+      const tarballs = [dir, core].map((d) => `./${tarballName(JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")))}`);
+      expect(card).toContain(`<code>npm install ${tarballs.join(" ")}</code>`);
+    }
     for (const [file, page] of [["README.md", `${name}-client.readme.html`], ["CHANGELOG.md", `${name}-client.changelog.html`]]) {
       if (existsSync(path.join(dir, file))) {
         expect(card).toContain(`href="${page}"`);
@@ -194,8 +207,8 @@ describe("landing page parts", () => {
   const page = { api: "demo", page: "demo.html", info: { title: "Demo <API>" }, facts: { version: "1", operations: 1, tags: 1, assumptions: { labels: 0, inPaths: 0, operations: 0 } }, bundleFiles: ["demo.json"], guides: [] };
 
   it("links a client's changelog when there is one, and says so when there is none", () => {
-    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", readme: "demo-client.readme.html", changelog: "demo-client.changelog.html" } }])).toContain('<a href="demo-client.changelog.html">Changelog of @x/demo-client</a>');
-    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", readme: "demo-client.readme.html" } }])).toContain("None yet: the first release of <code>@x/demo-client</code> writes it.");
+    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", released: true, readme: "demo-client.readme.html", changelog: "demo-client.changelog.html" } }])).toContain('<a href="demo-client.changelog.html">Changelog of @x/demo-client</a>');
+    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", released: true, readme: "demo-client.readme.html" } }])).toContain("None yet: the first release of <code>@x/demo-client</code> writes it.");
     const none = landingPage([page]);
     expect(none).toContain("No typed client yet");
     expect(none).toContain("Demo &lt;API&gt;");

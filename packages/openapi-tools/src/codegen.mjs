@@ -2,20 +2,24 @@
 //   <api>.ts        types for openapi-fetch (openapi-typescript)
 //   operations.ts   what the client runtime needs from the spec (security, body middleware, paged lists)
 // The CLI is bin/mizan-codegen.mjs.
+import { createRequire } from "node:module";
 import { branches, operationsOf, pathTemplateRegex, securitySchemeOf } from "./walker.mjs";
 
 /**
- * openapi-typescript and typescript, loaded when types are generated. They are optional peer
- * dependencies: the packages that only read documents (the mock among them) do not install them
- * (about 42 MB with openapi-typescript's own dependencies).
+ * openapi-typescript, loaded when types are generated, and the typescript it prints with (its
+ * peer dependency, resolved from where openapi-typescript is installed, so the nodes built here
+ * come from the same compiler that prints them). openapi-typescript is this package's only
+ * optional peer: the packages that only read documents (the mock among them) install neither,
+ * and their users' TypeScript, whatever its version, is no concern of this package.
  */
 async function typeGenerator() {
   try {
-    const [{ default: openapiTS, astToString }, { default: ts }] = await Promise.all([import("openapi-typescript"), import("typescript")]);
+    const { default: openapiTS, astToString } = await import("openapi-typescript");
+    const ts = createRequire(import.meta.resolve("openapi-typescript"))("typescript");
     return { openapiTS, astToString, ts };
   } catch (error) {
-    if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
-    throw new Error(`generateTypes needs openapi-typescript and typescript, optional peer dependencies of @mizan/openapi-tools: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error.message})`);
+    if (error?.code !== "ERR_MODULE_NOT_FOUND" && error?.code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error(`generateTypes needs openapi-typescript (an optional peer dependency of @mizan/openapi-tools) and the typescript it prints with: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error.message})`);
   }
 }
 
