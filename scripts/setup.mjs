@@ -3,7 +3,8 @@
 //   1. the pinned pnpm (into .tools/, see pnpm.mjs) and the workspace's packages;
 //   2. Chromium for the docs' browser test, from Debian, when it is missing;
 //   3. as root on Debian: buildah and mmdebstrap, for the mock's container image and its test;
-//   4. `pnpm build`: spec bundles, client, mock and docs.
+//   4. `pnpm build`: spec bundles, client, mock and docs;
+//   5. with those tools: the image's base, made from Debian's and npm's packages (once per recipe).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -51,17 +52,20 @@ function ensureChromium() {
 const IMAGE_TOOLS = { buildah: "buildah", mmdebstrap: "mmdebstrap" };
 
 function ensureImageTools() {
+  if (!hasApt || !isRoot) return false;
   const missing = Object.entries(IMAGE_TOOLS).filter(([bin]) => !["/usr/bin", "/usr/local/bin"].some((dir) => existsSync(path.join(dir, bin))));
-  if (!missing.length) return;
-  if (!hasApt || !isRoot) {
-    console.warn(`setup: no ${missing.map(([bin]) => bin).join(" or ")}: the mock's image test runs as root on Debian (or Ubuntu), where setup installs them.`);
-    return;
+  if (missing.length) {
+    console.log("setup: installing buildah and mmdebstrap from Debian for the mock's container image");
+    aptInstall(missing.map(([, pkg]) => pkg));
   }
-  console.log("setup: installing buildah and mmdebstrap from Debian for the mock's container image");
-  aptInstall(missing.map(([, pkg]) => pkg));
+  return true;
 }
 
 pnpm("install", "--frozen-lockfile");
 ensureChromium();
-ensureImageTools();
+const imageTools = ensureImageTools();
+if (!imageTools) console.warn("setup: the mock's image test runs as root on Debian (or Ubuntu), where setup installs buildah and mmdebstrap; it is skipped here.");
 pnpm("run", "build");
+// Downloads happen here, not in the tests: a Debian root file system and Node from the npm
+// registry, imported into buildah as the base the image test builds on. Reused while its recipe holds.
+if (imageTools) run(process.execPath, [path.join(root, "apps", "mock", "image", "base.mjs")]);

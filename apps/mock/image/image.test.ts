@@ -177,7 +177,7 @@ function* walk(dir: string): Generator<string> {
 
 /** Removes working containers that earlier runs left behind when they were killed. */
 async function removeStaleContainers() {
-  const names = (await run("buildah", ["containers", "--format", "{{.ContainerName}}"])).split("\n").filter((n) => n.startsWith(containerPrefix));
+  const names = (await run("buildah", ["containers", "--format", "{{.ContainerName}}"])).split("\n").filter((n: string) => n.startsWith(containerPrefix));
   for (const name of names) {
     const pid = Number(name.slice(containerPrefix.length));
     if (pid === process.pid || existsSync(`/proc/${pid}`)) continue;
@@ -233,7 +233,9 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
       const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
       const uids = /^Uid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/).map(Number);
       const gids = /^Gid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/).map(Number);
+      // Real, effective, saved and file-system ids: the image's user, who is not root.
       expect(uids).toEqual([user.uid, user.uid, user.uid, user.uid]);
+      expect(user.uid).not.toBe(0);
       expect(gids).toEqual([user.gid, user.gid, user.gid, user.gid]);
       // It runs the image's files, not ours.
       expect(realpathSync(`/proc/${server.pid}/root`)).toBe(realpathSync(rootfs));
