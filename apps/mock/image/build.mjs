@@ -8,7 +8,7 @@
 // Options: --tag <name> (default localhost/mizan-mock:dev), --pack-only <dir> (write the build
 // context, for a `docker build`, and stop).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,9 +41,9 @@ export async function packMock(dest) {
   const seen = new Set(queue);
   while (queue.length) {
     const name = queue.shift();
-    const before = new Set(existsSync(packs) ? readdirNames(packs) : []);
+    const before = new Set(readdirSync(packs));
     await run(process.execPath, [pnpm, "--filter", name, "pack", "--pack-destination", packs], { cwd: repoRoot });
-    const made = readdirNames(packs).filter((file) => !before.has(file));
+    const made = readdirSync(packs).filter((file) => !before.has(file));
     if (made.length !== 1) throw new Error(`packing ${name} made ${made.length} tarballs`);
     const tarball = path.join(packs, made[0]);
     tarballs.push(tarball);
@@ -57,10 +57,6 @@ export async function packMock(dest) {
     }
   }
   return tarballs;
-}
-
-function readdirNames(dir) {
-  return execFileSync("ls", ["-1", dir], { encoding: "utf8" }).split("\n").filter(Boolean);
 }
 
 /**
