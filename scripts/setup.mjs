@@ -2,7 +2,9 @@
 // `npm run setup`: everything a fresh machine with only Node 20 and npm needs, then the build.
 //   1. the pinned pnpm (into .tools/, see pnpm.mjs) and the workspace's packages;
 //   2. Chromium for the docs' browser test, from Debian, when it is missing;
-//   3. `pnpm build`: spec bundles, client, mock and docs.
+//   3. as root on Debian: buildah and mmdebstrap, for the mock's container image and its test;
+//   4. `pnpm build`: spec bundles, client, mock and docs;
+//   5. with those tools: the image's base, made from Debian's and npm's packages (once per recipe).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -19,22 +21,51 @@ function run(cmd, args, options = {}) {
   }
 }
 
+const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+const hasApt = process.platform === "linux" && existsSync("/usr/bin/apt-get");
+let aptUpdated = false;
+
+function aptInstall(packages) {
+  const sudo = isRoot ? [] : ["sudo"];
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const apt = (...args) => run(sudo[0] ?? "apt-get", [...(isRoot ? [] : ["apt-get"]), ...args], { env });
+  if (!aptUpdated) apt("update", "-qq");
+  aptUpdated = true;
+  apt("install", "-y", "-qq", "--no-install-recommends", ...packages);
+}
+
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (process.platform !== "linux" || !existsSync("/usr/bin/apt-get")) {
+  if (!hasApt) {
     console.warn(`setup: no Chromium at ${CHROMIUM}. Install Chromium and set CHROMIUM_PATH to run the docs' browser test.`);
     return;
   }
   console.log("setup: installing Chromium from Debian for the docs' browser test");
-  const sudo = isRoot ? [] : ["sudo"];
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(isRoot ? [] : ["apt-get"]), "update", "-qq"], { env });
-  run(sudo[0] ?? "apt-get", [...(isRoot ? [] : ["apt-get"]), "install", "-y", "-qq", "--no-install-recommends", "chromium"], { env });
+  aptInstall(["chromium"]);
+}
+
+// The mock's image test builds with `buildah bud --isolation chroot` (no container runtime
+// needed) on a base made with mmdebstrap, and runs the image with chroot: all of it as root.
+// Elsewhere the image test does not run (scripts/run-tests.mjs says so), unless CI requires it.
+const IMAGE_TOOLS = { buildah: "buildah", mmdebstrap: "mmdebstrap" };
+
+function ensureImageTools() {
+  if (!hasApt || !isRoot) return false;
+  const missing = Object.entries(IMAGE_TOOLS).filter(([bin]) => !["/usr/bin", "/usr/local/bin"].some((dir) => existsSync(path.join(dir, bin))));
+  if (missing.length) {
+    console.log("setup: installing buildah and mmdebstrap from Debian for the mock's container image");
+    aptInstall(missing.map(([, pkg]) => pkg));
+  }
+  return true;
 }
 
 pnpm("install", "--frozen-lockfile");
 ensureChromium();
+const imageTools = ensureImageTools();
+if (!imageTools) console.warn("setup: the mock's image test runs as root on Debian (or Ubuntu), where setup installs buildah and mmdebstrap; it is skipped here.");
 pnpm("run", "build");
+// Downloads happen here, not in the tests: a Debian root file system and Node from the npm
+// registry, imported into buildah as the base the image test builds on. Reused while its recipe holds.
+if (imageTools) run(process.execPath, [path.join(root, "apps", "mock", "image", "base.mjs")]);

@@ -1,6 +1,6 @@
-// Sums the vitest JSON reports (reports/vitest.json in each workspace package) into the
-// plain line CI reads. A package whose report is missing counts as a failure, because it
-// means its tests did not run to the end.
+// Sums the vitest JSON reports (reports/vitest.json in each workspace package, and
+// <name>/reports/vitest.json for a `test:<name>` script) into the plain line CI reads. A
+// missing report counts as a failure, because it means those tests did not run to the end.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,22 +22,25 @@ export function summarize(root) {
   let complete = true;
   for (const dir of workspacePackages(root)) {
     const pkg = JSON.parse(readFileSync(path.join(root, dir, "package.json"), "utf8"));
-    if (!pkg.scripts?.test) continue;
-    const report = path.join(root, dir, "reports", "vitest.json");
-    if (!existsSync(report)) {
-      console.log(`  ${pkg.name.padEnd(26)} no test report (its tests did not finish)`);
-      failed += 1;
-      complete = false;
-      continue;
+    for (const script of Object.keys(pkg.scripts ?? {}).filter((name) => /^test(:[\w-]+)?$/.test(name))) {
+      const suffix = script.slice("test:".length);
+      const label = suffix ? `${pkg.name} (${suffix})` : pkg.name;
+      const report = path.join(root, dir, ...(suffix ? [suffix] : []), "reports", "vitest.json");
+      if (!existsSync(report)) {
+        console.log(`  ${label.padEnd(26)} no test report (its tests did not finish)`);
+        failed += 1;
+        complete = false;
+        continue;
+      }
+      const r = JSON.parse(readFileSync(report, "utf8"));
+      passed += r.numPassedTests;
+      failed += r.numFailedTests;
+      skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+      // A suite that failed to load has no failed tests but is still a failure.
+      failed += r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0;
+      // Per package in another wording, so that the total below is the only "N passed, N failed" line.
+      console.log(`  ${label.padEnd(26)} ${String(r.numPassedTests).padStart(5)} ok  ${r.numFailedTests} failing${r.numPendingTests ? `  ${r.numPendingTests} skipped` : ""}`);
     }
-    const r = JSON.parse(readFileSync(report, "utf8"));
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
-    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-    // A suite that failed to load has no failed tests but is still a failure.
-    failed += r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0;
-    // Per package in another wording, so that the total below is the only "N passed, N failed" line.
-    console.log(`  ${pkg.name.padEnd(26)} ${String(r.numPassedTests).padStart(5)} ok  ${r.numFailedTests} failing`);
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   return complete && failed === 0 && passed > 0;
