@@ -11,6 +11,7 @@ import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { mockBundleOf } from "./apis.js";
 import { loadPrism } from "./engine.js";
 import { faultInjector } from "./faults.js";
+import { createMetrics } from "./metrics.js";
 import { checkOptions, optionValue, type MockOptions } from "./options.js";
 import { declaredBodyLimit, bodyReader } from "./pipeline/body.js";
 import { controlEndpoints } from "./pipeline/control.js";
@@ -21,6 +22,9 @@ import type { Exchange, Responder } from "./pipeline/exchange.js";
 import { faultInjection } from "./pipeline/fault-injection.js";
 import { fastPath } from "./pipeline/fast.js";
 import { requestHandler } from "./pipeline/index.js";
+import { lifecycle } from "./pipeline/lifecycle.js";
+import { observer } from "./pipeline/observe.js";
+import { operationsEndpoints } from "./pipeline/operations.js";
 import { prismStage, type PrismConfig } from "./pipeline/prism.js";
 import { queryCheck } from "./pipeline/query.js";
 import { router, routeTable } from "./pipeline/route.js";
@@ -34,7 +38,10 @@ export interface RunningServer {
   /** The seed of the injected faults: `seed` if given, else a random one (pass it to repeat a run). */
   faultSeed: number;
   violationLog(): ViolationLog;
+  /** Stops at once, cutting the requests in flight. */
   close(): Promise<void>;
+  /** Stops gracefully: no new connections, the requests in flight finish within `shutdownTimeoutMs`; resolves with how many had to be cut. */
+  shutdown(): Promise<number>;
 }
 
 export async function serve(options: MockOptions): Promise<RunningServer> {
@@ -87,9 +94,19 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   if (state) responders.push(stateful({ state, fastVerdictOf: fast.verdictOf, prismResultOf: prism.resultOf }));
   responders.push(fast.responder, prism.responder);
 
+  // Operations: the requests in flight (graceful shutdown), readiness, metrics, the request log.
+  const api = options.specFile && !options.api ? "custom" : optionValue(options, "api")!;
+  const flight = lifecycle();
+  const metrics = createMetrics({ api, stateSize: state && (() => state.size()), inFlight: flight.inFlight });
+  const operationsStages = [
+    flight.guard,
+    observer({ metrics, writeLine: options.log === "json" ? (line) => process.stdout.write(line) : undefined }),
+    operationsEndpoints({ metrics, checks: state ? { state: () => state.size() } : {}, draining: flight.draining }),
+  ];
+
   const handler = requestHandler(
     {
-      before: [controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
+      before: [...operationsStages, controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
       route: router(routes, errorShape),
       guards: [
         faultInjection({ faults, failureRate: options.failureRate, seed: faultSeed, proxied: !!upstream, shapeOf }),
@@ -124,5 +141,6 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await closed;
     },
+    shutdown: () => flight.drain(server, optionValue(options, "shutdownTimeoutMs")!),
   };
 }

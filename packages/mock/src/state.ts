@@ -47,6 +47,8 @@ export interface State {
   answer(request: StatefulRequest): Promise<StatefulAnswer | undefined>;
   /** Forgets the writes of one session, or of every session. */
   reset(session?: string): void;
+  /** How many sessions and records (over all sessions) are kept: the metrics' state size, and the readiness check. */
+  size(): { sessions: number; records: number };
 }
 
 export interface StateOptions {
@@ -266,6 +268,12 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   }
 
   return {
+    size() {
+      let records = 0;
+      for (const collections of sessions.values()) for (const collection of collections.values()) records += collection.records.size;
+      return { sessions: sessions.size, records };
+    },
+
     reset(session) {
       if (session === undefined) sessions.clear();
       else sessions.delete(session);
