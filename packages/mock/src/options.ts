@@ -136,6 +136,12 @@ export const MOCK_OPTIONS = {
       if (value !== "json") throw new OptionProblem(`must be "json", got ${JSON.stringify(value)}`);
     },
   }),
+  /** Refuse a request body with fields its operation does not declare (400 naming them), instead of accepting it with a warning. */
+  strictBodies: spec<boolean>({
+    flag: "strict-bodies",
+    default: false,
+    help: "Refuse bodies with fields the operation does not declare (400\nnaming them). Without it they are accepted, as the server ignores\nthem, and each is a warning in /__mock/violations and the log",
+  }),
   /** Write Prism's request log to stderr. */
   verbose: spec<boolean>({ flag: "verbose", default: false, help: "Show Prism's request log" }),
 };

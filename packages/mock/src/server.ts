@@ -29,6 +29,7 @@ import { prismStage, type PrismConfig } from "./pipeline/prism.js";
 import { queryCheck } from "./pipeline/query.js";
 import { router, routeTable } from "./pipeline/route.js";
 import { stateful } from "./pipeline/stateful.js";
+import { unknownFields } from "./pipeline/unknown-fields.js";
 import { violationRecorder, type ViolationLog } from "./pipeline/violations.js";
 import { createState } from "./state.js";
 
@@ -113,6 +114,7 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
         oneCredential,
         queryCheck({ forwardInvalid: !!upstream && !options.refuseInvalid, violations }),
         bodyReader(maxBodyBytes, shapeOf, errorShape),
+        unknownFields({ doc, strict: !!options.strictBodies, violations }),
       ],
       responders,
     },
