@@ -272,3 +272,17 @@ describe("the JSON request log", () => {
     expect(mock.stdout()).not.toContain("Bearer");
   });
 });
+
+describe("the vitest global setup's failOnWarnings", () => {
+  it("fails the run (its teardown throws) when a warning was logged, naming the field; passes without", async () => {
+    const { mockGlobalSetup } = await import("../dist/vitest.js");
+    const run = async (body: unknown) => {
+      let url = "";
+      const teardown = await mockGlobalSetup("daftra", { failOnWarnings: true })({ provide: (_key, value) => (url = value) });
+      expect((await post(`${url}/api2/clients.json`, body)).status).toBe(202);
+      return teardown();
+    };
+    await expect(run({ Client: { business_name: "ok" } })).resolves.toBeUndefined();
+    await expect(run({ Client: { business_name: "ok", bussines_name: 1 } })).rejects.toThrow(/1 warning\(s\)[\s\S]*POST \/api2\/clients\.json: Client\.bussines_name/);
+  });
+});
