@@ -2,11 +2,13 @@
 // sources), then graceful shutdown and the JSON request log of the CLI (a real process, from
 // the build), each against real servers on 127.0.0.1.
 import { spawn } from "node:child_process";
-import { request } from "node:http";
-import { connect } from "node:net";
+import { createServer, request } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetrics } from "../src/metrics.js";
+import { operationsEndpoints } from "../src/pipeline/operations.js";
 import { IGNORED_BY_THE_SERVER, UNKNOWN_FIELDS_MAX_NODES } from "../src/pipeline/unknown-fields.js";
 import { startMock, type RunningMock } from "./serve.js";
 
@@ -41,6 +43,33 @@ describe("readiness and liveness", () => {
     } finally {
       await plain.stop();
       await stateful.stop();
+    }
+  });
+
+  it("is not ready while shutting down, nor when a check fails, saying which", async () => {
+    let draining = false;
+    let storeDown = false;
+    const guard = operationsEndpoints({
+      metrics: createMetrics({ api: "test", inFlight: () => 0 }),
+      checks: { state: () => (storeDown ? Promise.reject(new Error("the store does not answer")) : undefined) },
+      draining: () => draining,
+    });
+    const server = createServer((req, res) => void guard({ req, res, url: new URL(req.url!, "http://x"), pathname: req.url!, method: req.method! }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const ready = async () => {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/__mock/ready`);
+      return [response.status, await response.json()];
+    };
+    try {
+      expect(await ready()).toEqual([200, { ready: true, checks: { api: "ok", state: "ok" } }]);
+      storeDown = true;
+      expect(await ready()).toEqual([503, { ready: false, checks: { api: "ok", state: "the store does not answer" } }]);
+      storeDown = false;
+      draining = true;
+      expect(await ready()).toEqual([503, { ready: false, checks: { api: "ok", server: "shutting down", state: "ok" } }]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });
