@@ -2,7 +2,7 @@
 // argument, checked by startMock with options.ts), says when it is ready on stdout (one JSON
 // line), and ends when asked or when its launcher goes away (lifeline.ts).
 import { endWithLauncher } from "./lifeline.js";
-import type { MockOptions } from "./options.js";
+import { optionValue, type MockOptions } from "./options.js";
 import { serve } from "./server.js";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as MockOptions;
@@ -12,8 +12,12 @@ try {
   const server = await serve(options);
   endWithLauncher(
     () => {
-      void server.close().finally(() => process.exit(0));
-      setTimeout(() => process.exit(0), 2000).unref();
+      // Graceful: new connections refused, the requests in flight answered (within the bound).
+      void server
+        .shutdown()
+        .then((cut) => cut && process.stderr.write(`mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`))
+        .finally(() => process.exit(0));
+      setTimeout(() => process.exit(0), optionValue(options, "shutdownTimeoutMs")! + 2000).unref();
     },
     { stdinPipe: true },
   );

@@ -3,7 +3,7 @@
 // second process to start, which keeps start-up short) and ends with its launcher (lifeline.ts).
 import { parseArgs } from "node:util";
 import { endWithLauncher } from "./lifeline.js";
-import { optionsFromArgs, parseArgsConfig, usage, type MockOptions } from "./options.js";
+import { optionsFromArgs, optionValue, parseArgsConfig, usage, type MockOptions } from "./options.js";
 import { serve } from "./server.js";
 
 function fail(message: string): never {
@@ -32,8 +32,12 @@ try {
     console.log(`Faults: delay ${delay}, failure rate ${options.failureRate ?? 0}, seed ${server.faultSeed} (--seed ${server.faultSeed} repeats this run)`);
   }
   endWithLauncher(() => {
-    void server.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 2000).unref();
+    // Graceful: new connections refused, the requests in flight answered (within the bound).
+    void server
+      .shutdown()
+      .then((cut) => cut && process.stderr.write(`mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`))
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), optionValue(options, "shutdownTimeoutMs")! + 2000).unref();
   });
 } catch (error) {
   console.error(`mizan-mock: ${(error as Error).message}`);

@@ -4,14 +4,14 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { mockBundleOf } from "./apis.js";
-import { checkOptions, type MockOptions } from "./options.js";
+import { checkOptions, optionValue, type MockOptions } from "./options.js";
 import type { Violation, ViolationLog } from "./pipeline/violations.js";
 import { SESSION_HEADER } from "./state.js";
 import { CONTROL_HEADER } from "./pipeline/control.js";
 
 export { availableApis, bundlesDir, mockBundleOf } from "./apis.js";
 export { FaultOptionError, INJECTED_FAILURE_STATUS, MAX_DELAY_MS, type DelayRange } from "./faults.js";
-export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MOCK_OPTIONS, MockOptionError, type MockOptions } from "./options.js";
+export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, MOCK_OPTIONS, MockOptionError, type MockOptions } from "./options.js";
 export { CONTROL_HEADER } from "./pipeline/control.js";
 export { errorShapeOf } from "./pipeline/error-shape.js";
 export { explainViolations, VIOLATION_LOG_SIZE, violationFields, type Violation, type ViolationLog } from "./pipeline/violations.js";
@@ -60,7 +60,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const force = setTimeout(() => child.kill("SIGKILL"), 3000);
+      // The child drains its requests in flight for up to shutdownTimeoutMs (graceful shutdown).
+      const force = setTimeout(() => child.kill("SIGKILL"), optionValue(served, "shutdownTimeoutMs")! + 3000);
       child.once("exit", () => {
         clearTimeout(force);
         resolve();
@@ -86,6 +87,9 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
         if (message.event === "ready") {
           clearTimeout(timer);
           resolve({ url: message.url!, port: message.port!, faultSeed: message.faultSeed! });
+        } else if (message.event === undefined && served.log === "json") {
+          // A line of the request log: the launcher's stdout is where the user looks for it.
+          process.stdout.write(`${line}\n`);
         } else if (message.event === "error") {
           clearTimeout(timer);
           reject(new Error(`The mock could not start: ${message.message}${log ? `\n${log}` : ""}`));

@@ -9,6 +9,7 @@ import { checkDelayOption, checkFailureRate, FaultOptionError, MAX_DELAY_MS, par
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** A bad option: the message names the option (as the caller wrote it) and what it accepts. */
 export class MockOptionError extends Error {
@@ -139,6 +140,27 @@ export const MOCK_OPTIONS = {
    * for comparison (the answers are the same, only slower).
    */
   fastPath: spec<boolean>({ default: true, help: "Answer valid requests from Prism's stored answers (false: every request through Prism)." }),
+  /** On SIGTERM: stop accepting, let the requests in flight finish for at most this long, then exit 0. Default 10 s. */
+  shutdownTimeoutMs: spec<number>({ flag: "shutdown-timeout", arg: "<ms>", default: DEFAULT_SHUTDOWN_TIMEOUT_MS, help: "On SIGTERM, stop accepting and let the requests in flight\nfinish for at most this long, then exit 0", ...integer(1) }),
+  /** "json": one JSON line per request on stdout (time, method, path, operation, status, duration, session, violations); never a credential. */
+  log: spec<"json">({
+    flag: "log",
+    arg: "<format>",
+    help: "json: one JSON line per request on stdout (time, method, path,\noperation, status, duration, session, violations; never a\ncredential, a query string or a body)",
+    parse: (value) => {
+      if (value !== "json") throw new OptionProblem(`must be "json", got "${value}"`);
+      return value;
+    },
+    check: (value) => {
+      if (value !== "json") throw new OptionProblem(`must be "json", got ${JSON.stringify(value)}`);
+    },
+  }),
+  /** Refuse a request body with fields its operation does not declare (400 naming them), instead of accepting it with a warning. */
+  strictBodies: spec<boolean>({
+    flag: "strict-bodies",
+    default: false,
+    help: "Refuse bodies with fields the operation does not declare (400\nnaming them). Without it they are accepted, as the server ignores\nthem, and each is a warning in /__mock/violations and the log",
+  }),
   /** Write Prism's request log to stderr. */
   verbose: spec<boolean>({ flag: "verbose", default: false, help: "Show Prism's request log" }),
 };

@@ -11,6 +11,7 @@ import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { mockBundleOf } from "./apis.js";
 import { loadPrism } from "./engine.js";
 import { faultInjector } from "./faults.js";
+import { createMetrics } from "./metrics.js";
 import { checkOptions, optionValue, type MockOptions } from "./options.js";
 import { declaredBodyLimit, bodyReader } from "./pipeline/body.js";
 import { controlEndpoints } from "./pipeline/control.js";
@@ -25,10 +26,14 @@ import { methodCheck } from "./pipeline/method.js";
 import { pathValueCheck } from "./pipeline/path-values.js";
 import { fastPath } from "./pipeline/fast.js";
 import { requestHandler } from "./pipeline/index.js";
+import { lifecycle } from "./pipeline/lifecycle.js";
+import { observer } from "./pipeline/observe.js";
+import { operationsEndpoints } from "./pipeline/operations.js";
 import { prismStage, type PrismConfig } from "./pipeline/prism.js";
 import { queryCheck } from "./pipeline/query.js";
 import { router, routeTable } from "./pipeline/route.js";
 import { stateful } from "./pipeline/stateful.js";
+import { unknownFields } from "./pipeline/unknown-fields.js";
 import { violationRecorder, type ViolationLog } from "./pipeline/violations.js";
 import { createState } from "./state.js";
 
@@ -38,7 +43,10 @@ export interface RunningServer {
   /** The seed of the injected faults: `seed` if given, else a random one (pass it to repeat a run). */
   faultSeed: number;
   violationLog(): ViolationLog;
+  /** Stops at once, cutting the requests in flight. */
   close(): Promise<void>;
+  /** Stops gracefully: no new connections, the requests in flight finish within `shutdownTimeoutMs`; resolves with how many had to be cut. */
+  shutdown(): Promise<number>;
 }
 
 export async function serve(options: MockOptions): Promise<RunningServer> {
@@ -91,9 +99,17 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   if (state) responders.push(stateful({ state, fastVerdictOf: fast.verdictOf, prismResultOf: prism.resultOf }));
   responders.push(fast.responder, prism.responder);
 
+  // Operations: the requests in flight (graceful shutdown), the request log, readiness and metrics
+  // (after the Host check, like every other endpoint).
+  const api = options.specFile && !options.api ? "custom" : optionValue(options, "api")!;
+  const flight = lifecycle();
+  const metrics = createMetrics({ api, stateSize: state && (() => state.size()), inFlight: flight.inFlight });
+  const observe = observer({ metrics, writeLine: options.log === "json" ? (line) => process.stdout.write(line) : undefined });
+  const operations = operationsEndpoints({ metrics, checks: state ? { state: () => state.size() } : {}, draining: flight.draining });
+
   const handler = requestHandler(
     {
-      before: [hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }), controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
+      before: [flight.guard, observe, hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }), operations, controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
       route: router(routes, errorShape),
       guards: [
         methodCheck(errorShape),
@@ -103,6 +119,7 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
         oneCredential,
         queryCheck({ forwardInvalid: !!upstream && !options.refuseInvalid, violations }),
         bodyReader(maxBodyBytes, shapeOf, errorShape),
+        unknownFields({ doc, strict: !!options.strictBodies, violations }),
       ],
       responders,
     },
@@ -131,5 +148,6 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await closed;
     },
+    shutdown: () => flight.drain(server, optionValue(options, "shutdownTimeoutMs")!),
   };
 }

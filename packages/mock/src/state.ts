@@ -59,6 +59,8 @@ export interface State {
   reset(session?: string): void;
   /** What the state holds now: sessions, and the bytes its budget counts. */
   stats(): StateStats;
+  /** How many sessions and records (over all sessions) are kept: the metrics' state size, and the readiness check. */
+  size(): { sessions: number; records: number };
 }
 
 export interface StateStats {
@@ -364,6 +366,12 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   }
 
   return {
+    size() {
+      let records = 0;
+      for (const collections of sessions.values()) for (const collection of collections.values()) records += collection.records.size;
+      return { sessions: sessions.size, records };
+    },
+
     reset(session) {
       if (session === undefined) {
         sessions.clear();

@@ -5,7 +5,7 @@ import type { PrismOperation } from "../engine.js";
 import type { FastVerdict } from "../fast-path.js";
 import type { Conditional } from "./conditional.js";
 import type { ErrorShape } from "./error-shape.js";
-import type { PrismDetail } from "./violations.js";
+import type { PrismDetail, Violation } from "./violations.js";
 
 /** One request on its way through the pipeline; each stage adds what it found. */
 export interface Exchange {
@@ -24,6 +24,8 @@ export interface Exchange {
   fast?: FastVerdict | null;
   /** Prism's answer (prism.ts), once asked: every responder after the first reuses it. */
   prism?: Promise<PrismResult>;
+  /** The spec violations found in this request or its answer, for its line of the request log. */
+  violations?: Violation[];
 }
 
 /** A guard answers the request itself (and returns true) or lets it through (false). */

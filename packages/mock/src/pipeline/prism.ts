@@ -72,7 +72,9 @@ export function prismStage(options: PrismStageOptions) {
     const { output, validations } = result.right;
     const found = [...validations.input.map((v) => named(toViolation("request", v))), ...validations.output.map((v) => toViolation("response", v))];
     for (const v of found) {
-      violations.record({ side: String(v.location[0]), method, path: pathname, status: output.statusCode, location: v.location.join("."), message: v.message });
+      const violation = { side: String(v.location[0]), method, path: pathname, status: output.statusCode, location: v.location.join("."), message: v.message, severity: v.severity };
+      violations.record(violation);
+      (exchange.violations ??= []).push(violation);
       if (proxied) process.stderr.write(`[mizan-mock] ${v.location[0]} violation: ${method} ${pathname}: ${v.message}\n`);
     }
     if (found.length) res.setHeader("sl-violations", JSON.stringify(found).slice(0, 8000));

@@ -6,12 +6,15 @@ import { sendError } from "./send.js";
 import type { ViolationRecorder } from "./violations.js";
 
 export function queryCheck(options: { forwardInvalid: boolean; violations: ViolationRecorder }): Guard {
-  return ({ req, res, url, route, method, pathname }) => {
+  return (exchange) => {
+    const { req, res, url, route, method, pathname } = exchange;
     const problem = route?.checkQuery?.(url.searchParams);
     if (!problem) return false;
     if (options.forwardInvalid) {
       // Logged as Prism's violations are (status 0: logged before the answer exists).
-      options.violations.record({ side: "request", method, path: pathname, status: 0, location: "request.query", message: problem });
+      const violation = { side: "request", method, path: pathname, status: 0, location: "request.query", message: problem, severity: "Error" };
+      options.violations.record(violation);
+      (exchange.violations ??= []).push(violation);
       return false;
     }
     req.resume();

@@ -22,6 +22,8 @@ export interface Violation {
   status: number;
   location: string;
   message: string;
+  /** "Error" (the default: the request or answer breaks the spec) or "Warning" (an unknown body field the server ignores). */
+  severity?: string;
 }
 
 /** A violation as Prism's validators report it. */

@@ -1,0 +1,61 @@
+// The mock's metrics, in the Prometheus text format (prom-client), on /__mock/metrics. Each
+// server has its own Registry: two mocks in one process never share a counter. Label values come
+// from the served spec (operation ids) and from HTTP (status), never from request text, so the
+// number of series stays bounded.
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export interface MetricsOptions {
+  api: string;
+  /** The stateful mode's size, read when scraped; none without state. */
+  stateSize?: () => { sessions: number; records: number };
+  /** Requests being answered, read when scraped. */
+  inFlight: () => number;
+}
+
+/** Seconds; the mock answers in well under a millisecond, delays and proxies take seconds. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createMetrics({ api, stateSize, inFlight }: MetricsOptions) {
+  const registry = new Registry();
+  const requests = new Counter({ name: "mizan_mock_requests_total", help: "Requests answered, by API, operation (operationId, or none) and status.", labelNames: ["api", "operation", "status"], registers: [registry] });
+  const violations = new Counter({ name: "mizan_mock_violations_total", help: "Spec violations found, by API, operation and severity (error, warning).", labelNames: ["api", "operation", "severity"], registers: [registry] });
+  const latency = new Histogram({ name: "mizan_mock_request_duration_seconds", help: "Time from a request's arrival to the end of its answer, by API and operation.", labelNames: ["api", "operation"], buckets: LATENCY_BUCKETS, registers: [registry] });
+  new Gauge({
+    name: "mizan_mock_requests_in_flight",
+    help: "Requests being answered, the mock's own endpoints (this scrape too) included.",
+    registers: [registry],
+    collect() {
+      this.set(inFlight());
+    },
+  });
+  if (stateSize) {
+    new Gauge({
+      name: "mizan_mock_state_sessions",
+      help: "Sessions the stateful mode keeps.",
+      registers: [registry],
+      collect() {
+        this.set(stateSize().sessions);
+      },
+    });
+    new Gauge({
+      name: "mizan_mock_state_records",
+      help: "Records the stateful mode keeps, over all sessions.",
+      registers: [registry],
+      collect() {
+        this.set(stateSize().records);
+      },
+    });
+  }
+  return {
+    contentType: registry.contentType,
+    text: () => registry.metrics(),
+    /** One answered request. */
+    observe(operation: string, status: number, seconds: number, found: { severity?: string }[]) {
+      requests.inc({ api, operation, status: String(status) });
+      latency.observe({ api, operation }, seconds);
+      for (const v of found) violations.inc({ api, operation, severity: v.severity === "Warning" ? "warning" : "error" });
+    },
+  };
+}
+
+export type MockMetrics = ReturnType<typeof createMetrics>;
