@@ -105,11 +105,11 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   const flight = lifecycle();
   const metrics = createMetrics({ api, stateSize: state && (() => state.size()), inFlight: flight.inFlight });
   const observe = observer({ metrics, writeLine: options.log === "json" ? (line) => process.stdout.write(line) : undefined });
-  const operations = operationsEndpoints({ metrics, checks: state ? { state: () => state.size() } : {}, draining: flight.draining });
+  const opsEndpoints = operationsEndpoints({ metrics, checks: state ? { state: () => state.size() } : {}, draining: flight.draining });
 
   const handler = requestHandler(
     {
-      before: [flight.guard, observe, hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }), operations, controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
+      before: [flight.guard, observe, hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }), opsEndpoints, controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
       route: router(routes, errorShape),
       guards: [
         methodCheck(errorShape),
