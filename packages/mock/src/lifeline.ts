@@ -28,6 +28,10 @@ function launcherAlive(launcher: number): boolean {
   }
 }
 
+// Read when this module loads, at the process's start: a launcher that dies while the server
+// is still starting must be noticed too.
+const launcherAtStart = currentParent() ?? process.ppid;
+
 /**
  * Calls `end` once when the process is told to stop or its launcher is gone. `stdinPipe`: the
  * launcher holds our stdin open (startMock), so its end means the launcher is gone.
@@ -46,6 +50,6 @@ export function endWithLauncher(end: () => void, { stdinPipe = false } = {}): vo
     process.stdin.resume();
   }
   // Started by init (pid 1, e.g. as a container's entrypoint), there is no launcher to outlive.
-  const launcher = process.ppid;
+  const launcher = launcherAtStart;
   if (launcher > 1) setInterval(() => launcherAlive(launcher) || once(), PARENT_CHECK_MS).unref();
 }
