@@ -19,3 +19,5 @@ export interface ApiEntry {
 export declare function listApis(): ApiEntry[];
 export declare function getApi(name: string): ApiEntry;
 export declare function readBundle(name: string, options?: { mock?: boolean }): any;
+/** An API's client package by this repository's convention: `@mizan/<api>-client` in packages/<api>-client, exporting `create<Api>Client`. */
+export declare function clientOf(apiName: string): { packageName: string; folder: string; factory: string };

@@ -43,3 +43,13 @@ export function readBundle(name, { mock = false } = {}) {
   }
   return JSON.parse(readFileSync(file, "utf8"));
 }
+
+const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
+
+/**
+ * An API's client package, by this repository's convention (written here once): `@mizan/<api>-client`
+ * in packages/<api>-client, exporting `create<Api>Client({ baseUrl, auth })`.
+ */
+export function clientOf(apiName) {
+  return { packageName: `@mizan/${apiName}-client`, folder: `${apiName}-client`, factory: `create${pascal(apiName)}Client` };
+}

@@ -8,8 +8,9 @@
 //                       `changeset version` has just written (the release step, before --update-released)
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { changelogMarkdown, gateApi } from "@mizan/openapi-tools/diff";
-import { listApis, readBundle, releasedDir, specDir } from "./apis.mjs";
+import { changelogMarkdown } from "@mizan/openapi-tools/diff";
+import { clientOf, listApis, readBundle, releasedDir, specDir } from "./apis.mjs";
+import { gateApi } from "./release-gate.mjs";
 
 const args = new Set(process.argv.slice(2));
 const changesetDir = process.env.MIZAN_CHANGESET_DIR ?? path.join(specDir, "..", ".changeset");
@@ -30,7 +31,7 @@ if (args.has("--update-released")) {
 if (args.has("--write-changelogs")) {
   const packagesDir = process.env.MIZAN_PACKAGES_DIR ?? path.join(specDir, "..", "packages");
   for (const api of apis) {
-    const file = path.join(packagesDir, `${api.name}-client`, "CHANGELOG.md");
+    const file = path.join(packagesDir, clientOf(api.name).folder, "CHANGELOG.md");
     if (!existsSync(api.released) || !existsSync(file)) {
       console.log(`${api.name}: ${existsSync(file) ? "no released bundle" : `no ${path.relative(process.cwd(), file)}`}, nothing written`);
       continue;

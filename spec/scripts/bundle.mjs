@@ -1,12 +1,15 @@
 // Bundles every API listed in redocly.yaml into spec/dist/:
-//   <api>.json / <api>.yaml  the published document (client, docs)
-//   <api>.mock.json          the same plus suffix-less path aliases, request coercions and the
-//                            resources of the stateful mode (mock server)
+//   <api>.json / <api>.yaml  the published document (client, docs), without the mock's x-mock-* marks
+//   <api>.mock.json          the same with the marks, plus suffix-less path aliases, request
+//                            coercions and the resources of the stateful mode (mock server)
+// The general response loosening is @mizan/openapi-tools'; everything the mock adds is the
+// mock's model (@mizan/mock-model), called here through its bundle hook.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { operationsOf } from "@mizan/openapi-tools";
-import { addSuffixlessAliases, coerceRequestsForMock, loosenResponses, markMockResources } from "@mizan/openapi-tools/transform";
+import { mockBundleHook } from "@mizan/mock-model";
+import { loosenResponses } from "@mizan/openapi-tools/transform";
 import { stringify } from "yaml";
 import { distDir, listApis, specDir } from "./apis.mjs";
 
@@ -29,14 +32,14 @@ for (const api of listApis()) {
   const bundled = JSON.parse(readFileSync(raw, "utf8"));
   rmSync(raw);
 
-  const published = loosenResponses(bundled);
+  const loosened = loosenResponses(bundled, mockBundleHook.responseLoosening(bundled));
+  const published = mockBundleHook.published(loosened);
   writeFileSync(api.bundle, `${JSON.stringify(published, null, 2)}\n`);
   // Written with YAML 1.1's rules, so that strings such as `no`, `on` or `2026-03-01` are quoted:
   // a YAML 1.1 reader (PyYAML and the many tools built on it) would otherwise read them as a
   // boolean or a date. The result reads the same under YAML 1.2.
   writeFileSync(api.bundleYaml, stringify(published, { lineWidth: 0, version: "1.1" }));
-  // Resources are marked before the suffix-less twins are added, so both path forms share a resource.
-  const mock = addSuffixlessAliases(markMockResources(coerceRequestsForMock(published)));
+  const mock = mockBundleHook.mock(loosened);
   writeFileSync(api.mockBundle, `${JSON.stringify(mock, null, 2)}\n`);
 
   console.log(`${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);

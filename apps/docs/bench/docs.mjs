@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { listApis } from "@mizan/spec";
-import { launchChromium } from "../test/chromium.mjs";
+import { launchChromium } from "@mizan/test-helpers/chromium";
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const RUNS = 5;

@@ -6,19 +6,20 @@
 import { authKindOf, deref, operationsOf, primarySchemeOf, propertiesOf } from "@mizan/openapi-tools";
 import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { bracketQuery } from "@mizan/client-core";
+import { clientOf } from "@mizan/spec";
 import { createRequire } from "node:module";
 import path from "node:path";
 
 const require = createRequire(import.meta.url);
 
-const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperCase());
-
 /**
- * The client package of an API, by convention: `@mizan/<api>-client` exporting
- * `create<Api>Client({ baseUrl, auth })`. APIs without one get curl samples only.
+ * The client package of an API, by the repository's convention (@mizan/spec's clientOf):
+ * `@mizan/<api>-client` exporting `create<Api>Client({ baseUrl, auth })`. APIs without one get
+ * curl samples only.
  */
 export function clientFor(api) {
-  return { packageName: `@mizan/${api}-client`, factory: `create${pascal(api)}Client` };
+  const { packageName, factory } = clientOf(api);
+  return { packageName, factory };
 }
 
 /**

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
 import { operationsOf } from "@mizan/openapi-tools";
-import { launchChromium } from "./chromium.mjs";
+import { launchChromium } from "@mizan/test-helpers/chromium";
 import { clientPackageDir, curlSample, sampleLanguages, serverUrl as serverUrlOf, typescriptSample } from "../scripts/samples.mjs";
 import { chooseLanguage, escapeRegex, firstOperationOf, samplePanelOf, selectedLanguage, shownCode, squash } from "./redoc-page.mjs";
 

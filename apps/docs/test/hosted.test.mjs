@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
-import { launchChromium } from "./chromium.mjs";
+import { launchChromium } from "@mizan/test-helpers/chromium";
 import { escapeRegex, firstOperationOf, samplePanelOf, selectedLanguage, shownCode, squash } from "./redoc-page.mjs";
 import { serveStatic } from "../scripts/serve.mjs";
 import { clientPackageDir, typescriptSample } from "../scripts/samples.mjs";

@@ -1,7 +1,7 @@
 // Stateful mode (`--stateful`): writes are remembered. Which operations create, read, list,
 // update and delete a resource, where ids sit and how records are wrapped is read from the
 // `x-mock-resource` extension the bundle step writes on the mock bundle's operations
-// (`markMockResources` in @mizan/openapi-tools/transform); nothing here knows a resource.
+// (`markMockResources` in @mizan/mock-model); nothing here knows a resource.
 //
 // A record is kept as the request bodies write it (Daftra v1 `{"Client": {...}}`, v2 flat) and
 // shown through the documented example answers: merged into the example record, fields the
@@ -11,7 +11,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { deref, jsonExamples, operationsOf, pathTemplateMatcher, type OperationEntry } from "@mizan/openapi-tools";
 import { filterAndSort, readBracketQuery } from "@mizan/openapi-tools/query";
 import { undeclaredFieldsOf } from "@mizan/openapi-tools/examples";
-import { MOCK_RESOURCE, rewrap, type MockAnswer, type MockResource } from "@mizan/openapi-tools/transform";
+import { MOCK_RESOURCE, rewrap, type MockAnswer, type MockResource } from "@mizan/mock-model";
 import { ByteCache, type ByteCacheStats } from "./byte-cache.js";
 
 /** The request header that names a session; each session has its own records. */

@@ -14,7 +14,7 @@ import { deref, operationsOf, securityAlternatives } from "@mizan/openapi-tools"
 import { exampleRequest, schemaValidator } from "@mizan/openapi-tools/examples";
 import { listApis } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPacked, runCommand, stopChild, userEnv } from "../../../scripts/packed-install.mjs";
+import { installPacked, runCommand, stopChild, userEnv } from "@mizan/test-helpers/packed-install";
 import { fakeCredentials } from "./credentials.js";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

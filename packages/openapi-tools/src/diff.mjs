@@ -1,8 +1,6 @@
 // Comparing two versions of a bundled OpenAPI document from the users' side: what a caller's
 // code or a generated client stops accepting. Schemas are compared after $refs and allOf are
 // resolved, so moving a schema into a shared component changes nothing.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
 import { branches, deref, operationsOf, propertiesOf, securityAlternatives } from "./walker.mjs";
 
 /** One difference: `breaking` ones need a major bump of the API's client. */
@@ -282,43 +280,4 @@ export function changelogMarkdown(changes, { title = "API changes" } = {}) {
     if (items.length) lines.push(`### ${heading}`, "", ...items, "");
   }
   return lines.join("\n");
-}
-
-/**
- * The bumps pending changesets ask for: package name -> "major" | "minor" | "patch" (the
- * largest over all files). Reads the front matter of every .md file in `dir` that has one.
- */
-export function pendingBumps(dir) {
-  const order = ["patch", "minor", "major"];
-  const bumps = new Map();
-  if (!existsSync(dir)) return bumps;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".md"))) {
-    const text = readFileSync(path.join(dir, file), "utf8");
-    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
-    if (!front) continue;
-    for (const line of front[1].split(/\r?\n/)) {
-      const m = /^\s*["']?([^"':\s][^"':]*?)["']?\s*:\s*(major|minor|patch)\s*$/.exec(line);
-      if (!m) continue;
-      const [, name, bump] = m;
-      if (order.indexOf(bump) > order.indexOf(bumps.get(name) ?? "none")) bumps.set(name, bump);
-    }
-  }
-  return bumps;
-}
-
-/** The client package an API's breaking changes must bump: `@mizan/<api>-client`. */
-export function clientPackageOf(apiName) {
-  return `@mizan/${apiName}-client`;
-}
-
-/**
- * The gate for one API: its breaking changes and whether a pending major changeset of its
- * client allows them.
- */
-export function gateApi({ name, released, current, changesetDir }) {
-  const changes = diffDocuments(released, current);
-  const breaking = changes.filter((c) => c.breaking);
-  const clientPackage = clientPackageOf(name);
-  const majorPending = pendingBumps(changesetDir).get(clientPackage) === "major";
-  return { name, clientPackage, changes, breaking, majorPending, ok: breaking.length === 0 || majorPending };
 }

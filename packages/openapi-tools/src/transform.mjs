@@ -1,7 +1,6 @@
 // Pure transforms applied to a bundled OpenAPI document. No I/O here, so each is unit-tested.
 
-import { declaredOperators, FILTER_OPERATORS } from "./query.mjs";
-import { deref, forEachObject, HTTP_METHODS, jsonExamples, operationsOf, templateSpecificity } from "./walker.mjs";
+import { deref, forEachObject, HTTP_METHODS, operationsOf, templateSpecificity } from "./walker.mjs";
 
 export { HTTP_METHODS };
 
@@ -11,7 +10,8 @@ const RECORD_SUFFIX = "Record";
 const clone = (value) => structuredClone(value);
 const asArray = (type) => (type === undefined ? [] : Array.isArray(type) ? type : [type]);
 
-function schemaRefsIn(value) {
+/** The component schema names a value refers to (directly). */
+export function schemaRefsIn(value) {
   const names = new Set();
   forEachObject(value, (node) => {
     if (typeof node.$ref === "string" && node.$ref.startsWith(SCHEMA_PREFIX)) {
@@ -22,7 +22,7 @@ function schemaRefsIn(value) {
 }
 
 /** Component schema names reachable from `roots`, following schema refs transitively. */
-function reachable(doc, roots) {
+export function reachableSchemas(doc, roots) {
   const seen = new Set();
   const queue = [...roots];
   while (queue.length) {
@@ -57,11 +57,11 @@ const moveLast = (list, last) => (list.includes(last) ? [...list.filter((v) => v
 
 /**
  * Widens one schema node (not its children) the way the live server bends types in responses:
- * numbers may come as numeric strings, booleans as 0/1 or "0"/"1". With `numericCodes` (the
- * document opts into "flag-numbers"), a string enum or const of numeric codes (`["0", "1"]`) may
+ * numbers may come as numeric strings, booleans as 0/1 or "0"/"1". With `numericCodes`, a
+ * string enum or const of numeric codes (`["0", "1"]`) may
  * also come as the numbers themselves; a string enum of words is left alone.
  */
-function widenNode(node, { numericCodes = false } = {}) {
+export function widenNode(node, { numericCodes = false } = {}) {
   const types = asArray(node.type);
   const isInteger = types.includes("integer");
   const isNumber = types.includes("number");
@@ -109,7 +109,7 @@ function makeNullable(prop) {
 }
 
 /** Makes the optional properties of an object schema nullable; `required` adds names that stay as they are. */
-function nullOptional(node, required = []) {
+export function nullOptional(node, required = []) {
   if (!node.properties || typeof node.properties !== "object") return;
   const keep = new Set([...(node.required ?? []), ...required]);
   for (const [key, prop] of Object.entries(node.properties)) if (!keep.has(key) && prop && typeof prop === "object") node.properties[key] = makeNullable(prop);
@@ -148,10 +148,9 @@ function acceptAccountDate(node) {
 }
 
 /**
- * Widens a response-side schema in place; with `nulls` (the document opts into "null-optional"),
- * its optional properties may also be null, as the server sends them, with `dates` (it opts
- * into "account-dates") its dates may come in the account's display format, and with
- * `numericCodes` ("flag-numbers") its string enums of numeric codes may come as numbers.
+ * Widens a response-side schema in place; with `nulls` its optional properties may also be
+ * null, as the server sends them, with `dates` its dates may come in the account's display
+ * format, and with `numericCodes` its string enums of numeric codes may come as numbers.
  */
 function widenDeep(schema, renameRef, { nulls, dates, numericCodes } = {}) {
   forEachObject(schema, (node) => {
@@ -170,20 +169,22 @@ function widenDeep(schema, renameRef, { nulls, dates, numericCodes } = {}) {
  * Makes every schema reachable from a response tolerant of the server's loose scalars,
  * leaving request schemas strict. A component used on both sides is copied to
  * `<Name>Record` for the response side; one used only by responses is widened in place.
+ * `options` (each off by default): `nullOptional` (optional fields may be null), `accountDates`
+ * (dates may come in the account's display format), `numericCodes` (string enums of numeric
+ * codes may come as numbers).
  */
-export function loosenResponses(input) {
+export function loosenResponses(input, options = {}) {
   const doc = clone(input);
   const schemas = doc.components?.schemas ?? {};
-  const rules = new Set(doc["x-mock-coercions"] ?? []);
   // Optional response fields may come as null, string codes as numbers and dates in the account's
-  // display format, where the document says the server sends them so.
-  const composers = rules.has("null-optional") ? requiredByComposers(doc) : undefined;
-  const dates = rules.has("account-dates");
-  const numericCodes = rules.has("flag-numbers");
+  // display format, where the caller says the server sends them so.
+  const composers = options.nullOptional ? requiredByComposers(doc) : undefined;
+  const dates = !!options.accountDates;
+  const numericCodes = !!options.numericCodes;
   const optionsFor = (name) => ({ nulls: composers && { required: [...(composers.get(`${SCHEMA_PREFIX}${name}`) ?? [])] }, dates, numericCodes });
   const { requestParts, responseParts } = sides(doc);
-  const requestSide = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
-  const responseSide = reachable(doc, responseParts.flatMap((p) => [...schemaRefsIn(p)]));
+  const requestSide = reachableSchemas(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
+  const responseSide = reachableSchemas(doc, responseParts.flatMap((p) => [...schemaRefsIn(p)]));
 
   // A schema used on both sides needs a response copy when widening changes it, or when it
   // refers to another schema that needs one. Iterate to a fixed point.
@@ -277,57 +278,8 @@ export function orderPathsForRouting(input) {
   return doc;
 }
 
-/**
- * How a live server bends values, as rules a description opts into with the root extension
- * `x-mock-coercions` (a list of rule names). Request rules are applied to the mock's bundle only:
- * the published description and the client's request types stay strict. Response rules
- * (`null-optional`, `account-dates`) are applied by `loosenResponses` to the published responses.
- * Each rule says where the evidence comes from.
- */
-export const MOCK_COERCIONS = {
-  "numeric-strings":
-    "Numbers and integers also as numeric strings (`\"123\"`, `\"10.00\"`): PHP compares and stores them alike, and shop integrations send form-style strings.",
-  "flag-numbers":
-    "Booleans also as 0/1 and \"0\"/\"1\", and numeric enums also as their strings: PHP's loose comparison. Applied to the published responses too, and there in both directions: a string enum or const of numeric codes (`[\"0\", \"1\"]`) also takes the numbers. The docs type some codes as integers and others as strings, and the server sends numbers as strings (see numeric-strings), so the documented type of a code says little about the JSON type it arrives in; this direction is an assumption, not yet seen in traffic. Enums of words are left as they are.",
-  "null-optional":
-    "An optional field may be null (`\"city\": null`): the server treats null as absent in requests and sends null for unset fields in responses. A field required anywhere stays non-null in requests. Applied to the published responses too (their types admit null).",
-  "date-only": "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
-  "numbers-for-strings":
-    "A free-text field (a string with no format, pattern or enum) may be sent as a JSON number: PHP stores it as its text. Seen in spec/daftra/corpus: zkriahac/daftra-magento2-product-invoice-integration sends a client's `client_number` and `password` and a product's `product_code` as numbers, daftra/woocommerce-plugin an order id as a custom field's `value`.",
-  "account-dates":
-    "Responses only: a date (`format: date`, or a pattern admitting only `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`) may come in the account's display format, day or month first with `/`, `-` or `.` and an optional `HH:MM[:SS]`; the response copy lists the forms in `x-date-formats` and says why in `x-assumption`. Evidence, not docs: the vendor's examples write requisition (`09/11/2025 14:32`), booking (`28/09/2025`) and v2 workflow, credit and debit-note dates (`01/06/2026`) in that format, Site Info exposes the account's `date_format`, and hellye-star/daftra-pdf-generator (CLAUDE_CONTEXT.md, notes taken against a live account) parses an estimate's `date` as DD/MM/YYYY. Requests stay ISO; a field whose pattern already admits `dd/mm/yyyy` is left as it is.",
-  "empty-optional":
-    "An optional field may be sent as an empty string: the server's validation skips empty values and stores nothing. Seen in spec/daftra/corpus: daftra/woocommerce-plugin, the vendor's own plugin, creates its walk-in client with `email: \"\"`.",
-};
-
-const DATE_TIME_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}[ T]/;
-
-/** A free-text string schema (no format, pattern, enum or const) also admits numbers. */
-function acceptNumberForString(node) {
-  const types = asArray(node.type);
-  if (!types.includes("string") || types.includes("number") || types.includes("integer")) return;
-  if (node.format !== undefined || node.pattern !== undefined || node.enum !== undefined || node.const !== undefined) return;
-  node.type = [...types, "number"];
-}
-
-/** Whether a property schema already admits "" (any string, unconstrained). */
-function admitsEmptyString(prop) {
-  const types = asArray(prop.type);
-  return types.includes("string") && prop.format === undefined && prop.pattern === undefined && prop.enum === undefined && prop.const === undefined && !(prop.minLength > 0);
-}
-
-/** Lets the optional properties of an object schema be ""; `required` adds names that stay as they are. */
-function emptyOptional(node, required = []) {
-  if (!node.properties || typeof node.properties !== "object") return;
-  const keep = new Set([...(node.required ?? []), ...required]);
-  for (const [key, prop] of Object.entries(node.properties)) {
-    if (keep.has(key) || !prop || typeof prop !== "object" || admitsEmptyString(prop)) continue;
-    node.properties[key] = { anyOf: [prop, { const: "" }] };
-  }
-}
-
 /** Names of properties that some schema requires while composing `name` with allOf. */
-function requiredByComposers(doc) {
+export function requiredByComposers(doc) {
   const required = new Map();
   forEachObject(doc, (node) => {
     if (!Array.isArray(node.allOf) || !Array.isArray(node.required)) return;
@@ -341,357 +293,4 @@ function requiredByComposers(doc) {
   return required;
 }
 
-/**
- * The mock's copy of a bundle, with the request bodies (and every schema they reach) widened
- * by the coercion rules the document opts into (`x-mock-coercions`). A
- * value that is really wrong (`"abc"` for a number, an e-mail without `@`) is still refused,
- * and required fields stay required.
- */
-export function coerceRequestsForMock(input) {
-  const doc = clone(input);
-  // A schema marked `x-mock-accepts-unknown` (the reason in its value) lists what clients send,
-  // but the server ignores other fields rather than refusing them (OAuth token requests,
-  // RFC 6749 §3.2): the mock accepts them too.
-  forEachObject(doc.components?.schemas, (node) => {
-    if (node["x-mock-accepts-unknown"] && node.additionalProperties === false) delete node.additionalProperties;
-  });
-  const rules = new Set(doc["x-mock-coercions"] ?? []);
-  for (const rule of rules) if (!(rule in MOCK_COERCIONS)) throw new Error(`Unknown x-mock-coercions rule "${rule}". Known: ${Object.keys(MOCK_COERCIONS).join(", ")}.`);
-  if (!rules.size) return doc;
-  // Request bodies only: parameters arrive as strings anyway and Prism converts them itself, so
-  // widening them would only let out-of-range values (`limit=5000`) through as strings.
-  const requestParts = operationsOf(doc).flatMap(({ requestBody }) => (requestBody ? [requestBody] : []));
-  const schemas = doc.components?.schemas ?? {};
-  const names = reachable(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
-  const composers = requiredByComposers(doc);
-  const visit = (node, ref) => {
-    if (rules.has("numeric-strings") || rules.has("flag-numbers")) {
-      const types = asArray(node.type);
-      const numeric = types.includes("integer") || types.includes("number");
-      if ((numeric && rules.has("numeric-strings")) || (types.includes("boolean") && rules.has("flag-numbers"))) widenNode(node);
-    }
-    if (rules.has("date-only") && typeof node.pattern === "string" && DATE_TIME_PATTERN.test(node.pattern)) {
-      node.pattern = `^(?:${node.pattern.replace(/^\^|\$$/g, "")}|\\d{4}-\\d{2}-\\d{2})$`;
-    }
-    if (rules.has("numbers-for-strings")) acceptNumberForString(node);
-    if (rules.has("null-optional")) nullOptional(node, [...(composers.get(ref) ?? [])]);
-    if (rules.has("empty-optional")) emptyOptional(node, [...(composers.get(ref) ?? [])]);
-  };
-  for (const name of names) forEachObject(schemas[name], (node) => visit(node, node === schemas[name] ? `${SCHEMA_PREFIX}${name}` : undefined));
-  for (const part of requestParts) forEachObject(part, (node) => visit(node, undefined));
-  return doc;
-}
-
-/*
- * The mock's stateful mode needs to know, for each resource, which operation creates, reads,
- * lists, updates and deletes its records, where the id is and how records are wrapped. That is
- * derived here from the document, once, and written on each operation as `x-mock-resource`
- * (the mock bundle only), so the mock itself has no per-resource code.
- */
-
-export const MOCK_RESOURCE = "x-mock-resource";
-export const MOCK_RESOURCE_ACTIONS = ["create", "read", "list", "update", "delete"];
-
-const TEMPLATE_SEGMENT = /^\{([^}]+)\}$/;
-// A whole path segment naming a record: `{id}`, `{bookingId}`, `{visitor_id}`.
-const ID_PARAM = /^(id|.+Id|.+_id)$/;
-const ITEM_ACTIONS = { get: "read", put: "update", patch: "update", delete: "delete" };
-const COLLECTION_ACTIONS = { get: "list", post: "create" };
-
-/** Paging fields by their usual names (Daftra v1's `pagination` block, Laravel's paginator). */
-const PAGING_FIELDS = {
-  page: ["page", "current_page", "currentpage"],
-  pageCount: ["page_count", "last_page", "total_pages", "pagecount", "lastpage", "totalpages"],
-  total: ["total", "total_results", "total_count", "totalresults", "totalcount"],
-  size: ["per_page", "page_size", "perpage", "pagesize"],
-  from: ["from"],
-  to: ["to"],
-  next: ["next", "next_page_url", "nextpageurl"],
-  prev: ["prev", "previous", "prev_page_url", "prevpageurl"],
-  first: ["first_page_url", "firstpageurl"],
-  last: ["last_page_url", "lastpageurl"],
-  path: ["path"],
-  links: ["links"],
-};
-const PAGE_PARAM = /^page$/i;
-const SIZE_PARAM = /^(limit|per_page|perPage|page_size|pageSize)$/;
-
-const normName = (name) => String(name).toLowerCase().replace(/[^a-z0-9]/g, "");
-const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-const isScalar = (v) => typeof v === "string" || typeof v === "number";
-const toPointer = (segments) => segments.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
-const valueAt = (value, segments) => segments.reduce((node, key) => (node !== null && typeof node === "object" ? node[key] : undefined), value);
-
-/** The collection a path belongs to and what the method does there, from the path's shape alone. */
-function pathRole({ path, method }) {
-  const segments = path.replace(/\.json$/, "").replace(/\/+$/, "").split("/");
-  const idAt = segments.findLastIndex((s) => ID_PARAM.test(TEMPLATE_SEGMENT.exec(s)?.[1] ?? ""));
-  if (idAt >= 0) {
-    // Only template segments may follow the id (Daftra v2's `{level}`); a literal one names an action on the record.
-    if (!segments.slice(idAt + 1).every((s) => TEMPLATE_SEGMENT.test(s))) return undefined;
-    const action = ITEM_ACTIONS[method];
-    return action && { resource: segments.slice(0, idAt).join("/"), action, idParam: TEMPLATE_SEGMENT.exec(segments[idAt])[1] };
-  }
-  let end = segments.length;
-  while (end > 1 && TEMPLATE_SEGMENT.test(segments[end - 1])) end--;
-  const action = COLLECTION_ACTIONS[method];
-  return action && { resource: segments.slice(0, end).join("/"), action };
-}
-
-/** The last whole-segment path parameter that names a record, for a written read, update or delete. */
-function idParamOf(path) {
-  return path
-    .split("/")
-    .map((s) => TEMPLATE_SEGMENT.exec(s.replace(/\.json$/, ""))?.[1])
-    .findLast((name) => name && ID_PARAM.test(name));
-}
-
-/** The lowest 2xx response of an operation, with its JSON examples as [name | undefined, value]. */
-function successExamples(doc, op) {
-  const status = Object.keys(op.responses ?? {})
-    .filter((code) => /^2\d\d$/.test(code))
-    .sort()[0];
-  return status ? { status, examples: jsonExamples(doc, op.responses[status]) } : { status: undefined, examples: [] };
-}
-
-/** A body with its top-level wrappers renamed (`{FollowUpReminder: {...}}` -> `{ClientAppointment: {...}}`). */
-export function rewrap(body, wrappers) {
-  if (!wrappers || !isObject(body)) return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value]));
-}
-
-/** The first example of a request body's documented (first) media type. */
-function bodyExample(entry) {
-  const media = entry.requestBody?.content?.[entry.requestMediaType];
-  if (!media) return undefined;
-  if (media.example !== undefined) return media.example;
-  return Object.values(media.examples ?? {})[0]?.value;
-}
-
-/** The shallowest key path in `value` whose key `accepts` and whose value is a string or a number. */
-function findKey(value, accepts) {
-  for (let level = [[[], value]]; level.length; ) {
-    const next = [];
-    for (const [at, node] of level) {
-      if (node === null || typeof node !== "object") continue;
-      if (!Array.isArray(node)) {
-        const hit = Object.entries(node).find(([key, v]) => accepts(key) && isScalar(v));
-        if (hit) return [...at, hit[0]];
-      }
-      for (const [key, v] of Object.entries(node)) next.push([[...at, key], v]);
-    }
-    level = next;
-  }
-  return undefined;
-}
-
-/** The first example (of a response's examples) with an id field, and where it is: the field named like the id parameter first, then `id`. */
-function findId(examples, names) {
-  for (const name of names) {
-    for (const [example, value] of examples) {
-      const at = findKey(value, (key) => normName(key) === normName(name));
-      if (at) return { example, at };
-    }
-  }
-  return undefined;
-}
-
-/** The shallowest array in `value` whose first item holds a scalar at `idField`. */
-function findItems(value, idField) {
-  for (let level = [[[], value]]; level.length; ) {
-    const next = [];
-    for (const [at, node] of level) {
-      if (node === null || typeof node !== "object") continue;
-      if (Array.isArray(node) && node.length && isScalar(valueAt(node[0], idField))) return at;
-      if (!Array.isArray(node)) for (const [key, v] of Object.entries(node)) next.push([[...at, key], v]);
-    }
-    level = next;
-  }
-  return undefined;
-}
-
-/** The documented answer for a record that does not exist: an example named so, one that says so, or a 404. */
-function notFoundOf(doc, op) {
-  let best;
-  for (const [status, response] of Object.entries(op.responses ?? {})) {
-    if (!/^\d{3}$/.test(status)) continue;
-    for (const [example, value] of jsonExamples(doc, response)) {
-      const named = /not_?found/i.test(example ?? "");
-      if (Number(status) < 400 && !named) continue;
-      const score = (named ? 4 : 0) + (/not found|does not exist/i.test(JSON.stringify(value)) ? 2 : 0) + (status === "404" ? 1 : 0);
-      if (score && (!best || score > best.score)) best = { score, answer: { status, ...(example ? { example } : {}) } };
-    }
-  }
-  return best?.answer;
-}
-
-/** How a list pages: its page and size parameters and the paging fields of its answer. */
-function pagingOf(entry, example, items) {
-  const page = entry.parameters.find((p) => p.in === "query" && PAGE_PARAM.test(p.name));
-  const size = entry.parameters.find((p) => p.in === "query" && SIZE_PARAM.test(p.name));
-  const fields = {};
-  const walk = (node, at) => {
-    for (const [key, value] of Object.entries(node)) {
-      const here = [...at, key];
-      if (JSON.stringify(here) === JSON.stringify(items)) continue;
-      const role = Object.keys(PAGING_FIELDS).find((r) => PAGING_FIELDS[r].includes(key.toLowerCase()));
-      if (role) fields[toPointer(here)] = role;
-      else if (isObject(value)) walk(value, here);
-    }
-  };
-  if (isObject(example)) walk(example, []);
-  if (!page && !Object.keys(fields).length) return undefined;
-  const sizeField = Object.entries(fields).find(([, role]) => role === "size")?.[0];
-  const defaultSize = size?.schema?.default ?? (sizeField ? valueAt(example, sizeField.split("/").slice(1)) : undefined) ?? 20;
-  return { ...(page ? { page: page.name } : {}), ...(size ? { size: size.name } : {}), defaultSize: Number(defaultSize) || 20, fields };
-}
-
-/**
- * A list's filter and sort parameters, as its parameters mark them: `x-mock-filter: all` (every
- * condition must hold) or `any` (one must), `x-mock-sort: true`. A filter whose schema declares
- * an operator the grammar does not know (@mizan/openapi-tools/query) is an error.
- */
-function queryRolesOf(doc, entry) {
-  const filters = [];
-  let sort;
-  for (const p of entry.parameters) {
-    const match = p["x-mock-filter"];
-    if (match !== undefined) {
-      if (match !== "all" && match !== "any") throw new Error(`${entry.key}: parameter ${p.name}: x-mock-filter must be "all" or "any".`);
-      const unknown = declaredOperators(doc, p.schema).filter((name) => !(name in FILTER_OPERATORS));
-      if (unknown.length) throw new Error(`${entry.key}: parameter ${p.name} declares filter operators the mock does not know: ${unknown.join(", ")} (known: ${Object.keys(FILTER_OPERATORS).join(", ")}).`);
-      filters.push({ param: p.name, match });
-    }
-    if (p["x-mock-sort"] === true) sort = p.name;
-  }
-  return filters.length || sort ? { filters, ...(sort ? { sort } : {}) } : undefined;
-}
-
-/** A family's operations completed into their `x-mock-resource` extensions, or the reason it cannot be. */
-function completeFamily(doc, resource, family) {
-  const { read, list, create, update } = family;
-  if (!read) return { reason: "it has no read operation (a GET of one record by its id)" };
-  const readAnswer = successExamples(doc, read.entry.op);
-  const idNames = [...new Set([read.idParam, "id"])];
-  const found = findId(readAnswer.examples, idNames);
-  if (!found) return { reason: `the read operation's answer has no example with an id field (${idNames.join(" or ")})` };
-  const readExample = readAnswer.examples.find(([name]) => name === found.example)[1];
-  const idKey = found.at.at(-1);
-  const parents = found.at.slice(0, -1);
-  // Request bodies as the records read them: a body may wrap its record under another name (`wrappers`).
-  const bodies = [create, update].filter(Boolean).map((member) => rewrap(bodyExample(member.entry), member.wrappers));
-  const listAnswer = list && successExamples(doc, list.entry.op);
-  // Where a record sits in the read answer (`/data` for Daftra v1, whose bodies wrap it as
-  // {"Client": {...}}, the root for v2): the deepest level whose keys the request bodies share
-  // and whose id field the list's items hold too.
-  for (let depth = parents.length; depth >= 0; depth--) {
-    const record = parents.slice(0, depth);
-    const idField = [...parents.slice(depth), idKey];
-    const recordValue = valueAt(readExample, record);
-    if (!isObject(recordValue) || !bodies.every((body) => isObject(body) && Object.keys(body).some((key) => key in recordValue))) continue;
-    let items;
-    if (list) {
-      items = listAnswer.examples.map(([example, value]) => ({ example, at: findItems(value, idField), value })).find((hit) => hit.at);
-      if (!items) continue;
-    }
-    const base = { resource, idField: toPointer(idField) };
-    const answer = (status, example) => ({ status, ...(example ? { example } : {}) });
-    const out = new Map();
-    out.set(read.entry, { ...base, action: "read", idParam: read.idParam, answer: answer(readAnswer.status, found.example), record: toPointer(record), notFound: notFoundOf(doc, read.entry.op) });
-    if (list) {
-      const query = queryRolesOf(doc, list.entry);
-      out.set(list.entry, { ...base, action: "list", answer: answer(listAnswer.status, items.example), items: toPointer(items.at), paging: pagingOf(list.entry, items.value, items.at), ...(query ? { query } : {}) });
-    }
-    const answerNames = [...new Set([idKey, read.idParam, "id"])];
-    for (const member of [create, update, family.delete]) {
-      if (!member) continue;
-      const { status, examples } = successExamples(doc, member.entry.op);
-      const withId = member.action === "delete" ? undefined : findId(examples, answerNames);
-      if (member.action === "create" && !withId) {
-        if (member.written) return { reason: `${member.entry.key} documents no answer with the new id (${answerNames.join(" or ")})` };
-        continue;
-      }
-      out.set(member.entry, {
-        ...base,
-        action: member.action,
-        ...(member.idParam ? { idParam: member.idParam } : {}),
-        answer: answer(status, withId?.example ?? examples[0]?.[0]),
-        ...(withId ? { answerId: toPointer(withId.at) } : {}),
-        ...(member.wrappers ? { wrappers: member.wrappers } : {}),
-        ...(member.action === "create" ? {} : { notFound: notFoundOf(doc, member.entry.op) }),
-      });
-    }
-    // A read alone keeps nothing worth remembering.
-    if (out.size < 2) return { reason: "it has no list, create, update or delete operation" };
-    return { extensions: out };
-  }
-  return { reason: "no level of the read answer matches both the request bodies and the list items" };
-}
-
-/**
- * The mock's copy of a bundle with `x-mock-resource` on every operation of a resource, for the
- * mock's stateful mode. Operations are grouped by path: a collection (`/api2/clients.json`,
- * `/v2/api/entity/brand`) with POST = create and GET = list, its item path (`.../{id}`, trailing
- * template segments such as `{level}` allowed) with GET = read, PUT/PATCH = update and
- * DELETE = delete. A list or create on a sub-path (`/brand/list/{level}`, `/bookings/add`)
- * joins the nearest enclosing collection that has a read and no operation of that kind yet.
- * From the examples it then finds the id field, where a record sits in each answer, the list's
- * items and paging fields, and the documented not-found answer.
- *
- * Where the paths do not say it, a source description writes `x-mock-resource:
- * {resource, action}` on the operation (the rest is derived the same way), or `false` to leave
- * an operation out. A written annotation that cannot be completed is an error.
- */
-export function markMockResources(input) {
-  const doc = clone(input);
-  const families = new Map();
-  const family = (resource) => families.get(resource) ?? families.set(resource, {}).get(resource);
-  const joinLater = [];
-  for (const entry of operationsOf(doc)) {
-    const written = entry.op[MOCK_RESOURCE];
-    delete entry.op[MOCK_RESOURCE];
-    if (written === false) continue;
-    if (written !== undefined) {
-      if (!isObject(written) || typeof written.resource !== "string" || !MOCK_RESOURCE_ACTIONS.includes(written.action)) {
-        throw new Error(`${entry.key}: ${MOCK_RESOURCE} must be false or {resource: <name>, action: ${MOCK_RESOURCE_ACTIONS.join(" | ")}}.`);
-      }
-      const { wrappers } = written;
-      if (wrappers !== undefined && (!["create", "update"].includes(written.action) || !isObject(wrappers) || !Object.values(wrappers).every((v) => typeof v === "string" && v))) {
-        throw new Error(`${entry.key}: ${MOCK_RESOURCE}.wrappers maps a request body's wrapper to the record's ({FollowUpReminder: ClientAppointment}), on a create or update only.`);
-      }
-      const idParam = ["read", "update", "delete"].includes(written.action) ? (written.idParam ?? idParamOf(entry.path)) : undefined;
-      if (idParam === undefined && ["read", "update", "delete"].includes(written.action)) throw new Error(`${entry.key}: ${MOCK_RESOURCE} says ${written.action}, but the path has no id parameter.`);
-      const members = family(written.resource);
-      if (members[written.action]?.written) throw new Error(`${entry.key}: ${written.resource} already has a ${written.action} operation (${members[written.action].entry.key}).`);
-      members[written.action] = { entry, action: written.action, idParam, written: true, ...(wrappers ? { wrappers } : {}) };
-      continue;
-    }
-    const role = pathRole(entry);
-    if (!role) continue;
-    const members = family(role.resource);
-    members[role.action] ??= { entry, action: role.action, idParam: role.idParam };
-  }
-  // A list or create whose own collection has no read joins the nearest enclosing one that has.
-  for (const [resource, members] of families) {
-    if (members.read) continue;
-    for (const action of ["list", "create"]) if (members[action] && !members[action].written) joinLater.push({ ...members[action], resource });
-  }
-  for (const { entry, action, resource } of joinLater) {
-    const segments = resource.split("/");
-    for (let end = segments.length - 1; end > 1; end--) {
-      const members = families.get(segments.slice(0, end).join("/"));
-      if (!members?.read) continue;
-      if (!members[action]) members[action] = { entry, action };
-      break;
-    }
-  }
-  for (const [resource, members] of families) {
-    const written = Object.values(members).filter((m) => m.written);
-    const { extensions, reason } = completeFamily(doc, resource, members);
-    if (extensions) for (const [entry, extension] of extensions) entry.op[MOCK_RESOURCE] = extension;
-    if (!extensions && written.length) throw new Error(`${written[0].entry.key}: ${MOCK_RESOURCE} "${resource}" cannot be completed: ${reason}.`);
-  }
-  return doc;
-}
-
-export const internals = { widenNode, reachable, pathRole };
+export const internals = { widenNode, reachable: reachableSchemas };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addSuffixlessAliases, coerceRequestsForMock, internals, loosenResponses, orderPathsForRouting, rewrap } from "../src/transform.mjs";
+import { addSuffixlessAliases, internals, loosenResponses, orderPathsForRouting } from "../src/transform.mjs";
 import { schemaValidator } from "../src/examples.mjs";
 
 const { widenNode } = internals;
@@ -102,7 +102,7 @@ describe("loosenResponses", () => {
     expect(out.paths["/things/{id}.json"].get.responses[200].content["application/json"].schema.$ref).toBe("#/components/schemas/ThingRecord");
   });
   it("with flag-numbers, lets a string enum of numeric codes be numbers on the response side only, and leaves word enums alone", () => {
-    const flags = loosenResponses({ ...doc, "x-mock-coercions": ["flag-numbers"] }).components.schemas;
+    const flags = loosenResponses(doc, { numericCodes: true }).components.schemas;
     expect(flags.ThingRecord.properties.kind).toEqual({ type: ["string", "integer"], enum: ["0", "1", 0, 1] });
     expect(flags.Thing.properties.kind).toEqual({ type: "string", enum: ["0", "1"] });
     expect(flags.ThingRecord.properties.state).toEqual({ type: "string", enum: ["open", "paid"] });
@@ -155,10 +155,9 @@ describe("orderPathsForRouting", () => {
   });
 });
 
-/** A one-operation document, POST /things, opting into the given x-mock-coercions rules. */
-const postThings = (rules, request, response, schemas) => ({
+/** A one-operation document, POST /things. */
+const postThings = (_rules, request, response, schemas) => ({
   openapi: "3.1.0",
-  ...(rules ? { "x-mock-coercions": rules } : {}),
   paths: {
     "/things": {
       post: {
@@ -170,69 +169,6 @@ const postThings = (rules, request, response, schemas) => ({
   components: { schemas },
 });
 
-describe("coerceRequestsForMock", () => {
-  const doc = (rules) =>
-    postThings(rules, { $ref: "#/components/schemas/ThingBody" }, { $ref: "#/components/schemas/Shown" }, {
-        Base: { type: "object", properties: { name: { type: "string" }, city: { type: "string" }, owner: { $ref: "#/components/schemas/Owner" } } },
-        Owner: { type: "object", properties: { id: { type: "integer" } } },
-        ThingBody: {
-          type: "object",
-          required: ["name"],
-          allOf: [{ $ref: "#/components/schemas/Base" }],
-          properties: {
-            price: { type: "number" },
-            active: { type: "boolean" },
-            kind: { type: "integer", enum: [1, 2] },
-            at: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$" },
-          },
-        },
-        Shown: { type: "object", properties: { label: { type: "string" } } },
-    });
-
-  it("changes nothing for a document that opts into no rule, and refuses an unknown rule", () => {
-    expect(coerceRequestsForMock(doc())).toEqual(doc());
-    expect(() => coerceRequestsForMock(doc(["loose"]))).toThrow(/Unknown x-mock-coercions rule "loose"/);
-  });
-
-  it("widens the request side by the chosen rules, keeping required fields non-null", () => {
-    const out = coerceRequestsForMock(doc(["numeric-strings", "flag-numbers", "null-optional", "date-only"]));
-    const body = out.components.schemas.ThingBody.properties;
-    expect([...body.price.type].sort()).toEqual(["null", "number", "string"]);
-    expect(body.price.pattern).toBe("^-?\\d+(\\.\\d+)?$");
-    expect(body.active.enum).toEqual(expect.arrayContaining([true, false, 0, 1, "0", "1", null]));
-    expect(body.kind.enum).toEqual(expect.arrayContaining([1, 2, "1", "2", null]));
-    expect(body.kind.enum).toHaveLength(5);
-    expect(new RegExp(body.at.pattern).test("2026-06-15")).toBe(true);
-    expect(new RegExp(body.at.pattern).test("2026-06-15 10:00:00")).toBe(true);
-    expect(new RegExp(body.at.pattern).test("15/06/2026")).toBe(false);
-    const base = out.components.schemas.Base.properties;
-    expect(base.name).toEqual({ type: "string" }); // required by ThingBody, which composes Base
-    expect(base.city).toEqual({ type: ["string", "null"] });
-    expect(base.owner).toEqual({ anyOf: [{ $ref: "#/components/schemas/Owner" }, { type: "null" }] });
-    expect([...out.components.schemas.Owner.properties.id.type].sort()).toEqual(["integer", "null", "string"]);
-    expect(out.components.schemas.Shown).toEqual(doc().components.schemas.Shown); // response side only
-  });
-
-  it("lets free-text fields take numbers, and optional fields take \"\", without loosening constrained ones", () => {
-    const withEmail = (rules) => {
-      const d = doc(rules);
-      d.components.schemas.Base.properties.email = { type: "string", format: "email" };
-      return d;
-    };
-    const out = coerceRequestsForMock(withEmail(["numeric-strings", "null-optional", "numbers-for-strings", "empty-optional"]));
-    const check = schemaValidator(out);
-    const ok = (body) => check({ $ref: "#/components/schemas/ThingBody" }, body);
-    expect(ok({ name: 48213, city: 7 })).toEqual([]); // free text as a number
-    expect(ok({ name: "Acme", email: "", price: "", at: "" })).toEqual([]); // optional fields left empty
-    expect(ok({ name: "Acme", email: "nope" })).not.toEqual([]); // a wrong e-mail is still wrong
-    expect(ok({ name: "Acme", email: 5 })).not.toEqual([]); // a constrained string takes no number
-    expect(ok({ name: "Acme", price: "abc" })).not.toEqual([]);
-    expect(ok({ name: "Acme", kind: "" })).toEqual([]);
-    const strictKind = coerceRequestsForMock(doc(["numbers-for-strings"]));
-    expect(schemaValidator(strictKind)({ $ref: "#/components/schemas/ThingBody" }, { name: "Acme", kind: "" })).not.toEqual([]); // only with empty-optional
-  });
-});
-
 describe("loosenResponses with null-optional", () => {
   const doc = (rules) =>
     postThings(rules, { $ref: "#/components/schemas/Thing" }, { type: "object", properties: { data: { $ref: "#/components/schemas/Thing" } } }, {
@@ -240,7 +176,7 @@ describe("loosenResponses with null-optional", () => {
     });
 
   it("lets optional response fields be null, in a response copy, leaving the request schema strict", () => {
-    const out = loosenResponses(doc(["null-optional"]));
+    const out = loosenResponses(doc(), { nullOptional: true });
     expect(out.components.schemas.Thing).toEqual(doc().components.schemas.Thing);
     const record = out.components.schemas.ThingRecord;
     expect(record.properties.note.type).toEqual(["string", "null"]);
@@ -270,7 +206,7 @@ describe("loosenResponses with account-dates", () => {
       },
       Stamp: { type: "string", pattern: TIMESTAMP },
     });
-  const out = loosenResponses(doc(["account-dates"]));
+  const out = loosenResponses(doc(), { accountDates: true });
   const s = out.components.schemas;
   const check = schemaValidator(out);
   const response = (body) => check({ $ref: "#/components/schemas/ThingRecord" }, body);
@@ -306,19 +242,9 @@ describe("loosenResponses with account-dates", () => {
     expect(s.ThingRecord.properties.code).toEqual({ type: "string", pattern: "^\\d+$" });
   });
 
-  it("changes no date without the rule, and the mock's request coercions know the rule but keep requests ISO", () => {
+  it("changes no date without the option", () => {
     const plain = loosenResponses(doc());
     expect(plain.components.schemas.ThingRecord).toBeUndefined();
     expect(plain.components.schemas.Thing.properties.date.format).toBe("date");
-    const mock = coerceRequestsForMock(out);
-    expect(mock.components.schemas.Thing).toEqual(s.Thing);
-  });
-});
-
-describe("rewrap", () => {
-  it("renames only the wrappers it is given, never through an inherited key", () => {
-    expect(rewrap({ FollowUpReminder: { a: 1 } }, { FollowUpReminder: "ClientAppointment" })).toEqual({ ClientAppointment: { a: 1 } });
-    const body = JSON.parse('{"constructor": 1, "toString": 2, "__proto__": 3}');
-    expect(Object.keys(rewrap(body, { FollowUpReminder: "ClientAppointment" }))).toEqual(["constructor", "toString", "__proto__"]);
   });
 });

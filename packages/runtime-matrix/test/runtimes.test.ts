@@ -13,9 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { installPacked, runCommand, stopChild, userEnv } from "../../../scripts/packed-install.mjs";
+import { installPacked, runCommand, stopChild, userEnv } from "@mizan/test-helpers/packed-install";
 // The docs' browser tests launch Debian's Chromium this way; one launcher for the repository.
-import { executablePath as chromiumPath, launchChromium } from "../../../apps/docs/test/chromium.mjs";
+import { executablePath as chromiumPath, launchChromium } from "@mizan/test-helpers/chromium";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const clientDir = realpathSync(path.join(packageDir, "node_modules", "@mizan", "daftra-client"));

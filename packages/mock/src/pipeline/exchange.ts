@@ -1,9 +1,11 @@
 // The shapes the request pipeline passes along (see ./index.ts for the pipeline itself).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SchemeInfo, OperationEntry } from "@mizan/openapi-tools";
+import type { PrismOperation } from "../engine.js";
 import type { FastVerdict } from "../fast-path.js";
+import type { Conditional } from "./conditional.js";
 import type { ErrorShape } from "./error-shape.js";
-import type { Route } from "./route.js";
-import type { PrismResult } from "./prism.js";
+import type { PrismDetail } from "./violations.js";
 
 /** One request on its way through the pipeline; each stage adds what it found. */
 export interface Exchange {
@@ -32,3 +34,43 @@ export type Responder = (exchange: Exchange) => boolean | Promise<boolean>;
 
 /** The error shape for a request: its operation's, or the API's. */
 export type ShapeOf = (exchange: Exchange) => ErrorShape;
+
+/** An operation of the served bundle as the stages need it (built once by route.ts). */
+export interface Route {
+  entry: OperationEntry;
+  method: string;
+  regex: RegExp;
+  specificity: number;
+  security: SchemeInfo[][];
+  /** Prism's model of the operation. */
+  prism: PrismOperation;
+  /** The mock's own errors on this route take the shape its operation documents, else the API's. */
+  errorShape: ErrorShape;
+  /** The statuses the operation documents ("200", "4XX", "default"...). */
+  statuses: string[];
+  /** Checks the bracket query parameters (Daftra v2's filter[field][op]=v) Prism does not read. */
+  checkQuery?: (query: URLSearchParams) => string | undefined;
+  /** Error examples chosen by the refused request's body (x-mock-when). */
+  conditional: Conditional;
+  /** The path parameters declared as integers only (not also strings): values beyond 2^53 name no record. */
+  integerPathParams: string[];
+  /** The path parameters' values in a path (percent-decoded). */
+  pathParams: (pathname: string) => Record<string, string> | undefined;
+}
+
+/** Prism's problem (its refusal of a request): `name` is a URL of its error type, `detail` says what happened. */
+export interface PrismProblem {
+  status?: number;
+  name?: string;
+  title?: string;
+  detail?: string;
+  additional?: { headers?: Record<string, string>; validation?: PrismDetail[] };
+}
+
+export interface PrismOutput {
+  statusCode: number;
+  headers?: Record<string, string | string[]>;
+  body: unknown;
+}
+
+export type PrismResult = { _tag: "Left"; left: PrismProblem } | { _tag: "Right"; right: { output: PrismOutput; validations: { input: PrismDetail[]; output: PrismDetail[] } } };

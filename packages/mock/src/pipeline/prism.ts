@@ -5,26 +5,11 @@ import type { ServerResponse } from "node:http";
 import type { PrismEngine, PrismInstance, PrismOperation } from "../engine.js";
 import { withConditionalExample } from "./conditional.js";
 import type { ErrorShape } from "./error-shape.js";
-import type { Exchange, Responder } from "./exchange.js";
+import type { Exchange, PrismResult, PrismProblem, Responder } from "./exchange.js";
+
+export type { PrismResult };
 import { sendJson } from "./send.js";
 import { explainViolations, toViolation, violationFields, type PrismDetail, type PrismViolation, type ViolationRecorder } from "./violations.js";
-
-/** Prism's problem (its refusal of a request): `name` is a URL of its error type, `detail` says what happened. */
-export interface PrismProblem {
-  status?: number;
-  name?: string;
-  title?: string;
-  detail?: string;
-  additional?: { headers?: Record<string, string>; validation?: PrismDetail[] };
-}
-
-export interface PrismOutput {
-  statusCode: number;
-  headers?: Record<string, string | string[]>;
-  body: unknown;
-}
-
-export type PrismResult = { _tag: "Left"; left: PrismProblem } | { _tag: "Right"; right: { output: PrismOutput; validations: { input: PrismDetail[]; output: PrismDetail[] } } };
 
 /** Prism's configuration of the instance (see serve()), of which `mock` is overridden per request. */
 export interface PrismConfig {

@@ -2,36 +2,16 @@
 // need: its security alternatives, error shape, documented statuses, query check, conditional
 // examples); a request's path finds its candidate routes by their leading literal segments, and
 // the most specific one for its method is the request's route.
-import { deref, operationRoutes, pathTemplateMatcher, routeFor, securityAlternatives, type OperationEntry, type SchemeInfo } from "@mizan/openapi-tools";
+import { deref, operationRoutes, pathTemplateMatcher, routeFor, securityAlternatives } from "@mizan/openapi-tools";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import type { PrismOperation } from "../engine.js";
 import { documentedShape } from "../refusals.js";
-import { conditionalExamplesOf, type Conditional } from "./conditional.js";
+import { conditionalExamplesOf } from "./conditional.js";
 import { errorShapeOf, hasErrorExamples, type ErrorShape } from "./error-shape.js";
-import type { Guard } from "./exchange.js";
+import type { Guard, Route } from "./exchange.js";
 import { sendError } from "./send.js";
 
-export interface Route {
-  entry: OperationEntry;
-  method: string;
-  regex: RegExp;
-  specificity: number;
-  security: SchemeInfo[][];
-  /** Prism's model of the operation. */
-  prism: PrismOperation;
-  /** The mock's own errors on this route take the shape its operation documents, else the API's. */
-  errorShape: ErrorShape;
-  /** The statuses the operation documents ("200", "4XX", "default"...). */
-  statuses: string[];
-  /** Checks the bracket query parameters (Daftra v2's filter[field][op]=v) Prism does not read. */
-  checkQuery?: (query: URLSearchParams) => string | undefined;
-  /** Error examples chosen by the refused request's body (x-mock-when). */
-  conditional: Conditional;
-  /** The path parameters declared as integers only (not also strings): values beyond 2^53 name no record. */
-  integerPathParams: string[];
-  /** The path parameters' values in a path (percent-decoded). */
-  pathParams: (pathname: string) => Record<string, string> | undefined;
-}
+export type { Route };
 
 export interface RouteTable {
   routes: Route[];

@@ -3,11 +3,20 @@
 // then installed with npm into an empty folder outside the repository. Used by the tests that
 // check a published package from its tarball (packages/mock, packages/runtime-matrix).
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const pnpm = path.join(path.dirname(fileURLToPath(import.meta.url)), "pnpm.mjs");
+/** The workspace's root: the folder above this package that holds pnpm-workspace.yaml. */
+function workspaceRoot() {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error("packed-install: no pnpm-workspace.yaml above this package: it runs inside the repository.");
+  }
+}
+
+// The repository's own pnpm (scripts/pnpm.mjs runs the version package.json pins).
+const pnpm = path.join(workspaceRoot(), "scripts", "pnpm.mjs");
 
 /**
  * The environment of a user's shell: without the npm_/pnpm_ settings of the run that started

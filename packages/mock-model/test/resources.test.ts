@@ -1,7 +1,7 @@
 // markMockResources: the stateful mock's resources, derived from paths and examples.
 import { describe, expect, it } from "vitest";
-import { operationsOf } from "../src/walker.mjs";
-import { internals, markMockResources, MOCK_RESOURCE } from "../src/transform.mjs";
+import { operationsOf } from "@mizan/openapi-tools";
+import { markMockResources, MOCK_RESOURCE, pathRole, rewrap } from "../src/index.js";
 
 const json = (example, schema = { type: "object" }) => ({ content: { "application/json": { schema, example } } });
 const named = (examples) => ({ content: { "application/json": { schema: { type: "object" }, examples } } });
@@ -230,7 +230,6 @@ describe("markMockResources: a list's filter and sort parameters", () => {
 });
 
 describe("pathRole", () => {
-  const { pathRole } = internals;
   it("reads collections and items from the path's shape", () => {
     expect(pathRole({ path: "/api2/clients.json", method: "post" })).toEqual({ resource: "/api2/clients", action: "create" });
     expect(pathRole({ path: "/api2/clients/{id}.json", method: "patch" })).toEqual({ resource: "/api2/clients", action: "update", idParam: "id" });
@@ -242,5 +241,13 @@ describe("pathRole", () => {
     expect(pathRole({ path: "/api2/bookings/{bookingId}/cancel", method: "post" })).toBeUndefined();
     expect(pathRole({ path: "/api2/clients/{id}.json", method: "post" })).toBeUndefined();
     expect(pathRole({ path: "/api2/clients.json", method: "delete" })).toBeUndefined();
+  });
+});
+
+describe("rewrap", () => {
+  it("renames only the wrappers it is given, never through an inherited key", () => {
+    expect(rewrap({ FollowUpReminder: { a: 1 } }, { FollowUpReminder: "ClientAppointment" })).toEqual({ ClientAppointment: { a: 1 } });
+    const body = JSON.parse('{"constructor": 1, "toString": 2, "__proto__": 3}');
+    expect(Object.keys(rewrap(body, { FollowUpReminder: "ClientAppointment" }))).toEqual(["constructor", "toString", "__proto__"]);
   });
 });
