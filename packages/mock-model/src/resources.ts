@@ -130,6 +130,7 @@ function successExamples(doc: Node, op: Node): { status: string | undefined; exa
 /** A body with its top-level wrappers renamed (`{FollowUpReminder: {...}}` -> `{ClientAppointment: {...}}`). */
 export function rewrap<T>(body: T, wrappers: Record<string, string> | undefined): T {
   if (!wrappers || !isObject(body)) return body;
+  // Own keys only: a body's `constructor` key must not be renamed to the Object function's text.
   return Object.fromEntries(Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value])) as T;
 }
 

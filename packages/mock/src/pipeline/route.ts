@@ -11,7 +11,6 @@ import { errorShapeOf, hasErrorExamples, type ErrorShape } from "./error-shape.j
 import type { Guard, Route } from "./exchange.js";
 import { sendError } from "./send.js";
 
-
 export type { Route };
 
 export interface RouteTable {
