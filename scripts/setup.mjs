@@ -62,6 +62,9 @@ function ensureImageTools() {
 }
 
 pnpm("install", "--frozen-lockfile");
+// Other stacks' generators (orval, hey-api, Spectral) need Node 22+, so they live outside the
+// workspace with their own lockfile; installing them is an install step, not a build task.
+run(process.execPath, [path.join(root, "packages", "other-generators", "scripts", "install-tools.mjs")]);
 ensureChromium();
 const imageTools = ensureImageTools();
 if (!imageTools) console.warn("setup: the mock's image test runs as root on Debian (or Ubuntu), where setup installs buildah and mmdebstrap; it is skipped here.");

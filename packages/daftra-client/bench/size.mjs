@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const entry = path.join(here, "..", "dist", "esm", "index.js");
-const BUDGET = 7 * 1024;
+// 8 KB since the issue 19 session: closing its hostile-network defects took ~740 bytes (BENCHMARKS.md).
+const BUDGET = 8 * 1024;
 
 async function measure(label, contents) {
   const out = await build({

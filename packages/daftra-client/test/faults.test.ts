@@ -55,8 +55,10 @@ describe("against a slow answer", () => {
   afterAll(() => mock.stop());
 
   it("gives up after its time limit on an answer that comes too late", async () => {
-    const daftra = createDaftraClient({ baseUrl: mock.url, auth: { apiKey: "test-key" }, timeoutMs: 300, retry: false, throwOnError: true });
-    await expect(daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } }, headers: { Prefer: "delay=5000" } })).rejects.toMatchObject({ name: "TimeoutError", scope: "attempt" });
+    // The limit is far from both delays, so a busy CI machine (answers late by a second or more)
+    // cannot turn the prompt answer into a timeout, nor the late one into an answer.
+    const daftra = createDaftraClient({ baseUrl: mock.url, auth: { apiKey: "test-key" }, timeoutMs: 4000, retry: false, throwOnError: true });
+    await expect(daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } }, headers: { Prefer: "delay=30000" } })).rejects.toMatchObject({ name: "TimeoutError", scope: "attempt" });
     const { data } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } }, headers: { Prefer: "delay=50" } });
     expect(data?.data.Client.id).toBe(512);
   });
