@@ -39,10 +39,7 @@ export function routeTable(doc: unknown, prismOperations: PrismOperation[], erro
         errorShape: documentedShape(hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape, Object.keys((entry.op as { responses?: object }).responses ?? {})),
         statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
         integerPathParams: (entry.parameters as { in: string; name: string; schema?: unknown }[])
-          .filter((p) => {
-            const types = [(deref(doc, p.schema) as { type?: unknown } | undefined)?.type].flat();
-            return p.in === "path" && types.includes("integer") && !types.includes("string");
-          })
+          .filter((p) => p.in === "path" && isIntegerId(doc, p.schema))
           .map((p) => p.name),
         pathParams: pathTemplateMatcher(entry.path),
         checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuery),
@@ -51,6 +48,24 @@ export function routeTable(doc: unknown, prismOperations: PrismOperation[], erro
     ];
   });
   return { routes, find: routeIndex(routes) };
+}
+
+type IdSchema = { type?: unknown; pattern?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
+
+/**
+ * Whether a path parameter holds an integer id: an integer, or an integer or its string of digits
+ * (`anyOf`), which is how Daftra's ids are described. A value beyond 2^53 then names no record.
+ */
+function isIntegerId(doc: unknown, schema: unknown): boolean {
+  const s = deref(doc, schema) as IdSchema | undefined;
+  const branches = (s?.anyOf ?? s?.oneOf ?? [s]).map((b) => deref(doc, b) as IdSchema | undefined);
+  const digitsOnly = (b: IdSchema | undefined) => {
+    if (b?.type !== "string" || typeof b.pattern !== "string") return false;
+    const pattern = new RegExp(b.pattern);
+    return pattern.test("512") && !pattern.test("abc");
+  };
+  const isInteger = (b: IdSchema | undefined) => [b?.type].flat().includes("integer") && ![b?.type].flat().includes("string");
+  return branches.some(isInteger) && branches.every((b) => isInteger(b) || digitsOnly(b));
 }
 
 /**
