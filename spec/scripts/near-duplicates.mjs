@@ -7,7 +7,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const PREFIX = "#/components/schemas/";
-const RECORD = /Record$/;
+const _RECORD = /Record$/;
 
 /** A short signature of a property's type: `integer|null`, `ref:Flag`, `array<string>`. */
 export function typeSignature(schema) {

@@ -84,7 +84,7 @@ const attrOf = (html, name) => html.match(new RegExp(`${name}="([^"]*)"`))?.[1];
 const hrefsOf = (html) => [...html.matchAll(/\bhref="([^"]*)"/g)].map((m) => m[1]);
 const htmlText = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
-describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s", (name, api) => {
+describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s", (name, _api) => {
   const html = readFileSync(path.join(dist, "index.html"), "utf8");
   const start = html.indexOf(`<article class="api" id="${name}">`);
   const card = html.slice(start, html.indexOf("</article>", start));

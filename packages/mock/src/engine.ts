@@ -27,7 +27,7 @@ const fromPrism = (id: string) => require(resolveFromPrism(id));
 export const PRISM_HTTP_VERSION: string = require("@stoplight/prism-http/package.json").version;
 
 /** Where the prepared operation model of a bundle lives: beside it, Brotli-compressed (Daftra's is 8 MB of JSON, 0.2 MB so). */
-export const operationsFileOf = (specFile: string) => specFile.replace(/\.json$/, "") + ".operations.json.br";
+export const operationsFileOf = (specFile: string) => `${specFile.replace(/\.json$/, "")}.operations.json.br`;
 
 export interface PreparedOperations {
   prismHttp: string;

@@ -85,7 +85,7 @@ function casesOf(doc: unknown, entry: OperationEntry, seed: number, compile: (sc
     if (text === undefined && body !== undefined && media) {
       if (json) text = JSON.stringify(body);
       else if (/urlencoded/i.test(media) && isObject(body)) text = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])).toString();
-      else if (/multipart/i.test(media) && isObject(body)) text = Object.entries(body).map(([k, v]) => `--FUZZ\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${typeof v === "string" ? v : JSON.stringify(v)}\r\n`).join("") + "--FUZZ--\r\n";
+      else if (/multipart/i.test(media) && isObject(body)) text = `${Object.entries(body).map(([k, v]) => `--FUZZ\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${typeof v === "string" ? v : JSON.stringify(v)}\r\n`).join("")}--FUZZ--\r\n`;
     }
     if (text !== undefined && media) headers["content-type"] ??= /multipart/i.test(media) ? "multipart/form-data; boundary=FUZZ" : media;
     const method = (change.method ?? entry.method).toUpperCase();

@@ -138,7 +138,7 @@ describe("dynamic responses", () => {
 describe("proxy mode", () => {
   it("passes a real server's answers through and reports where they break the spec", async () => {
     // A stand-in for a live account that answers the client list with a deliberately wrong body.
-    const upstream = createServer((req, res) => {
+    const upstream = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ code: 200, result: "successful", data: { Client: { id: "x" } } }));
     });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { generateOperations, generateTypes } from "../src/codegen.mjs";
 
 const [bundleArg, out = "src/generated"] = process.argv.slice(2);
-if (!bundleArg || !bundleArg.endsWith(".json")) {
+if (!bundleArg?.endsWith(".json")) {
   console.error("usage: mizan-codegen <bundle.json> [outDir]   (writes <outDir>/<api>.ts and <outDir>/operations.ts)");
   process.exit(2);
 }

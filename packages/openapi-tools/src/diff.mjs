@@ -87,8 +87,8 @@ function compareSchema(ctx, oldSchema, newSchema, location, seen = new Map()) {
 
   // Enums: a missing enum allows every value.
   if (a.enumValues || b.enumValues) {
-    const removed = a.enumValues ? a.enumValues.filter((v) => !b.enumValues || !b.enumValues.some((w) => same(v, w))) : [];
-    const added = b.enumValues ? b.enumValues.filter((v) => !a.enumValues || !a.enumValues.some((w) => same(v, w))) : [];
+    const removed = a.enumValues ? a.enumValues.filter((v) => !b.enumValues?.some((w) => same(v, w))) : [];
+    const added = b.enumValues ? b.enumValues.filter((v) => !a.enumValues?.some((w) => same(v, w))) : [];
     if (!a.enumValues) change(out, request, "enum-narrowed", operation, location, `now limited to ${show(b.enumValues)}`);
     else if (removed.length) change(out, request, "enum-narrowed", operation, location, `enum values removed: ${show(removed)}`);
     if (!b.enumValues) change(out, !request, "enum-widened", operation, location, `no longer limited to ${show(a.enumValues)}`);

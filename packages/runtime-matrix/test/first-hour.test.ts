@@ -30,7 +30,7 @@ const TYPES_NODE = JSON.parse(readFileSync(path.join(packageDir, "package.json")
 
 /** The fenced blocks of a language in a Markdown text. */
 function blocks(markdown: string, lang: string): string[] {
-  return [...markdown.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]!);
+  return [...markdown.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\``, "gm"))].map((m) => m[1]!);
 }
 
 /** The commands of a shell block: its non-empty lines, `a && b` as two, comments dropped. */

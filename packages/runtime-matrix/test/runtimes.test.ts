@@ -4,7 +4,7 @@
 // same three answers: a v1 record read with the API key, a filtered v2 list whose query the bracket
 // serialiser wrote, and a NotFoundError for `Prefer: code=404`. The runtimes are devDependencies
 // installed by `npm run setup`; nothing is downloaded here but the client's own npm dependencies.
-import { type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -243,7 +243,7 @@ export function defineChaosTests({ api, client, secrets, seeds = 6, calls = 25 }
 
         check(elapsed < LIMITS.totalTimeoutMs + SLACK_MS, `ended after ${elapsed} ms`, story);
         const posts = served.filter((s) => s.method === "POST");
-        check(posts.every((s, k) => k === 0 || posts[k - 1]!.status === 429), "a POST sent again after an answer other than 429", story);
+        check(posts.every((_s, k) => k === 0 || posts[k - 1]!.status === 429), "a POST sent again after an answer other than 429", story);
         check(elsewhereHits === 0, "another origin was reached", story);
         check(({} as Record<string, unknown>).polluted === undefined, "Object.prototype polluted", story);
         if (thrown !== undefined) {

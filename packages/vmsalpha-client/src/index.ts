@@ -3,7 +3,7 @@
 // cannot tell success from failure: this client reads JSON bodies and throws the typed error
 // (the core's classes, so `instanceof ApiError` works as with every @mizan client).
 import {
-  ApiError,
+  type ApiError,
   AuthenticationError,
   NotFoundError,
   ServerError,
