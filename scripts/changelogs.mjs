@@ -32,7 +32,9 @@ export function pendingChangesets(dir = path.join(root, ".changeset")) {
     .map((file) => {
       const text = readFileSync(path.join(dir, file), "utf8");
       const [, front = "", summary = ""] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text) ?? [];
-      const bumps = new Map([...front.matchAll(/^\s*["']?([^"':]+)["']?\s*:\s*(major|minor|patch)\s*$/gm)].map((m) => [m[1], m[2]]));
+      const bumps = new Map(
+        [...front.matchAll(/^\s*["']?([^"':]+)["']?\s*:\s*(major|minor|patch)\s*$/gm)].map((m) => [m[1], m[2]]),
+      );
       return { file, bumps, summary: summary.trim() };
     });
 }
@@ -41,7 +43,13 @@ export function pendingChangesets(dir = path.join(root, ".changeset")) {
 export function unreleasedSection(name, changesets) {
   const mine = changesets.filter((c) => c.bumps.has(name));
   if (!mine.length) return "";
-  const parts = ["", "## Unreleased", "", "Pending changes: `changeset version` turns them into the next version's entry.", ""];
+  const parts = [
+    "",
+    "## Unreleased",
+    "",
+    "Pending changes: `changeset version` turns them into the next version's entry.",
+    "",
+  ];
   for (const bump of BUMPS) {
     const entries = mine.filter((c) => c.bumps.get(name) === bump);
     if (!entries.length) continue;
@@ -57,7 +65,14 @@ export function expectedChangelog(name, current, changesets, { strip = false } =
   if (strip) return released;
   const [title, ...rest] = released.split("\n");
   const section = unreleasedSection(name, changesets);
-  return [title, section ? section.replace(/^\n/, "\n") : "", rest.join("\n").replace(/^\n*/, rest.join("").trim() ? "\n" : "")].join("\n").replace(/\n{3,}/g, "\n\n").replace(/\n*$/, "\n");
+  return [
+    title,
+    section ? section.replace(/^\n/, "\n") : "",
+    rest.join("\n").replace(/^\n*/, rest.join("").trim() ? "\n" : ""),
+  ]
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(/\n*$/, "\n");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -39,7 +39,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   if (!hasApt) {
-    console.warn(`setup: no Chromium at ${CHROMIUM}. Install Chromium and set CHROMIUM_PATH to run the docs' browser test.`);
+    console.warn(
+      `setup: no Chromium at ${CHROMIUM}. Install Chromium and set CHROMIUM_PATH to run the docs' browser test.`,
+    );
     return;
   }
   console.log("setup: installing Chromium from Debian for the docs' browser test");
@@ -53,7 +55,9 @@ const IMAGE_TOOLS = { buildah: "buildah", mmdebstrap: "mmdebstrap" };
 
 function ensureImageTools() {
   if (!hasApt || !isRoot) return false;
-  const missing = Object.entries(IMAGE_TOOLS).filter(([bin]) => !["/usr/bin", "/usr/local/bin"].some((dir) => existsSync(path.join(dir, bin))));
+  const missing = Object.entries(IMAGE_TOOLS).filter(
+    ([bin]) => !["/usr/bin", "/usr/local/bin"].some((dir) => existsSync(path.join(dir, bin))),
+  );
   if (missing.length) {
     console.log("setup: installing buildah and mmdebstrap from Debian for the mock's container image");
     aptInstall(missing.map(([, pkg]) => pkg));
@@ -67,7 +71,10 @@ pnpm("install", "--frozen-lockfile");
 run(process.execPath, [path.join(root, "packages", "other-generators", "scripts", "install-tools.mjs")]);
 ensureChromium();
 const imageTools = ensureImageTools();
-if (!imageTools) console.warn("setup: the mock's image test runs as root on Debian (or Ubuntu), where setup installs buildah and mmdebstrap; it is skipped here.");
+if (!imageTools)
+  console.warn(
+    "setup: the mock's image test runs as root on Debian (or Ubuntu), where setup installs buildah and mmdebstrap; it is skipped here.",
+  );
 pnpm("run", "build");
 // Downloads happen here, not in the tests: a Debian root file system and Node from the npm
 // registry, imported into buildah as the base the image test builds on. Reused while its recipe holds.

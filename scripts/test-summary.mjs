@@ -15,9 +15,9 @@ export function workspacePackages(root) {
   return dirs.filter((dir) => existsSync(path.join(root, dir, "package.json")));
 }
 
-export function summarize(root) {
+export function summarize(root, extra = { failed: 0 }) {
   let passed = 0;
-  let failed = 0;
+  let failed = extra.failed;
   let skipped = 0;
   let complete = true;
   for (const dir of workspacePackages(root)) {
@@ -39,7 +39,9 @@ export function summarize(root) {
       // A suite that failed to load has no failed tests but is still a failure.
       failed += r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0;
       // Per package in another wording, so that the total below is the only "N passed, N failed" line.
-      console.log(`  ${label.padEnd(26)} ${String(r.numPassedTests).padStart(5)} ok  ${r.numFailedTests} failing${r.numPendingTests ? `  ${r.numPendingTests} skipped` : ""}`);
+      console.log(
+        `  ${label.padEnd(26)} ${String(r.numPassedTests).padStart(5)} ok  ${r.numFailedTests} failing${r.numPendingTests ? `  ${r.numPendingTests} skipped` : ""}`,
+      );
     }
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -140,7 +140,6 @@ function TagInAGroup() {
   };
 }
 
-
 // OpenAPI: "concrete paths are matched before their templated counterparts". Two paths that can
 // match the same URL are fine when the document also holds the path that is, segment by
 // segment, the more concrete of the two (their meet): that path then matches those URLs, and
@@ -155,7 +154,13 @@ function segmentMeet(a, b) {
   if (sa === "{}") return sb;
   if (sb === "{}") return sa;
   const literal = (s) => !s.includes("{}");
-  const matches = (templ, lit) => new RegExp(`^${templ.split("{}").map((x) => x.replace(/[.*+?^$()|[\]\\]/g, "\\$&")).join("[^/]+")}$`).test(lit);
+  const matches = (templ, lit) =>
+    new RegExp(
+      `^${templ
+        .split("{}")
+        .map((x) => x.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+        .join("[^/]+")}$`,
+    ).test(lit);
   if (literal(sa) && literal(sb)) return null;
   if (literal(sa)) return matches(sb, sa) ? sa : null;
   if (literal(sb)) return matches(sa, sb) ? sb : null;
@@ -175,7 +180,10 @@ function MostSpecificPathWins() {
             const b = keys[j].split("/");
             if (a.length !== b.length) continue;
             if (shapes.get(keys[i]) === shapes.get(keys[j])) {
-              ctx.report({ message: `Paths "${keys[i]}" and "${keys[j]}" differ only in parameter names.`, location: ctx.location.child([keys[j]]).key() });
+              ctx.report({
+                message: `Paths "${keys[i]}" and "${keys[j]}" differ only in parameter names.`,
+                location: ctx.location.child([keys[j]]).key(),
+              });
               continue;
             }
             const meet = a.map((seg, n) => segmentMeet(seg, b[n]));

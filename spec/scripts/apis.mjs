@@ -39,7 +39,9 @@ export function readBundle(name, { mock = false } = {}) {
   const api = getApi(name);
   const file = mock ? api.mockBundle : api.bundle;
   if (!existsSync(file)) {
-    throw new Error(`${path.relative(process.cwd(), file)} does not exist yet: run \`pnpm build\` (or \`pnpm --filter @mizan/spec bundle\`) first.`);
+    throw new Error(
+      `${path.relative(process.cwd(), file)} does not exist yet: run \`pnpm build\` (or \`pnpm --filter @mizan/spec bundle\`) first.`,
+    );
   }
   return JSON.parse(readFileSync(file, "utf8"));
 }
@@ -51,5 +53,9 @@ const pascal = (name) => name.replace(/(^|[-_])(\w)/g, (_m, _s, c) => c.toUpperC
  * in packages/<api>-client, exporting `create<Api>Client({ baseUrl, auth })`.
  */
 export function clientOf(apiName) {
-  return { packageName: `@mizan/${apiName}-client`, folder: `${apiName}-client`, factory: `create${pascal(apiName)}Client` };
+  return {
+    packageName: `@mizan/${apiName}-client`,
+    folder: `${apiName}-client`,
+    factory: `create${pascal(apiName)}Client`,
+  };
 }

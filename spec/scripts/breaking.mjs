@@ -33,10 +33,17 @@ if (args.has("--write-changelogs")) {
   for (const api of apis) {
     const file = path.join(packagesDir, clientOf(api.name).folder, "CHANGELOG.md");
     if (!existsSync(api.released) || !existsSync(file)) {
-      console.log(`${api.name}: ${existsSync(file) ? "no released bundle" : `no ${path.relative(process.cwd(), file)}`}, nothing written`);
+      console.log(
+        `${api.name}: ${existsSync(file) ? "no released bundle" : `no ${path.relative(process.cwd(), file)}`}, nothing written`,
+      );
       continue;
     }
-    const { changes } = gateApi({ name: api.name, released: JSON.parse(readFileSync(api.released, "utf8")), current: readBundle(api.name), changesetDir });
+    const { changes } = gateApi({
+      name: api.name,
+      released: JSON.parse(readFileSync(api.released, "utf8")),
+      current: readBundle(api.name),
+      changesetDir,
+    });
     if (!changes.length) {
       console.log(`${api.name}: no API changes since the last release`);
       continue;
@@ -78,7 +85,9 @@ for (const api of apis) {
   if (result.majorPending) {
     console.log(`  allowed: a pending changeset bumps ${result.clientPackage} by major`);
   } else {
-    console.log(`  add a changeset that bumps ${result.clientPackage} by major (\`pnpm changeset\`), or keep the old behaviour`);
+    console.log(
+      `  add a changeset that bumps ${result.clientPackage} by major (\`pnpm changeset\`), or keep the old behaviour`,
+    );
     failed = true;
   }
 }

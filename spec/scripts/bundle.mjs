@@ -42,5 +42,7 @@ for (const api of listApis()) {
   const mock = mockBundleHook.mock(loosened);
   writeFileSync(api.mockBundle, `${JSON.stringify(mock, null, 2)}\n`);
 
-  console.log(`${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`);
+  console.log(
+    `${api.name}: ${operationsOf(published).length} operations -> ${path.relative(specDir, api.bundle)}, ${path.basename(api.bundleYaml)}, ${path.basename(api.mockBundle)}`,
+  );
 }

@@ -16,7 +16,11 @@ if (!input) {
 let file = path.resolve(input);
 if (!file.endsWith(".json")) {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "examples-")), "bundle.json");
-  const res = spawnSync(path.join(specDir, "node_modules", ".bin", "redocly"), ["bundle", file, "-o", out, "--ext", "json"], { encoding: "utf8" });
+  const res = spawnSync(
+    path.join(specDir, "node_modules", ".bin", "redocly"),
+    ["bundle", file, "-o", out, "--ext", "json"],
+    { encoding: "utf8" },
+  );
   if (res.status !== 0) {
     console.error(res.stdout + res.stderr);
     process.exit(1);

@@ -12,7 +12,11 @@ const _RECORD = /Record$/;
 /** A short signature of a property's type: `integer|null`, `ref:Flag`, `array<string>`. */
 export function typeSignature(schema) {
   if (!schema || typeof schema !== "object") return "any";
-  if (schema.$ref) return `ref:${schema.$ref.replace(PREFIX, "").replace(/^.*\//, "").replace(/\.yaml$/, "")}`;
+  if (schema.$ref)
+    return `ref:${schema.$ref
+      .replace(PREFIX, "")
+      .replace(/^.*\//, "")
+      .replace(/\.yaml$/, "")}`;
   if (schema.allOf) return `allOf(${schema.allOf.map(typeSignature).join(",")})`;
   const types = schema.type === undefined ? [] : [schema.type].flat().slice().sort();
   if (types.includes("array")) return `array<${typeSignature(schema.items)}>`;

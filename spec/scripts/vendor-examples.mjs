@@ -34,7 +34,24 @@ for (const api of apis) {
   for (const example of api.responseExamples ?? []) {
     const op = byDocs.get(String(api.id));
     if (!op) throw new Error(`docs ${api.id} (${api.method} ${api.path}) is in no catalogue entry`);
-    examples.push({ docs: String(api.id), method: op.method, path: op.path, status: statuses.get(String(example.responseId)), name: example.name, body: JSON.parse(example.data) });
+    examples.push({
+      docs: String(api.id),
+      method: op.method,
+      path: op.path,
+      status: statuses.get(String(example.responseId)),
+      name: example.name,
+      body: JSON.parse(example.data),
+    });
   }
 }
-console.log(JSON.stringify({ $comment: "Every response example body of the vendor's docs (Apidog export of project 846139, AlazabDev/daftra-connect-hub docs/Daftra API.apidog.json at 9805311), mapped to this description's operations by scripts/vendor-examples.mjs.", examples }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      $comment:
+        "Every response example body of the vendor's docs (Apidog export of project 846139, AlazabDev/daftra-connect-hub docs/Daftra API.apidog.json at 9805311), mapped to this description's operations by scripts/vendor-examples.mjs.",
+      examples,
+    },
+    null,
+    1,
+  ),
+);

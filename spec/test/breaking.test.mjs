@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { listApis, specDir } from "../scripts/apis.mjs";
 
 const cli = path.join(specDir, "scripts", "breaking.mjs");
-const run = (args, env = {}) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+const run = (args, env = {}) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 
 describe("spec:breaking", () => {
   it("prints one changelog section per API", () => {
@@ -33,7 +34,10 @@ describe("spec:breaking", () => {
     try {
       for (const api of listApis()) {
         mkdirSync(path.join(dir, `${api.name}-client`));
-        writeFileSync(path.join(dir, `${api.name}-client`, "CHANGELOG.md"), `# @mizan/${api.name}-client\n\n## 0.2.0\n\n### Minor Changes\n\n- something\n\n## 0.1.0\n\n- first\n`);
+        writeFileSync(
+          path.join(dir, `${api.name}-client`, "CHANGELOG.md"),
+          `# @mizan/${api.name}-client\n\n## 0.2.0\n\n### Minor Changes\n\n- something\n\n## 0.1.0\n\n- first\n`,
+        );
       }
       const res = run(["--write-changelogs"], { MIZAN_PACKAGES_DIR: dir });
       expect(res.status, res.stderr).toBe(0);

@@ -23,7 +23,8 @@ function operationFor({ method, path }) {
   return publishedOperations.get(`${route.method.toUpperCase()} ${canonical}`);
 }
 
-const jsonSchemaOf = (node) => Object.entries(deref(published, node)?.content ?? {}).find(([type]) => /json/i.test(type))?.[1]?.schema;
+const jsonSchemaOf = (node) =>
+  Object.entries(deref(published, node)?.content ?? {}).find(([type]) => /json/i.test(type))?.[1]?.schema;
 
 function successSchema(entry) {
   const success = Object.entries(entry.op.responses ?? {}).find(([code]) => /^2\d\d$/.test(code));
@@ -45,7 +46,13 @@ function valueAlong(fieldPath) {
 /** Whether a response schema documents a field path; any of "a | b" will do. */
 // A field counts when the resource's schema names it; an open record (a generic v2 entity's, whose
 // fields are the entity's own) documents any field.
-const documents = (schema, read) => read.split("|").some((alternative) => undeclaredFields(published, schema, valueAlong(alternative.trim()), "", { forReading: true }).length === 0);
+const documents = (schema, read) =>
+  read
+    .split("|")
+    .some(
+      (alternative) =>
+        undeclaredFields(published, schema, valueAlong(alternative.trim()), "", { forReading: true }).length === 0,
+    );
 
 /** "/Invoice/site_id" -> "Invoice.site_id" */
 const dotted = (pointer) => pointer.replace(/^\//, "").replaceAll("/", ".");
@@ -75,7 +82,9 @@ describe("daftra corpus", () => {
         expect.stringMatching(/exactly one reason/),
       ]),
     );
-    expect(fixtureProblems({ source: { repository: "acme/shop" } }, "other__repo")).toEqual(expect.arrayContaining([expect.stringMatching(/does not match the folder/)]));
+    expect(fixtureProblems({ source: { repository: "acme/shop" } }, "other__repo")).toEqual(
+      expect.arrayContaining([expect.stringMatching(/does not match the folder/)]),
+    );
   });
 
   describe.each(fixtures.map((f) => [f.id, f]))("%s", (_id, fixture) => {
@@ -97,7 +106,10 @@ describe("daftra corpus", () => {
     if (reads.length || Object.keys(misreads).length) {
       it("reads only fields the documented success response has", () => {
         const schema = entry && successSchema(entry);
-        expect(schema, "the fixture records reads, so its request must reach an operation with a JSON success body").toBeDefined();
+        expect(
+          schema,
+          "the fixture records reads, so its request must reach an operation with a JSON success body",
+        ).toBeDefined();
         expect(reads.filter((read) => !documents(schema, read))).toEqual([]);
         // A misread is recorded because the field is not there; if the spec gains it, revisit the fixture.
         expect(Object.keys(misreads).filter((read) => documents(schema, read))).toEqual([]);

@@ -30,8 +30,13 @@ describe.each(listApis().map((api) => [api.name, api]))("%s", (name, api) => {
   // The published bundle differs from the source (derived Record schemas), so it is linted too,
   // with the rules its API turns off in redocly.yaml turned off here as well.
   it("publishes a bundle that passes the same rules", () => {
-    const off = Object.entries(apiRules(name)).filter(([, v]) => v === "off" || v?.severity === "off").map(([rule]) => rule);
-    const { status, problems } = lint(path.relative(specDir, api.bundle), off.flatMap((rule) => ["--skip-rule", rule]));
+    const off = Object.entries(apiRules(name))
+      .filter(([, v]) => v === "off" || v?.severity === "off")
+      .map(([rule]) => rule);
+    const { status, problems } = lint(
+      path.relative(specDir, api.bundle),
+      off.flatMap((rule) => ["--skip-rule", rule]),
+    );
     expect(problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
     expect(status).toBe(0);
   });

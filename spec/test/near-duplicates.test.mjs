@@ -39,19 +39,30 @@ describe("nearDuplicates", () => {
   const contact = fields("name", "email", "phone", "city", "address");
 
   it("flags two schemas that copy the same properties", () => {
-    const pairs = nearDuplicates(doc({ A: { properties: { ...contact, a: { type: "integer" } } }, B: { properties: contact } }));
+    const pairs = nearDuplicates(
+      doc({ A: { properties: { ...contact, a: { type: "integer" } } }, B: { properties: contact } }),
+    );
     expect(pairs.map((p) => p.pair)).toEqual(["A ~ B"]);
   });
 
   it("accepts a schema that composes the other with allOf", () => {
-    const pairs = nearDuplicates(doc({ Base: { properties: contact }, A: { allOf: [{ $ref: "#/components/schemas/Base" }, { properties: contact }] } }));
+    const pairs = nearDuplicates(
+      doc({
+        Base: { properties: contact },
+        A: { allOf: [{ $ref: "#/components/schemas/Base" }, { properties: contact }] },
+      }),
+    );
     expect(pairs).toEqual([]);
   });
 
   it("accepts two schemas that share a base and keep only their own fields", () => {
     const base = { $ref: "#/components/schemas/Base" };
     const pairs = nearDuplicates(
-      doc({ Base: { properties: contact }, A: { allOf: [base], properties: fields("x") }, B: { allOf: [base], properties: fields("y") } }),
+      doc({
+        Base: { properties: contact },
+        A: { allOf: [base], properties: fields("x") },
+        B: { allOf: [base], properties: fields("y") },
+      }),
     );
     expect(pairs).toEqual([]);
   });
@@ -62,6 +73,13 @@ describe("nearDuplicates", () => {
   });
 
   it("ignores the Record copies the bundle step derives", () => {
-    expect(nearDuplicates(doc({ A: { properties: contact }, ARecord: { properties: contact, "x-derived-from": "#/components/schemas/A" } }))).toEqual([]);
+    expect(
+      nearDuplicates(
+        doc({
+          A: { properties: contact },
+          ARecord: { properties: contact, "x-derived-from": "#/components/schemas/A" },
+        }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clientOf } from "../scripts/apis.mjs";
 import { gateApi, pendingBumps } from "../scripts/release-gate.mjs";
 
-
 /** A one-operation API: GET /items/{id} and POST /items, each overridable by `edit`. */
 function api(edit = () => {}) {
   const doc = {
@@ -73,7 +72,6 @@ function api(edit = () => {}) {
   return doc;
 }
 
-
 const getOp = (doc) => doc.paths["/items/{id}"].get;
 const getBody = (doc) => getOp(doc).responses[200].content["application/json"].schema;
 
@@ -90,8 +88,8 @@ describe("the changeset rule", () => {
   it("reads the largest bump per package from front matter only", () => {
     const bumps = pendingBumps(
       changesets({
-        "README.md": "# Changesets\n\n\"@mizan/daftra-client\": major\n",
-        "a.md": '---\n"@mizan/daftra-client": minor\n\'@mizan/client-core\': patch\n---\n\ntext\n',
+        "README.md": '# Changesets\n\n"@mizan/daftra-client": major\n',
+        "a.md": "---\n\"@mizan/daftra-client\": minor\n'@mizan/client-core': patch\n---\n\ntext\n",
         "b.md": "---\n@mizan/daftra-client: major\n---\n",
         "c.txt": '---\n"@mizan/vmsalpha-client": major\n---\n',
       }),
@@ -110,13 +108,22 @@ describe("the changeset rule", () => {
   });
 
   it("passes additive changes without any changeset", () => {
-    const result = gateApi({ name: "daftra", released: api(), current: api((doc) => (getBody(doc).properties.x = {})), changesetDir: path.join(os.tmpdir(), "no-such-dir-mizan") });
+    const result = gateApi({
+      name: "daftra",
+      released: api(),
+      current: api((doc) => (getBody(doc).properties.x = {})),
+      changesetDir: path.join(os.tmpdir(), "no-such-dir-mizan"),
+    });
     expect(result).toMatchObject({ ok: true, majorPending: false, breaking: [] });
   });
 });
 
 describe("the client naming", () => {
   it("names an API's client package, folder and factory", () => {
-    expect(clientOf("enkash-ar")).toEqual({ packageName: "@mizan/enkash-ar-client", folder: "enkash-ar-client", factory: "createEnkashArClient" });
+    expect(clientOf("enkash-ar")).toEqual({
+      packageName: "@mizan/enkash-ar-client",
+      folder: "enkash-ar-client",
+      factory: "createEnkashArClient",
+    });
   });
 });

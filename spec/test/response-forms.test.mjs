@@ -13,7 +13,8 @@ const doc = readBundle("daftra");
 const check = schemaValidator(doc);
 const operations = new Map(operationsOf(doc).map((entry) => [entry.key, entry]));
 
-const schemaOf = (part) => Object.entries(deref(doc, part)?.content ?? {}).find(([type]) => /json/i.test(type))[1].schema;
+const schemaOf = (part) =>
+  Object.entries(deref(doc, part)?.content ?? {}).find(([type]) => /json/i.test(type))[1].schema;
 const exampleOf = (part) => structuredClone(jsonExamples(doc, part)[0][1]);
 
 /** The documented 200 answer of an operation, its example changed by `edit`, checked against its schema. */
@@ -35,7 +36,10 @@ function request(key, edit) {
 describe("daftra responses in the server's forms", () => {
   it("takes a quotation's date in the account's display format", () => {
     for (const date of ["2026-06-15", "15/06/2026", "06/15/2026", "15-06-2026", "15.06.2026", "15/06/2026 14:32"]) {
-      expect(answer("GET /api2/estimates/{id}.json", (body) => (body.data.Estimate.date = date)), date).toEqual([]);
+      expect(
+        answer("GET /api2/estimates/{id}.json", (body) => (body.data.Estimate.date = date)),
+        date,
+      ).toEqual([]);
     }
   });
 
@@ -51,17 +55,28 @@ describe("daftra responses in the server's forms", () => {
 
   it("still refuses a date that is not one", () => {
     for (const date of ["abc", "tomorrow", "15/06/26", "2026/06/15"]) {
-      expect(answer("GET /api2/estimates/{id}.json", (body) => (body.data.Estimate.date = date)), date).not.toEqual([]);
+      expect(
+        answer("GET /api2/estimates/{id}.json", (body) => (body.data.Estimate.date = date)),
+        date,
+      ).not.toEqual([]);
     }
-    expect(answer("GET /api2/invoices/{id}.json", (body) => (body.data.Invoice.created = "15 June 2026"))).not.toEqual([]);
+    expect(answer("GET /api2/invoices/{id}.json", (body) => (body.data.Invoice.created = "15 June 2026"))).not.toEqual(
+      [],
+    );
   });
 
   it("takes a chart-of-accounts type code as a string or a number, and no other code", () => {
     for (const type of ["0", "1", 0, 1]) {
-      expect(answer("GET /api2/journal_accounts/{id}.json", (body) => (body.data.JournalAccount.type = type)), String(type)).toEqual([]);
+      expect(
+        answer("GET /api2/journal_accounts/{id}.json", (body) => (body.data.JournalAccount.type = type)),
+        String(type),
+      ).toEqual([]);
     }
     for (const type of [2, "2", "asset", true]) {
-      expect(answer("GET /api2/journal_accounts/{id}.json", (body) => (body.data.JournalAccount.type = type)), String(type)).not.toEqual([]);
+      expect(
+        answer("GET /api2/journal_accounts/{id}.json", (body) => (body.data.JournalAccount.type = type)),
+        String(type),
+      ).not.toEqual([]);
     }
   });
 

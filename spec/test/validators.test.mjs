@@ -7,7 +7,9 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { listApis } from "../scripts/apis.mjs";
 
-const files = listApis().flatMap((api) => [api.bundle, api.bundleYaml, api.mockBundle].map((file) => [`${api.name}: ${file.split("/").pop()}`, file]));
+const files = listApis().flatMap((api) =>
+  [api.bundle, api.bundleYaml, api.mockBundle].map((file) => [`${api.name}: ${file.split("/").pop()}`, file]),
+);
 
 describe("@seriousme/openapi-schema-validator", () => {
   it.each(files)("finds %s valid", async (_label, file) => {

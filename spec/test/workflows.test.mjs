@@ -39,7 +39,9 @@ describe("GitHub workflows", () => {
     const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)[1].trim().split("\n");
     const ci = parse(read("ci.yml"));
     expect(ci.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
-    const runs = steps(ci).map((s) => s.run).filter(Boolean);
+    const runs = steps(ci)
+      .map((s) => s.run)
+      .filter(Boolean);
     expect(runs).toEqual(expect.arrayContaining(quickStart));
     const gate = steps(ci).find((s) => s.run === "npm run spec:breaking");
     expect(gate.if).toContain("pull_request");

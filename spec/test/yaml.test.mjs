@@ -11,9 +11,13 @@ import { listApis } from "../scripts/apis.mjs";
 function differences(expected, actual, at = "") {
   if (isDeepStrictEqual(expected, actual)) return [];
   if (expected && actual && typeof expected === "object" && typeof actual === "object" && !(actual instanceof Date)) {
-    return [...new Set([...Object.keys(expected), ...Object.keys(actual)])].flatMap((k) => differences(expected[k], actual[k], `${at}/${k}`));
+    return [...new Set([...Object.keys(expected), ...Object.keys(actual)])].flatMap((k) =>
+      differences(expected[k], actual[k], `${at}/${k}`),
+    );
   }
-  return [`${at}: ${JSON.stringify(expected)} read as ${actual instanceof Date ? `a date (${actual.toISOString()})` : JSON.stringify(actual)}`];
+  return [
+    `${at}: ${JSON.stringify(expected)} read as ${actual instanceof Date ? `a date (${actual.toISOString()})` : JSON.stringify(actual)}`,
+  ];
 }
 
 describe.each(listApis().map((api) => [api.name, api]))("%s.yaml", (_name, api) => {

@@ -29,17 +29,26 @@ function clientPages(api, dir) {
   const { packageName } = clientFor(api);
   const changelog = path.join(dir, "CHANGELOG.md");
   // The client and the workspace package it runs on, as a user packs them before the first release.
-  const packed = [dir, path.dirname(createRequire(path.join(dir, "package.json")).resolve("@mizan/client-core/package.json"))];
+  const packed = [
+    dir,
+    path.dirname(createRequire(path.join(dir, "package.json")).resolve("@mizan/client-core/package.json")),
+  ];
   const pages = {
     packageName,
     folders: packed.map((d) => path.relative(path.resolve(appDir, "..", ".."), d)),
     tarballs: packed.map((d) => tarballName(JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")))),
     released: existsSync(changelog) && hasRelease(readFileSync(changelog, "utf8")),
   };
-  for (const [key, file] of [["readme", "README.md"], ["changelog", "CHANGELOG.md"]]) {
+  for (const [key, file] of [
+    ["readme", "README.md"],
+    ["changelog", "CHANGELOG.md"],
+  ]) {
     if (!existsSync(path.join(dir, file))) continue;
     pages[key] = `${api}-client.${key}.html`;
-    writeFileSync(path.join(outDir, pages[key]), textPage({ title: `${packageName}: ${file}`, text: readFileSync(path.join(dir, file), "utf8") }));
+    writeFileSync(
+      path.join(outDir, pages[key]),
+      textPage({ title: `${packageName}: ${file}`, text: readFileSync(path.join(dir, file), "utf8") }),
+    );
   }
   return pages;
 }
@@ -58,19 +67,37 @@ for (const api of listApis()) {
   const hasClient = clientPackage !== undefined;
   const bundleFiles = [api.bundle, api.bundleYaml].map((file) => path.basename(file));
   const doc = await formatCodeSamples(prepareForDocs(api.name, bundle, { guide, hasClient }));
-  if (hasClient) writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
+  if (hasClient)
+    writeFileSync(path.join(samplesDir, `${api.name}.samples.ts`), typescriptSamplesModule(api.name, bundle));
 
   const page = `${api.name}.html`;
   const prepared = path.join(outDir, `.${api.name}.docs.json`);
   // Redoc reads its options from a config file; JSON is YAML. Telemetry off there and in the env.
   const config = path.join(outDir, `.${api.name}.redocly.yaml`);
   writeFileSync(prepared, JSON.stringify(doc));
-  writeFileSync(config, JSON.stringify({ telemetry: "off", openapi: redocOptions({ hasClient, bundleFiles }) }, null, 2));
-  const res = spawnSync(redocly, ["build-docs", prepared, "--config", config, "--output", path.join(outDir, page), "--inlineBundle", "--title", `${bundle.info.title} reference`], {
-    cwd: appDir,
-    encoding: "utf8",
-    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-  });
+  writeFileSync(
+    config,
+    JSON.stringify({ telemetry: "off", openapi: redocOptions({ hasClient, bundleFiles }) }, null, 2),
+  );
+  const res = spawnSync(
+    redocly,
+    [
+      "build-docs",
+      prepared,
+      "--config",
+      config,
+      "--output",
+      path.join(outDir, page),
+      "--inlineBundle",
+      "--title",
+      `${bundle.info.title} reference`,
+    ],
+    {
+      cwd: appDir,
+      encoding: "utf8",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    },
+  );
   rmSync(prepared);
   rmSync(config);
   if (res.status !== 0) {
@@ -79,12 +106,21 @@ for (const api of listApis()) {
   }
   // Redoc's "API docs by" badge loads its logo from a CDN; inline a small SVG instead so the
   // page makes no request at all when opened from disk.
-  const html = readFileSync(path.join(outDir, page), "utf8").replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, REDOC_BADGE);
+  const html = readFileSync(path.join(outDir, page), "utf8").replace(
+    /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g,
+    REDOC_BADGE,
+  );
   writeFileSync(path.join(outDir, page), html);
   // The page must work from disk with no network: no script or stylesheet from another host,
   // and Redoc's telemetry switched off.
-  if (/<(?:script|link)\b[^>]*\b(?:src|href)="https?:\/\//i.test(html) || /from\s*"https?:\/\//.test(html) || !/"disableTelemetry":\s*true/.test(html)) {
-    throw new Error(`${page} would load Redoc from a CDN or send telemetry; check --inlineBundle and REDOCLY_TELEMETRY.`);
+  if (
+    /<(?:script|link)\b[^>]*\b(?:src|href)="https?:\/\//i.test(html) ||
+    /from\s*"https?:\/\//.test(html) ||
+    !/"disableTelemetry":\s*true/.test(html)
+  ) {
+    throw new Error(
+      `${page} would load Redoc from a CDN or send telemetry; check --inlineBundle and REDOCLY_TELEMETRY.`,
+    );
   }
   const postman = `${api.name}.postman.json`;
   writeFileSync(path.join(outDir, postman), JSON.stringify(await postmanCollection(bundle)));
@@ -100,7 +136,9 @@ for (const api of listApis()) {
     postman,
     client: hasClient ? clientPages(api.name, clientPackage) : undefined,
   });
-  console.log(`${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB), ${pages.at(-1).facts.operations} operations${hasClient ? ", TypeScript samples" : ""}`);
+  console.log(
+    `${api.name}: dist/${page} (${(html.length / 1024).toFixed(0)} KiB), ${pages.at(-1).facts.operations} operations${hasClient ? ", TypeScript samples" : ""}`,
+  );
 }
 writeFileSync(path.join(outDir, "index.html"), landingPage(pages));
 console.log(`landing: dist/index.html (${pages.length} APIs)`);

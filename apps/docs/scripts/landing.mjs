@@ -5,7 +5,11 @@
 import { HTTP_METHODS, operationsOf } from "@mizan/openapi-tools";
 import { ASSUMPTION_KINDS, forEachAssumption } from "./prepare.mjs";
 
-const escape = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const escape = (s) =>
+  String(s ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+  );
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 const countAssumptions = (node) => {
@@ -45,7 +49,12 @@ export function apiFacts(bundle) {
     version: bundle.info?.version,
     operations: operations.length,
     tags: bundle.tags?.length ?? 0,
-    assumptions: { labels: countAssumptions(bundle), inPaths: countAssumptions(bundle.paths ?? {}), operations: carrying.length, kinds: countKinds(bundle) },
+    assumptions: {
+      labels: countAssumptions(bundle),
+      inPaths: countAssumptions(bundle.paths ?? {}),
+      operations: carrying.length,
+      kinds: countKinds(bundle),
+    },
   };
 }
 
@@ -108,7 +117,10 @@ function card(p) {
   const { labels, inPaths, operations: carrying, kinds = {} } = facts.assumptions;
   const byKind = Object.entries(kinds)
     .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `<li class="kind-${escape(kind)}" data-kind="${escape(kind)}" data-count="${n}"><strong>${n.toLocaleString("en-US")}</strong> ${escape(ASSUMPTION_KINDS[kind] ?? "without a kind")}</li>`)
+    .map(
+      ([kind, n]) =>
+        `<li class="kind-${escape(kind)}" data-kind="${escape(kind)}" data-count="${n}"><strong>${n.toLocaleString("en-US")}</strong> ${escape(ASSUMPTION_KINDS[kind] ?? "without a kind")}</li>`,
+    )
     .join("");
   const clean = facts.operations - carrying;
   const assumed =
@@ -121,13 +133,17 @@ function card(p) {
   const client = p.client
     ? `${p.client.released ? `<code>npm install ${escape(p.client.packageName)}</code>` : packedInstall(p.client.packageName, p.client.folders, p.client.tarballs)} · <a href="${escape(p.client.readme)}">README</a>`
     : "No typed client yet: the curl samples of the reference work with any HTTP client.";
-  const postman = p.postman ? `<dt>Postman</dt><dd class="postman"><a href="${escape(p.postman)}" download>Postman collection</a> (import it into Postman, then fill in the collection's variables: your credential, and the server's address)</dd>` : "";
+  const postman = p.postman
+    ? `<dt>Postman</dt><dd class="postman"><a href="${escape(p.postman)}" download>Postman collection</a> (import it into Postman, then fill in the collection's variables: your credential, and the server's address)</dd>`
+    : "";
   const changelog = !p.client
     ? "None: there is no client package to release."
     : p.client.changelog
       ? `<a href="${escape(p.client.changelog)}">Changelog of ${escape(p.client.packageName)}</a>`
       : `None yet: the first release of <code>${escape(p.client.packageName)}</code> writes it.`;
-  const guides = p.guides.length ? `<dt>Guides</dt><dd>In the <a href="${escape(p.page)}">reference</a>: ${p.guides.map(escape).join(" · ")}</dd>` : "";
+  const guides = p.guides.length
+    ? `<dt>Guides</dt><dd>In the <a href="${escape(p.page)}">reference</a>: ${p.guides.map(escape).join(" · ")}</dd>`
+    : "";
   return `
     <article class="api" id="${escape(p.api)}">
       <h2><a href="${escape(p.page)}">${escape(p.info.title)}</a></h2>

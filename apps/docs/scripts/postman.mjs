@@ -29,7 +29,9 @@ export function requestsOf(collection) {
 /** The collection of an API (Postman collection v2.1), from its bundle. */
 export async function postmanCollection(doc) {
   const result = await new Promise((resolve, reject) =>
-    Converter.convert({ type: "json", data: structuredClone(doc) }, OPTIONS, (error, converted) => (error ? reject(error) : resolve(converted))),
+    Converter.convert({ type: "json", data: structuredClone(doc) }, OPTIONS, (error, converted) =>
+      error ? reject(error) : resolve(converted),
+    ),
   );
   if (!result.result) throw new Error(`openapi-to-postmanv2: ${result.reason}`);
   const collection = result.output[0].data;
@@ -39,12 +41,20 @@ export async function postmanCollection(doc) {
     for (const entry of collection.auth.apikey) if (entry.key === "value") entry.value = `${prefix} ${entry.value}`;
   }
   const declared = new Set((collection.variable ?? []).map((v) => v.key));
-  const credentials = [...new Set([collection.auth, ...requestsOf(collection).map((r) => r.request.auth)].flatMap(variablesOf))];
+  const credentials = [
+    ...new Set([collection.auth, ...requestsOf(collection).map((r) => r.request.auth)].flatMap(variablesOf)),
+  ];
   collection.variable = [
     ...(collection.variable ?? []),
     ...credentials
       .filter((name) => !declared.has(name))
-      .map((key) => ({ key, value: "", type: "string", description: "Your credential: set it here or in a Postman environment; never share a collection that holds it." })),
+      .map((key) => ({
+        key,
+        value: "",
+        type: "string",
+        description:
+          "Your credential: set it here or in a Postman environment; never share a collection that holds it.",
+      })),
   ];
   return collection;
 }

@@ -25,7 +25,9 @@ export function forEachAssumption(value, fn) {
     if (!Object.hasOwn(node, "x-assumption")) return;
     const text = node["x-assumption"];
     if (typeof text !== "string" || !text.trim()) {
-      throw new Error(`An x-assumption label must be a non-empty string; found ${JSON.stringify(text)} beside ${JSON.stringify(Object.keys(node).slice(0, 5))}.`);
+      throw new Error(
+        `An x-assumption label must be a non-empty string; found ${JSON.stringify(text)} beside ${JSON.stringify(Object.keys(node).slice(0, 5))}.`,
+      );
     }
     fn(node, text, node["x-assumption-kind"]);
   });
@@ -65,6 +67,8 @@ export function prepareForDocs(api, bundle, { guide, hasClient } = {}) {
   // Samples first: their request bodies must not carry the notes added to descriptions.
   addCodeSamples(api, doc, { hasClient: !!hasClient });
   renderAssumptions(doc);
-  doc.info.description = [`[All API references](${LANDING_PAGE})`, doc.info.description, guide].filter(Boolean).join("\n\n");
+  doc.info.description = [`[All API references](${LANDING_PAGE})`, doc.info.description, guide]
+    .filter(Boolean)
+    .join("\n\n");
   return doc;
 }

@@ -53,7 +53,8 @@ export function connectionOptions(api, doc) {
   if (free.length && dir) {
     const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
     const types = readFileSync(path.join(dir, manifest.types), "utf8");
-    if (free.every(([name]) => new RegExp(`^\\s*${name}\\??: string`, "m").test(types))) return Object.fromEntries(free.map(([name, v]) => [name, v.default]));
+    if (free.every(([name]) => new RegExp(`^\\s*${name}\\??: string`, "m").test(types)))
+      return Object.fromEntries(free.map(([name, v]) => [name, v.default]));
   }
   return { baseUrl: serverUrl(doc) };
 }
@@ -64,11 +65,22 @@ function credential(doc, security) {
   const scheme = primarySchemeOf(doc, security);
   // A header that carries a token behind a prefix (VMSAlpha: `Authorization: Token <token>`).
   if (kind.startsWith("header:") && scheme.tokenPrefix) {
-    return { header: scheme.name, value: `${scheme.tokenPrefix} YOUR_ACCESS_TOKEN`, auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
+    return {
+      header: scheme.name,
+      value: `${scheme.tokenPrefix} YOUR_ACCESS_TOKEN`,
+      auth: { accessToken: "YOUR_ACCESS_TOKEN" },
+    };
   }
-  if (kind.startsWith("header:")) return { header: scheme.name, value: "YOUR_API_KEY", auth: { apiKey: "YOUR_API_KEY" } };
-  if (kind === "bearer") return { header: "Authorization", value: "Bearer YOUR_ACCESS_TOKEN", auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
-  if (kind === "basic") return { header: "Authorization", value: "Basic BASE64(CLIENT_ID:CLIENT_SECRET)", auth: { basic: { username: "CLIENT_ID", password: "CLIENT_SECRET" } } };
+  if (kind.startsWith("header:"))
+    return { header: scheme.name, value: "YOUR_API_KEY", auth: { apiKey: "YOUR_API_KEY" } };
+  if (kind === "bearer")
+    return { header: "Authorization", value: "Bearer YOUR_ACCESS_TOKEN", auth: { accessToken: "YOUR_ACCESS_TOKEN" } };
+  if (kind === "basic")
+    return {
+      header: "Authorization",
+      value: "Basic BASE64(CLIENT_ID:CLIENT_SECRET)",
+      auth: { basic: { username: "CLIENT_ID", password: "CLIENT_SECRET" } },
+    };
   return undefined;
 }
 
@@ -95,7 +107,8 @@ function sampleRequest(doc, entry) {
   const nested = entry.parameters.filter((p) => p.in === "query" && p.style === "deepObject").map((p) => p.name);
   if (!nested.length) return { ...request, nestedQuery: false };
   const full = exampleRequest(doc, entry, { optional: true });
-  for (const name of nested) if (full.params.query[name] !== undefined) request.params.query[name] = full.params.query[name];
+  for (const name of nested)
+    if (full.params.query[name] !== undefined) request.params.query[name] = full.params.query[name];
   return { ...request, nestedQuery: nested.some((name) => request.params.query[name] !== undefined) };
 }
 
@@ -109,7 +122,8 @@ function clientOptions(options, nestedQuery) {
 function formFlags(doc, schema, body, flag) {
   const props = propertiesOf(doc, schema);
   return Object.entries(body ?? {}).map(([k, v]) => {
-    if (flag === "-F" && deref(doc, props[k])?.format === "binary") return `${flag} ${shellQuote(`${k}=@/path/to/${k}`)}`;
+    if (flag === "-F" && deref(doc, props[k])?.format === "binary")
+      return `${flag} ${shellQuote(`${k}=@/path/to/${k}`)}`;
     return `${flag} ${shellQuote(`${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)}`;
   });
 }
@@ -126,7 +140,8 @@ export function curlSample(doc, entry) {
   if (body !== undefined) {
     const schema = entry.requestBody.content[contentType].schema;
     if (contentType === "multipart/form-data") lines.push(...formFlags(doc, schema, body, "-F"));
-    else if (contentType === "application/x-www-form-urlencoded") lines.push(...formFlags(doc, schema, body, "--data-urlencode"));
+    else if (contentType === "application/x-www-form-urlencoded")
+      lines.push(...formFlags(doc, schema, body, "--data-urlencode"));
     else lines.push(`-H 'Content-Type: ${contentType}'`, `-d ${shellQuote(JSON.stringify(body))}`);
   }
   return lines.join(" \\\n  ");
@@ -157,7 +172,12 @@ export function typescriptSample(api, doc, entry) {
   const { packageName, factory } = clientFor(api);
   const cred = credential(doc, entry.security);
   const contentType = entry.requestMediaType;
-  const helper = contentType === "multipart/form-data" ? ", toFormData" : contentType === "application/x-www-form-urlencoded" ? ", toUrlEncoded" : "";
+  const helper =
+    contentType === "multipart/form-data"
+      ? ", toFormData"
+      : contentType === "application/x-www-form-urlencoded"
+        ? ", toUrlEncoded"
+        : "";
   const options = { ...connectionOptions(api, doc), ...(cred ? { auth: cred.auth } : {}) };
   const { nestedQuery } = sampleRequest(doc, entry);
   return [
@@ -195,7 +215,8 @@ export function formatTypescript(source) {
 /** Formats the TypeScript sample of every operation in place (Prettier is asynchronous). */
 export async function formatCodeSamples(doc) {
   for (const entry of operationsOf(doc)) {
-    for (const sample of entry.op["x-codeSamples"] ?? []) if (sample.lang === "TypeScript") sample.source = (await formatTypescript(sample.source)).trimEnd();
+    for (const sample of entry.op["x-codeSamples"] ?? [])
+      if (sample.lang === "TypeScript") sample.source = (await formatTypescript(sample.source)).trimEnd();
   }
   return doc;
 }
@@ -204,7 +225,10 @@ export async function formatCodeSamples(doc) {
 export function addCodeSamples(api, doc, { hasClient }) {
   const languages = sampleLanguages({ hasClient });
   for (const entry of operationsOf(doc)) {
-    entry.op["x-codeSamples"] = languages.map((language) => ({ ...language, source: SAMPLE_SOURCES[language.lang](api, doc, entry) }));
+    entry.op["x-codeSamples"] = languages.map((language) => ({
+      ...language,
+      source: SAMPLE_SOURCES[language.lang](api, doc, entry),
+    }));
   }
   return doc;
 }

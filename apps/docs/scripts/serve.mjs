@@ -21,7 +21,13 @@ const TYPES = {
 
 /** Checks a base path: it must start and end with "/" ("/", "/mizan/"). */
 export function normalizeBase(base) {
-  if (typeof base !== "string" || !base.startsWith("/") || !base.endsWith("/") || base.includes("//") || /[?#\\]/.test(base)) {
+  if (
+    typeof base !== "string" ||
+    !base.startsWith("/") ||
+    !base.endsWith("/") ||
+    base.includes("//") ||
+    /[?#\\]/.test(base)
+  ) {
     throw new Error(`The base path must start and end with "/", like "/" or "/mizan/"; got ${JSON.stringify(base)}.`);
   }
   return base;
@@ -50,7 +56,8 @@ function fileFor(root, base, pathname) {
 export function serveStatic(root, { base = "/", host = "127.0.0.1", port = 0 } = {}) {
   normalizeBase(base);
   const dir = path.resolve(root);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`Nothing to serve: ${dir} is not a folder. Build the site first.`);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new Error(`Nothing to serve: ${dir} is not a folder. Build the site first.`);
   const requests = [];
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -59,14 +66,18 @@ export function serveStatic(root, { base = "/", host = "127.0.0.1", port = 0 } =
       res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
       res.end(req.method === "HEAD" ? undefined : body);
     };
-    if (req.method !== "GET" && req.method !== "HEAD") return answer(405, "Method not allowed\n", { allow: "GET, HEAD" });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return answer(405, "Method not allowed\n", { allow: "GET, HEAD" });
     // The base itself without its slash redirects, as static hosts do ("/mizan" -> "/mizan/").
     if (base !== "/" && pathname === base.slice(0, -1)) return answer(301, "", { location: base });
     const file = fileFor(dir, base, pathname);
     const stat = file && statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile()) return answer(404, "Not found\n");
     requests.push({ method: req.method, path: pathname, status: 200 });
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "content-length": stat.size });
+    res.writeHead(200, {
+      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "content-length": stat.size,
+    });
     if (req.method === "HEAD") return res.end();
     createReadStream(file).pipe(res);
   });
@@ -94,7 +105,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     return at >= 0 ? args[at + 1] : fallback;
   };
   if (args.includes("--help")) {
-    console.log("Usage: node scripts/serve.mjs [--base /mizan/] [--port 8080] [--dir dist]\nServes the built docs on 127.0.0.1 under a sub-path, as GitHub Pages does.");
+    console.log(
+      "Usage: node scripts/serve.mjs [--base /mizan/] [--port 8080] [--dir dist]\nServes the built docs on 127.0.0.1 under a sub-path, as GitHub Pages does.",
+    );
     process.exit(0);
   }
   const port = Number(option("--port", "8080"));
@@ -104,7 +117,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   try {
-    const site = await serveStatic(path.resolve(appDir, option("--dir", "dist")), { base: option("--base", "/mizan/"), port });
+    const site = await serveStatic(path.resolve(appDir, option("--dir", "dist")), {
+      base: option("--base", "/mizan/"),
+      port,
+    });
     console.log(`Serving the docs at ${site.url} (Ctrl+C stops)`);
   } catch (error) {
     console.error(error.message);

@@ -25,7 +25,11 @@ export function snippetFiles(root) {
     if (!head.includes("*")) return existsSync(path.join(root, at, head)) ? expand(rest, path.join(at, head)) : [];
     const match = new RegExp(`^${head.replace(/[.]/g, "\\.").replace(/\*/g, "[^/]*")}$`);
     const dir = path.join(root, at);
-    return existsSync(dir) ? readdirSync(dir).filter((name) => match.test(name)).flatMap((name) => expand(rest, path.join(at, name))) : [];
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => match.test(name))
+          .flatMap((name) => expand(rest, path.join(at, name)))
+      : [];
   };
   return SNIPPET_SOURCES.flatMap((pattern) => expand(pattern.split("/"), "")).sort();
 }
@@ -60,7 +64,8 @@ export function snippetsOf(markdown) {
 export function filesOf(snippet) {
   const lines = snippet.code.split("\n");
   const starts = lines.map((l, i) => (FILE_HEADING.test(l) ? i : -1)).filter((i) => i >= 0);
-  if (!starts.length || lines.slice(0, starts[0]).some((l) => l.trim())) return [{ name: "snippet.ts", code: snippet.code, firstLine: snippet.line }];
+  if (!starts.length || lines.slice(0, starts[0]).some((l) => l.trim()))
+    return [{ name: "snippet.ts", code: snippet.code, firstLine: snippet.line }];
   return starts.map((start, k) => ({
     name: FILE_HEADING.exec(lines[start])[1].replace(/\.(m?)js$/, ".$1ts"),
     code: lines.slice(start + 1, starts[k + 1] ?? lines.length).join("\n"),
@@ -78,7 +83,10 @@ export function writeSnippets(root, outDir) {
   const written = [];
   const skipped = [];
   for (const source of snippetFiles(root)) {
-    const slug = source.replace(/\.md$/i, "").replace(/[^\w]+/g, "-").toLowerCase();
+    const slug = source
+      .replace(/\.md$/i, "")
+      .replace(/[^\w]+/g, "-")
+      .toLowerCase();
     snippetsOf(readFileSync(path.join(root, source), "utf8")).forEach((snippet, n) => {
       if (snippet.skip !== undefined) return void skipped.push({ source, line: snippet.line, reason: snippet.skip });
       const dir = path.join(outDir, slug, String(n + 1));
@@ -88,7 +96,13 @@ export function writeSnippets(root, outDir) {
         mkdirSync(path.dirname(target), { recursive: true });
         // `export {}` makes a file with no import or export a module too (top-level await).
         writeFileSync(target, `${context}${file.code}\nexport {};\n`);
-        written.push({ file: target, source, firstLine: file.firstLine, offset: context.split("\n").length - 1, expectError: snippet.expectError });
+        written.push({
+          file: target,
+          source,
+          firstLine: file.firstLine,
+          offset: context.split("\n").length - 1,
+          expectError: snippet.expectError,
+        });
       }
     });
   }

@@ -7,8 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApis, readBundle } from "@mizan/spec";
 import { operationsOf } from "@mizan/openapi-tools";
 import { launchChromium } from "@mizan/test-helpers/chromium";
-import { clientPackageDir, connectionOptions, curlSample, formatTypescript, sampleLanguages, serverUrl as serverUrlOf, typescriptSample } from "../scripts/samples.mjs";
-import { chooseLanguage, escapeRegex, firstOperationOf, samplePanelOf, selectedLanguage, shownCode, squash } from "./redoc-page.mjs";
+import {
+  clientPackageDir,
+  connectionOptions,
+  curlSample,
+  formatTypescript,
+  sampleLanguages,
+  serverUrl as serverUrlOf,
+  typescriptSample,
+} from "../scripts/samples.mjs";
+import {
+  chooseLanguage,
+  escapeRegex,
+  firstOperationOf,
+  samplePanelOf,
+  selectedLanguage,
+  shownCode,
+  squash,
+} from "./redoc-page.mjs";
 
 const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -56,13 +72,19 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     };
     for (const tag of doc.tags) {
       const exact = new RegExp(`^${escapeRegex(tag.name)}$`); // "Bookings (v2)"
-      const own = operationsOf(doc).filter((e) => e.op.tags?.includes(tag.name)).map((e) => e.op.summary);
-      const shown = async () => own.every((summary) => seen.has(summary) || (seen.size && [...seen].some((t) => t.includes(summary))));
+      const own = operationsOf(doc)
+        .filter((e) => e.op.tags?.includes(tag.name))
+        .map((e) => e.op.summary);
+      const shown = async () =>
+        own.every((summary) => seen.has(summary) || (seen.size && [...seen].some((t) => t.includes(summary))));
       // Wait for the tag's own operations rather than a fixed time: on a busy machine the menu
       // can take seconds to render. A click on a tag that is already open folds it: click again.
       for (let clicks = 0; clicks < 2 && !(await shown()); clicks++) {
         await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: exact }).first().click();
-        await expect.poll(async () => (await menuText(), shown()), { timeout: 15_000 }).toBe(true).catch(() => undefined);
+        await expect
+          .poll(async () => (await menuText(), shown()), { timeout: 15_000 })
+          .toBe(true)
+          .catch(() => undefined);
       }
     }
     await menuText();
@@ -72,9 +94,12 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     expect(summaries.filter((s) => !menu.includes(s))).toEqual([]);
   }, 600_000);
 
-  it("finds a resource's operations by searching for it (\"invoice\" for Daftra)", async () => {
+  it('finds a resource\'s operations by searching for it ("invoice" for Daftra)', async () => {
     const doc = readBundle(name);
-    const opsOf = (t) => operationsOf(doc).map((e) => e.op).filter((op) => op.tags?.includes(t.name));
+    const opsOf = (t) =>
+      operationsOf(doc)
+        .map((e) => e.op)
+        .filter((op) => op.tags?.includes(t.name));
     // The resource with the most operations, searched by its singular name ("Invoices" -> "invoice").
     const tag = [...doc.tags].sort((a, b) => opsOf(b).length - opsOf(a).length)[0];
     const term = tag.name.split(" ").at(-1).toLowerCase().replace(/s$/, "");
@@ -83,7 +108,9 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     await tab.locator('[data-component-name*="Search"]').first().click();
     try {
       await tab.keyboard.type(term);
-      await expect.poll(() => tab.locator('[data-component-name="Search/SearchItem"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => tab.locator('[data-component-name="Search/SearchItem"]').count(), { timeout: 10_000 })
+        .toBeGreaterThan(0);
       const results = (await tab.locator('[data-component-name="Search/SearchItem"]').allTextContents()).join("\n");
       expect(expected.map((op) => op.summary).filter((s) => !results.includes(s))).toEqual([]);
     } finally {
@@ -93,7 +120,10 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
 
   it("shows the TypeScript sample first in an operation's sample panel, and curl beside it", async () => {
     const doc = readBundle(name);
-    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(doc.tags[0].name)}$`) }).first().click();
+    await tab
+      .locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(doc.tags[0].name)}$`) })
+      .first()
+      .click();
     const entry = firstOperationOf(doc, doc.tags[0]);
     const panel = samplePanelOf(tab, entry);
     await panel.waitFor();
@@ -106,7 +136,9 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     expect(await selectedLanguage(panel)).toBe(hasClient ? "TypeScript" : "curl");
     expect(await shownCode(panel)).toBe(squash(hasClient ? typescript : curlSample(doc, entry)));
     // Where it connects: the client's own options (Daftra's subdomain), else the server URL.
-    expect(await shownCode(panel)).toContain(hasClient ? String(Object.values(connectionOptions(name, doc))[0]) : serverUrlOf(doc));
+    expect(await shownCode(panel)).toContain(
+      hasClient ? String(Object.values(connectionOptions(name, doc))[0]) : serverUrlOf(doc),
+    );
     // The other samples are one click away.
     for (const language of sampleLanguages({ hasClient }).slice(1)) {
       await chooseLanguage(panel, language.label);
@@ -118,11 +150,19 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
   it("renders a tag's operations with their labelled assumptions", async () => {
     const doc = readBundle(name);
     // The first tag one of whose operations carries an assumption.
-    const opsOf = (t) => operationsOf(doc).map((e) => e.op).filter((op) => op.tags?.includes(t.name));
+    const opsOf = (t) =>
+      operationsOf(doc)
+        .map((e) => e.op)
+        .filter((op) => op.tags?.includes(t.name));
     const tag = doc.tags.find((t) => opsOf(t).some((op) => JSON.stringify(op).includes("x-assumption")));
     expect(tag).toBeDefined();
-    await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(tag.name)}$`) }).first().click();
-    await expect.poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await tab
+      .locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(tag.name)}$`) })
+      .first()
+      .click();
+    await expect
+      .poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
   });
 });
 

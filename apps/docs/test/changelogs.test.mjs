@@ -3,7 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectedChangelog, pendingChangesets, publishedPackages, unreleasedSection } from "../../../scripts/changelogs.mjs";
+import {
+  expectedChangelog,
+  pendingChangesets,
+  publishedPackages,
+  unreleasedSection,
+} from "../../../scripts/changelogs.mjs";
 
 const changesets = pendingChangesets();
 
@@ -20,7 +25,9 @@ describe("changelogs", () => {
     const sets = [{ file: "a.md", bumps: new Map([["@x/a", "minor"]]), summary: "Adds a." }];
     const released = "# @x/a\n\n## 0.2.0\n\n### Minor Changes\n\n- abc123: Added b.\n";
     const written = expectedChangelog("@x/a", released, sets);
-    expect(written).toBe("# @x/a\n\n## Unreleased\n\nPending changes: `changeset version` turns them into the next version's entry.\n\n### Minor Changes\n\n- Adds a.\n\n## 0.2.0\n\n### Minor Changes\n\n- abc123: Added b.\n");
+    expect(written).toBe(
+      "# @x/a\n\n## Unreleased\n\nPending changes: `changeset version` turns them into the next version's entry.\n\n### Minor Changes\n\n- Adds a.\n\n## 0.2.0\n\n### Minor Changes\n\n- abc123: Added b.\n",
+    );
     expect(expectedChangelog("@x/a", written, sets)).toBe(written);
     expect(expectedChangelog("@x/a", written, sets, { strip: true })).toBe(released);
     expect(unreleasedSection("@x/b", sets)).toBe("");

@@ -79,14 +79,23 @@ describe("the site under a sub-path", () => {
       expect(await tab.locator("main").innerText()).toContain(doc.info.title);
 
       // The first operation of the first tag: its sample panel opens on TypeScript, when the API has a client.
-      await tab.locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(doc.tags[0].name)}$`) }).first().click();
-      expect(tab.url(), "moving inside the reference stays on its page").toMatch(new RegExp(`^${escapeRegex(site.url)}${escapeRegex(name)}\\.html(#|$)`));
+      await tab
+        .locator('[data-component-name="Menu/MenuItem"] a', {
+          hasText: new RegExp(`^${escapeRegex(doc.tags[0].name)}$`),
+        })
+        .first()
+        .click();
+      expect(tab.url(), "moving inside the reference stays on its page").toMatch(
+        new RegExp(`^${escapeRegex(site.url)}${escapeRegex(name)}\\.html(#|$)`),
+      );
       const entry = firstOperationOf(doc, doc.tags[0]);
       const panel = samplePanelOf(tab, entry);
       await panel.waitFor();
       if (clientPackageDir(name) !== undefined) {
         expect(await selectedLanguage(panel)).toBe("TypeScript");
-        expect(await shownCode(panel)).toBe(squash((await formatTypescript(typescriptSample(name, doc, entry))).trimEnd()));
+        expect(await shownCode(panel)).toBe(
+          squash((await formatTypescript(typescriptSample(name, doc, entry))).trimEnd()),
+        );
       }
 
       const back = await follow(tab.locator("a", { hasText: /^All API references$/ }).first());
@@ -114,7 +123,10 @@ describe("the site under a sub-path", () => {
         expect(await card().locator(".client").innerText()).toMatch(/No typed client/);
         return;
       }
-      for (const [key, file] of [["readme", "README.md"], ["changelog", "CHANGELOG.md"]]) {
+      for (const [key, file] of [
+        ["readme", "README.md"],
+        ["changelog", "CHANGELOG.md"],
+      ]) {
         const link = card().locator(`.${key === "readme" ? "client" : "changelog"} a`);
         let text;
         try {

@@ -13,7 +13,9 @@ const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist
 /** A request's method and path as the bundle writes it: `GET /api2/clients/{id}.json`. */
 function keyOf({ request }) {
   // A whole-segment parameter is `:id`, one inside a segment (`{id}.json`) a variable `{{id}}`.
-  const segments = (request.url.path ?? []).map((s) => s.replace(/^:(.+)$/, "{$1}").replace(/\{\{([^{}]+)\}\}/g, "{$1}"));
+  const segments = (request.url.path ?? []).map((s) =>
+    s.replace(/^:(.+)$/, "{$1}").replace(/\{\{([^{}]+)\}\}/g, "{$1}"),
+  );
   return `${request.method} /${segments.join("/")}`;
 }
 
@@ -46,7 +48,9 @@ describe.each(listApis().map((api) => [api.name]))("the %s Postman collection", 
 
   it("authenticates through collection variables that are declared and empty", () => {
     const referenced = new Set(
-      [collection.auth, ...requestsOf(collection).map((r) => r.request.auth)].flatMap((auth) => [...JSON.stringify(auth ?? null).matchAll(/\{\{([^{}]+)\}\}/g)].map((m) => m[1])),
+      [collection.auth, ...requestsOf(collection).map((r) => r.request.auth)].flatMap((auth) =>
+        [...JSON.stringify(auth ?? null).matchAll(/\{\{([^{}]+)\}\}/g)].map((m) => m[1]),
+      ),
     );
     expect(collection.auth ?? requestsOf(collection).find((r) => r.request.auth)).toBeTruthy();
     expect(referenced.size).toBeGreaterThan(0);
@@ -58,7 +62,9 @@ describe.each(listApis().map((api) => [api.name]))("the %s Postman collection", 
       ([at, value]) =>
         /\beyJ[\w-]{10,}\.[\w-]{10,}/.test(value) || // a JWT
         /\bdef50[0-9a-f]{20,}/.test(value) || // an opaque refresh token
-        (/(secret|password|token|apikey|api_key)"?$/i.test(at.split(".").pop() ?? "") && value.length > 0 && !/^\{\{.+\}\}$/.test(value)),
+        (/(secret|password|token|apikey|api_key)"?$/i.test(at.split(".").pop() ?? "") &&
+          value.length > 0 &&
+          !/^\{\{.+\}\}$/.test(value)),
     );
     expect(suspicious).toEqual([]);
   });

@@ -2,7 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { readBundle } from "@mizan/spec";
 import { operationsOf } from "@mizan/openapi-tools";
-import { addCodeSamples, connectionOptions, curlSample, formatCodeSamples, SAMPLE_WIDTH, serverUrl, typescriptSample } from "../scripts/samples.mjs";
+import {
+  addCodeSamples,
+  connectionOptions,
+  curlSample,
+  formatCodeSamples,
+  SAMPLE_WIDTH,
+  serverUrl,
+  typescriptSample,
+} from "../scripts/samples.mjs";
 
 const doc = readBundle("daftra");
 const entry = (key) => operationsOf(doc).find((e) => e.key === key);
@@ -46,14 +54,20 @@ describe("the TypeScript samples as the reference shows them", () => {
   it("connect as the client's README teaches: Daftra by subdomain, the others by baseUrl", () => {
     expect(connectionOptions("daftra", doc)).toEqual({ subdomain: "your-account" });
     expect(typescriptSample("daftra", doc, entry("GET /api2/invoices/{id}.json"))).not.toContain("baseUrl");
-    expect(connectionOptions("vmsalpha", readBundle("vmsalpha"))).toEqual({ baseUrl: serverUrl(readBundle("vmsalpha")) });
+    expect(connectionOptions("vmsalpha", readBundle("vmsalpha"))).toEqual({
+      baseUrl: serverUrl(readBundle("vmsalpha")),
+    });
   });
 
   it("are laid out to fit the sample panel, and print the answer", async () => {
     const formatted = await formatCodeSamples(addCodeSamples("daftra", structuredClone(doc), { hasClient: true }));
-    const sources = operationsOf(formatted).map((e) => e.op["x-codeSamples"].find((s) => s.lang === "TypeScript").source);
+    const sources = operationsOf(formatted).map(
+      (e) => e.op["x-codeSamples"].find((s) => s.lang === "TypeScript").source,
+    );
     // Only a string Prettier cannot break (a long path or example text) may pass the width.
-    const overflowing = sources.flatMap((s) => s.split("\n")).filter((line) => line.length > SAMPLE_WIDTH && !/"[^"]{30,}"/.test(line));
+    const overflowing = sources
+      .flatMap((s) => s.split("\n"))
+      .filter((line) => line.length > SAMPLE_WIDTH && !/"[^"]{30,}"/.test(line));
     expect(overflowing).toEqual([]);
     for (const source of sources) {
       expect(source).toMatch(/^if \(error\) console\.error\(error\);\nelse console\.log\(data\);$/m);

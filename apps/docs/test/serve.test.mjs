@@ -12,7 +12,9 @@ function get(url, rawPath, method = "GET") {
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, path: rawPath, method }, (res) => {
       let body = "";
-      res.on("data", (c) => (body += c)).on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
+      res
+        .on("data", (c) => (body += c))
+        .on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
     });
     req.on("error", reject).end();
   });
@@ -51,7 +53,14 @@ describe("serveStatic", () => {
   });
 
   it("answers 404 outside the base, outside the folder and for bad escapes; 405 for writes", async () => {
-    for (const p of ["/index.html", "/mizan/missing.html", "/mizan/../secret.txt", "/mizan/%2e%2e/secret.txt", "/mizan/%E0%A4%A", "/mizan/sub"]) {
+    for (const p of [
+      "/index.html",
+      "/mizan/missing.html",
+      "/mizan/../secret.txt",
+      "/mizan/%2e%2e/secret.txt",
+      "/mizan/%E0%A4%A",
+      "/mizan/sub",
+    ]) {
       expect((await get(server.url, p)).status, p).toBe(404);
     }
     const post = await get(server.url, "/mizan/api.json", "POST");
@@ -65,7 +74,8 @@ describe("serveStatic", () => {
   });
 
   it("refuses a base path or folder it cannot serve, saying why", () => {
-    for (const bad of ["mizan/", "/mizan", "", "//", "/a?b/"]) expect(() => normalizeBase(bad)).toThrow(/must start and end with "\/"/);
+    for (const bad of ["mizan/", "/mizan", "", "//", "/a?b/"])
+      expect(() => normalizeBase(bad)).toThrow(/must start and end with "\/"/);
     expect(() => serveStatic(path.join(root, "nope"))).toThrow(/is not a folder/);
   });
 });

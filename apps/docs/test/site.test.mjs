@@ -15,9 +15,18 @@ const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist
 
 describe("renderAssumptions", () => {
   it("appends each x-assumption to the description beside it, once", () => {
-    const doc = { paths: { "/a": { get: { description: "Reads a.", "x-assumption": "Assumed for a test.", "x-assumption-kind": "override" } } }, components: { schemas: { B: { "x-assumption": "No description yet." } } } };
+    const doc = {
+      paths: {
+        "/a": {
+          get: { description: "Reads a.", "x-assumption": "Assumed for a test.", "x-assumption-kind": "override" },
+        },
+      },
+      components: { schemas: { B: { "x-assumption": "No description yet." } } },
+    };
     const out = renderAssumptions(renderAssumptions(structuredClone(doc)));
-    expect(out.paths["/a"].get.description).toBe("Reads a.\n\n> **Assumption (not confirmed by the vendor), override: the docs say otherwise, and we chose to differ:** Assumed for a test.");
+    expect(out.paths["/a"].get.description).toBe(
+      "Reads a.\n\n> **Assumption (not confirmed by the vendor), override: the docs say otherwise, and we chose to differ:** Assumed for a test.",
+    );
     expect(out.components.schemas.B.description).toMatch(/^> \*\*Assumption.*No description yet\.$/);
   });
 
@@ -55,7 +64,9 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
   });
 
   it("contains every operation of the bundle", () => {
-    const missing = operationsOf(doc).map((e) => e.op.operationId).filter((id) => !html.includes(id));
+    const missing = operationsOf(doc)
+      .map((e) => e.op.operationId)
+      .filter((id) => !html.includes(id));
     expect(missing).toEqual([]);
   });
 
@@ -79,10 +90,17 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
 // The figures of the landing page, recomputed here from each bundle's JSON text rather than with
 // the walker the build uses, so a counting mistake in the build shows.
 const labelsIn = (value) => JSON.stringify(value ?? {}).match(/"x-assumption":/g)?.length ?? 0;
-const withoutOperations = (pathItem) => Object.fromEntries(Object.entries(pathItem).filter(([key]) => !HTTP_METHODS.includes(key)));
+const withoutOperations = (pathItem) =>
+  Object.fromEntries(Object.entries(pathItem).filter(([key]) => !HTTP_METHODS.includes(key)));
 const attrOf = (html, name) => html.match(new RegExp(`${name}="([^"]*)"`))?.[1];
 const hrefsOf = (html) => [...html.matchAll(/\bhref="([^"]*)"/g)].map((m) => m[1]);
-const htmlText = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const htmlText = (s) =>
+  String(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 
 describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s", (name, _api) => {
   const html = readFileSync(path.join(dist, "index.html"), "utf8");
@@ -97,7 +115,9 @@ describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s
 
   it("shows the version and the operation count of the bundle", () => {
     expect(card).toContain(`<dd class="version">${htmlText(doc.info.version)}</dd>`);
-    expect(card).toContain(`<dd class="operations">${operations.length.toLocaleString("en-US")} operation${operations.length === 1 ? "" : "s"} in ${doc.tags.length}`);
+    expect(card).toContain(
+      `<dd class="operations">${operations.length.toLocaleString("en-US")} operation${operations.length === 1 ? "" : "s"} in ${doc.tags.length}`,
+    );
   });
 
   it("counts the assumption labels, and the operations that carry one of their own", () => {
@@ -106,10 +126,16 @@ describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s
     const carrying = operations.filter((e) => labelsIn(e.op) + labelsIn(withoutOperations(e.pathItem)) > 0).length;
     expect(labels).toBeGreaterThan(0);
     expect(carrying).toBeGreaterThan(0);
-    expect([attrOf(card, "data-labels"), attrOf(card, "data-in-paths"), attrOf(card, "data-operations")].map(Number)).toEqual([labels, inPaths, carrying]);
+    expect(
+      [attrOf(card, "data-labels"), attrOf(card, "data-in-paths"), attrOf(card, "data-operations")].map(Number),
+    ).toEqual([labels, inPaths, carrying]);
     const text = card.replace(/<[^>]+>/g, "");
-    expect(text).toContain(`${operations.length - carrying} operations with no assumption of their own, ${carrying} with at least one.`);
-    expect(text).toContain(`${labels} x-assumption labels: ${inPaths} on operations, ${labels - inPaths} on shared parts`);
+    expect(text).toContain(
+      `${operations.length - carrying} operations with no assumption of their own, ${carrying} with at least one.`,
+    );
+    expect(text).toContain(
+      `${labels} x-assumption labels: ${inPaths} on operations, ${labels - inPaths} on shared parts`,
+    );
   });
 
   it("counts the labels per kind (gap, override, inference)", () => {
@@ -141,20 +167,30 @@ describe.each(listApis().map((api) => [api.name, api]))("landing page card of %s
     } else {
       // Until the first release the registry has no such package: the card says how to install its tarball.
       expect(card).toMatch(/Not on the npm registry yet/);
-      const core = path.dirname(createRequire(path.join(dir, "package.json")).resolve("@mizan/client-core/package.json"));
-      const tarballs = [dir, core].map((d) => `./${tarballName(JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")))}`);
+      const core = path.dirname(
+        createRequire(path.join(dir, "package.json")).resolve("@mizan/client-core/package.json"),
+      );
+      const tarballs = [dir, core].map(
+        (d) => `./${tarballName(JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")))}`,
+      );
       expect(card).toContain(`<code>npm install ${tarballs.join(" ")}</code>`);
     }
-    for (const [file, page] of [["README.md", `${name}-client.readme.html`], ["CHANGELOG.md", `${name}-client.changelog.html`]]) {
+    for (const [file, page] of [
+      ["README.md", `${name}-client.readme.html`],
+      ["CHANGELOG.md", `${name}-client.changelog.html`],
+    ]) {
       if (existsSync(path.join(dir, file))) {
         expect(card).toContain(`href="${page}"`);
-        expect(readFileSync(path.join(dist, page), "utf8")).toContain(htmlText(readFileSync(path.join(dir, file), "utf8")));
+        expect(readFileSync(path.join(dist, page), "utf8")).toContain(
+          htmlText(readFileSync(path.join(dir, file), "utf8")),
+        );
       } else {
         expect(card).not.toContain(`href="${page}"`);
         expect(existsSync(path.join(dist, page))).toBe(false);
       }
     }
-    if (!existsSync(path.join(dir, "CHANGELOG.md"))) expect(card).toContain(`None yet: the first release of <code>${packageName}</code> writes it.`);
+    if (!existsSync(path.join(dir, "CHANGELOG.md")))
+      expect(card).toContain(`None yet: the first release of <code>${packageName}</code> writes it.`);
   });
 });
 
@@ -168,14 +204,20 @@ describe("links between the site's pages", () => {
     expect(hrefs.filter((h) => !existsSync(path.join(dist, h.split("#")[0])))).toEqual([]);
   });
 
-  it.each(listApis().map((api) => [api.name, api]))("the %s reference links the landing page and its bundles relatively, with TypeScript samples first", (name, api) => {
-    const html = readFileSync(path.join(dist, `${name}.html`), "utf8");
-    expect(html).toContain('<a href="index.html">All API references</a>');
-    const options = JSON.parse(html.match(/__redoc_options = (\{.*?\});/)[1]);
-    expect(options.downloadUrls.map((d) => d.url)).toEqual([path.basename(api.bundle), path.basename(api.bundleYaml)]);
-    const languages = options.codeSamples.languages.map((l) => l.lang);
-    expect(languages).toEqual(clientPackageDir(name) ? ["TypeScript", "curl", "Payload"] : ["curl", "Payload"]);
-  });
+  it.each(listApis().map((api) => [api.name, api]))(
+    "the %s reference links the landing page and its bundles relatively, with TypeScript samples first",
+    (name, api) => {
+      const html = readFileSync(path.join(dist, `${name}.html`), "utf8");
+      expect(html).toContain('<a href="index.html">All API references</a>');
+      const options = JSON.parse(html.match(/__redoc_options = (\{.*?\});/)[1]);
+      expect(options.downloadUrls.map((d) => d.url)).toEqual([
+        path.basename(api.bundle),
+        path.basename(api.bundleYaml),
+      ]);
+      const languages = options.codeSamples.languages.map((l) => l.lang);
+      expect(languages).toEqual(clientPackageDir(name) ? ["TypeScript", "curl", "Payload"] : ["curl", "Payload"]);
+    },
+  );
 });
 
 describe("apiFacts", () => {
@@ -184,15 +226,38 @@ describe("apiFacts", () => {
     info: { title: "Fixture", version: "2.3.4" },
     tags: [{ name: "A" }],
     paths: {
-      "/a": { parameters: [{ name: "x", in: "query", schema: { type: "string" }, "x-assumption": "Shared by the path's operations." }], get: { responses: {} }, post: { responses: {} } },
-      "/b": { get: { "x-assumption": "Its own.", "x-assumption-kind": "gap", responses: { 200: { description: "ok", "x-assumption": "Nested in it.", "x-assumption-kind": "override" } } }, delete: { responses: {} } },
+      "/a": {
+        parameters: [
+          { name: "x", in: "query", schema: { type: "string" }, "x-assumption": "Shared by the path's operations." },
+        ],
+        get: { responses: {} },
+        post: { responses: {} },
+      },
+      "/b": {
+        get: {
+          "x-assumption": "Its own.",
+          "x-assumption-kind": "gap",
+          responses: { 200: { description: "ok", "x-assumption": "Nested in it.", "x-assumption-kind": "override" } },
+        },
+        delete: { responses: {} },
+      },
       "/c": { get: { responses: { 200: { $ref: "#/components/responses/Shared" } } } },
     },
     components: { responses: { Shared: { description: "shared", "x-assumption": "On a component." } } },
   };
 
   it("counts every label, those in the paths, and the operations carrying one of their own", () => {
-    expect(apiFacts(fixture)).toEqual({ version: "2.3.4", operations: 5, tags: 1, assumptions: { labels: 4, inPaths: 3, operations: 3, kinds: { gap: 1, override: 1, inference: 0, unclassified: 2 } } });
+    expect(apiFacts(fixture)).toEqual({
+      version: "2.3.4",
+      operations: 5,
+      tags: 1,
+      assumptions: {
+        labels: 4,
+        inPaths: 3,
+        operations: 3,
+        kinds: { gap: 1, override: 1, inference: 0, unclassified: 2 },
+      },
+    });
   });
 
   it("refuses a label that is not text, naming what it found", () => {
@@ -204,11 +269,34 @@ describe("apiFacts", () => {
 });
 
 describe("landing page parts", () => {
-  const page = { api: "demo", page: "demo.html", info: { title: "Demo <API>" }, facts: { version: "1", operations: 1, tags: 1, assumptions: { labels: 0, inPaths: 0, operations: 0 } }, bundleFiles: ["demo.json"], guides: [] };
+  const page = {
+    api: "demo",
+    page: "demo.html",
+    info: { title: "Demo <API>" },
+    facts: { version: "1", operations: 1, tags: 1, assumptions: { labels: 0, inPaths: 0, operations: 0 } },
+    bundleFiles: ["demo.json"],
+    guides: [],
+  };
 
   it("links a client's changelog when there is one, and says so when there is none", () => {
-    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", released: true, readme: "demo-client.readme.html", changelog: "demo-client.changelog.html" } }])).toContain('<a href="demo-client.changelog.html">Changelog of @x/demo-client</a>');
-    expect(landingPage([{ ...page, client: { packageName: "@x/demo-client", released: true, readme: "demo-client.readme.html" } }])).toContain("None yet: the first release of <code>@x/demo-client</code> writes it.");
+    expect(
+      landingPage([
+        {
+          ...page,
+          client: {
+            packageName: "@x/demo-client",
+            released: true,
+            readme: "demo-client.readme.html",
+            changelog: "demo-client.changelog.html",
+          },
+        },
+      ]),
+    ).toContain('<a href="demo-client.changelog.html">Changelog of @x/demo-client</a>');
+    expect(
+      landingPage([
+        { ...page, client: { packageName: "@x/demo-client", released: true, readme: "demo-client.readme.html" } },
+      ]),
+    ).toContain("None yet: the first release of <code>@x/demo-client</code> writes it.");
     const none = landingPage([page]);
     expect(none).toContain("No typed client yet");
     expect(none).toContain("Demo &lt;API&gt;");
@@ -216,10 +304,15 @@ describe("landing page parts", () => {
   });
 
   it("reads a guide's sections from its level-2 headings", () => {
-    expect(guideTitles("# Title\n\n## Getting started\ntext\n### Detail\n## v1 or v2?  \n")).toEqual(["Getting started", "v1 or v2?"]);
+    expect(guideTitles("# Title\n\n## Getting started\ntext\n### Detail\n## v1 or v2?  \n")).toEqual([
+      "Getting started",
+      "v1 or v2?",
+    ]);
   });
 
   it("escapes a text page", () => {
-    expect(textPage({ title: "a <b>", text: "<script>x</script>" })).toContain("<pre>&lt;script&gt;x&lt;/script&gt;</pre>");
+    expect(textPage({ title: "a <b>", text: "<script>x</script>" })).toContain(
+      "<pre>&lt;script&gt;x&lt;/script&gt;</pre>",
+    );
   });
 });

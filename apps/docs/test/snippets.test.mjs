@@ -33,8 +33,20 @@ describe("snippetsOf", () => {
       "```",
     ].join("\n");
     expect(snippetsOf(markdown)).toEqual([
-      { line: 8, code: "use(apiKey);", context: "declare const apiKey: string;", skip: undefined, expectError: undefined },
-      { line: 12, code: "import x from './generated.js';", context: "", skip: "needs a generated file", expectError: undefined },
+      {
+        line: 8,
+        code: "use(apiKey);",
+        context: "declare const apiKey: string;",
+        skip: undefined,
+        expectError: undefined,
+      },
+      {
+        line: 12,
+        code: "import x from './generated.js';",
+        context: "",
+        skip: "needs a generated file",
+        expectError: undefined,
+      },
       { line: 16, code: "const n: number = '1';", context: "", skip: undefined, expectError: "TS2322" },
     ]);
   });
@@ -46,14 +58,17 @@ describe("snippetsOf", () => {
       { name: "test/a.test.ts", code: "it();", firstLine: 14 },
     ]);
     // A comment naming a file below code is no heading.
-    expect(filesOf({ code: "run();\n// a.ts", line: 1 })).toEqual([{ name: "snippet.ts", code: "run();\n// a.ts", firstLine: 1 }]);
+    expect(filesOf({ code: "run();\n// a.ts", line: 1 })).toEqual([
+      { name: "snippet.ts", code: "run();\n// a.ts", firstLine: 1 },
+    ]);
   });
 });
 
 describe("the snippets of the READMEs and guides", () => {
   it("reads the root README, every package's README and every guide", () => {
     const files = snippetFiles(root);
-    for (const expected of ["README.md", "packages/daftra-client/README.md", "apps/docs/guides/daftra.md"]) expect(files).toContain(expected);
+    for (const expected of ["README.md", "packages/daftra-client/README.md", "apps/docs/guides/daftra.md"])
+      expect(files).toContain(expected);
     expect(files.some((f) => /^(apps|packages)\/mock\/README\.md$/.test(f))).toBe(true);
   });
 
@@ -63,20 +78,42 @@ describe("the snippets of the READMEs and guides", () => {
     expect(written.length).toBeGreaterThanOrEqual(15);
     // A skip is an exception with its reason said; keep them few.
     expect(skipped.length).toBeLessThanOrEqual(2);
-    const tsc = spawnSync(process.execPath, [path.join(appDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.snippets.json", "--pretty", "false"], {
-      cwd: appDir,
-      encoding: "utf8",
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        path.join(appDir, "node_modules", "typescript", "bin", "tsc"),
+        "-p",
+        "tsconfig.snippets.json",
+        "--pretty",
+        "false",
+      ],
+      {
+        cwd: appDir,
+        encoding: "utf8",
+      },
+    );
     const byFile = new Map(written.map((w) => [path.resolve(w.file), w]));
-    const errors = [...tsc.stdout.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(([, file, line, code, message]) => {
-      const origin = byFile.get(path.resolve(appDir, file));
-      return { origin, code, at: origin ? `${origin.source}:${origin.firstLine + Number(line) - 1 - origin.offset}` : file, message };
-    });
-    const unexpected = errors.filter((e) => e.code !== e.origin?.expectError).map((e) => `${e.at}: ${e.code} ${e.message}`);
+    const errors = [...tsc.stdout.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map(
+      ([, file, line, code, message]) => {
+        const origin = byFile.get(path.resolve(appDir, file));
+        return {
+          origin,
+          code,
+          at: origin ? `${origin.source}:${origin.firstLine + Number(line) - 1 - origin.offset}` : file,
+          message,
+        };
+      },
+    );
+    const unexpected = errors
+      .filter((e) => e.code !== e.origin?.expectError)
+      .map((e) => `${e.at}: ${e.code} ${e.message}`);
     expect(unexpected).toEqual([]);
     // A snippet marked as failing must still fail: once it compiles, the mark goes.
     for (const marked of written.filter((w) => w.expectError)) {
-      expect(errors.some((e) => e.origin === marked), `${marked.source}:${marked.firstLine} compiles now: remove its snippet-expect-error mark`).toBe(true);
+      expect(
+        errors.some((e) => e.origin === marked),
+        `${marked.source}:${marked.firstLine} compiles now: remove its snippet-expect-error mark`,
+      ).toBe(true);
     }
     expect(tsc.status === 0 || errors.length > 0, tsc.stdout + tsc.stderr).toBe(true);
   }, 180_000);

@@ -7,7 +7,19 @@
 // Made once per content: its tag is a hash of this file and of everything it is made from, so a
 // second build reuses it, and any change to its recipe makes a new one.
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, appendFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  appendFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,12 +37,15 @@ export function debianMirror() {
   if (process.env.DEBIAN_MIRROR) return process.env.DEBIAN_MIRROR;
   const texts = [];
   for (const dir of ["/etc/apt/sources.list.d"]) {
-    if (existsSync(dir)) for (const file of readdirSync(dir).filter((f) => /\.(list|sources)$/.test(f))) texts.push(readFileSync(path.join(dir, file), "utf8"));
+    if (existsSync(dir))
+      for (const file of readdirSync(dir).filter((f) => /\.(list|sources)$/.test(f)))
+        texts.push(readFileSync(path.join(dir, file), "utf8"));
   }
   if (existsSync("/etc/apt/sources.list")) texts.push(readFileSync("/etc/apt/sources.list", "utf8"));
   for (const text of texts) {
     // deb822 ("URIs: http://…/debian") or one-line ("deb http://…/debian bookworm main") entries.
-    for (const match of text.matchAll(/^(?:URIs:\s*|deb\s+(?:\[[^\]]*\]\s+)?)(https?:\/\/\S+\/debian)\/?(?:\s|$)/gm)) return match[1];
+    for (const match of text.matchAll(/^(?:URIs:\s*|deb\s+(?:\[[^\]]*\]\s+)?)(https?:\/\/\S+\/debian)\/?(?:\s|$)/gm))
+      return match[1];
   }
   return "http://deb.debian.org/debian";
 }
@@ -56,7 +71,9 @@ export async function localBaseImage({ log = console.log } = {}) {
     log(`mock image: base ${name} (made before, reused)`);
     return name;
   }
-  log(`mock image: making the base ${name} (Debian ${DEBIAN_SUITE} from ${debianMirror()}, Node ${NODE_VERSION}); once per recipe`);
+  log(
+    `mock image: making the base ${name} (Debian ${DEBIAN_SUITE} from ${debianMirror()}, Node ${NODE_VERSION}); once per recipe`,
+  );
   const work = mkdtempSync(path.join(tmpdir(), "mizan-mock-base-"));
   const container = (await run("buildah", ["from", "scratch"])).trim();
   try {
@@ -81,7 +98,11 @@ export async function localBaseImage({ log = console.log } = {}) {
     );
 
     const arch = nodeArch();
-    await run("npm", ["pack", "--silent", `node-linux-${arch}@${NODE_VERSION}`, `npm@${NPM_VERSION}`, "--pack-destination", work], { cwd: work });
+    await run(
+      "npm",
+      ["pack", "--silent", `node-linux-${arch}@${NODE_VERSION}`, `npm@${NPM_VERSION}`, "--pack-destination", work],
+      { cwd: work },
+    );
     const unpack = async (tarball, into) => {
       mkdirSync(into, { recursive: true });
       await run("tar", ["-xzf", path.join(work, tarball), "-C", into, "--strip-components=1", "--no-same-owner"]);
@@ -97,12 +118,24 @@ export async function localBaseImage({ log = console.log } = {}) {
     // The official images' unprivileged user.
     appendFileSync(path.join(root, "etc/passwd"), "node:x:1000:1000::/home/node:/bin/bash\n");
     appendFileSync(path.join(root, "etc/group"), "node:x:1000:\n");
-    if (existsSync(path.join(root, "etc/shadow"))) appendFileSync(path.join(root, "etc/shadow"), "node:*:19000:0:99999:7:::\n");
+    if (existsSync(path.join(root, "etc/shadow")))
+      appendFileSync(path.join(root, "etc/shadow"), "node:*:19000:0:99999:7:::\n");
     mkdirSync(path.join(root, "home/node"), { recursive: true });
     chownSync(path.join(root, "home/node"), 1000, 1000);
 
     await run("buildah", ["umount", container]);
-    await run("buildah", ["config", "--env", `PATH=${PATH_ENV}`, "--env", `NODE_VERSION=${NODE_VERSION}`, "--cmd", "node", "--label", "org.opencontainers.image.description=Debian and Node for building the mizan mock image offline", container]);
+    await run("buildah", [
+      "config",
+      "--env",
+      `PATH=${PATH_ENV}`,
+      "--env",
+      `NODE_VERSION=${NODE_VERSION}`,
+      "--cmd",
+      "node",
+      "--label",
+      "org.opencontainers.image.description=Debian and Node for building the mizan mock image offline",
+      container,
+    ]);
     await run("buildah", ["commit", "--quiet", "--rm", container, name]);
   } catch (error) {
     await run("buildah", ["rm", container]).catch(() => {});
@@ -111,7 +144,9 @@ export async function localBaseImage({ log = console.log } = {}) {
     rmSync(work, { recursive: true, force: true });
   }
   // Earlier recipes' bases are of no more use.
-  const names = (await run("buildah", ["images", "--format", "{{.Name}}:{{.Tag}}", BASE_REPOSITORY]).catch(() => "")).split("\n").filter(Boolean);
+  const names = (await run("buildah", ["images", "--format", "{{.Name}}:{{.Tag}}", BASE_REPOSITORY]).catch(() => ""))
+    .split("\n")
+    .filter(Boolean);
   for (const old of names.filter((n) => n !== name)) await run("buildah", ["rmi", old]).catch(() => {});
   return name;
 }

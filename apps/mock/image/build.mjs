@@ -35,7 +35,11 @@ function packedManifest(tarball) {
 export async function packMock(dest) {
   const packs = path.join(dest, "packs");
   mkdirSync(packs, { recursive: true });
-  const workspace = new Set(JSON.parse(await run(process.execPath, [pnpm, "ls", "-r", "--depth", "-1", "--json"], { cwd: repoRoot })).map((p) => p.name));
+  const workspace = new Set(
+    JSON.parse(await run(process.execPath, [pnpm, "ls", "-r", "--depth", "-1", "--json"], { cwd: repoRoot })).map(
+      (p) => p.name,
+    ),
+  );
   const tarballs = [];
   const queue = [MOCK_PACKAGE];
   const seen = new Set(queue);
@@ -48,7 +52,8 @@ export async function packMock(dest) {
     const tarball = path.join(packs, made[0]);
     tarballs.push(tarball);
     const manifest = packedManifest(tarball);
-    if (JSON.stringify(manifest).includes("workspace:")) throw new Error(`${name}'s packed manifest still has a workspace: range`);
+    if (JSON.stringify(manifest).includes("workspace:"))
+      throw new Error(`${name}'s packed manifest still has a workspace: range`);
     for (const dep of Object.keys(manifest.dependencies ?? {})) {
       if (workspace.has(dep) && !seen.has(dep)) {
         seen.add(dep);
@@ -75,8 +80,16 @@ function npmCaFile() {
 }
 
 /** Builds the image; resolves with its name and the base it was built on. */
-export async function buildImage({ tag = DEFAULT_TAG, baseImage = process.env.BASE_IMAGE, log = console.log, echo = true } = {}) {
-  if (!which("buildah")) throw new Error("buildah is not installed: `npm run setup` installs it (as root, on Debian), or install it from your distribution");
+export async function buildImage({
+  tag = DEFAULT_TAG,
+  baseImage = process.env.BASE_IMAGE,
+  log = console.log,
+  echo = true,
+} = {}) {
+  if (!which("buildah"))
+    throw new Error(
+      "buildah is not installed: `npm run setup` installs it (as root, on Debian), or install it from your distribution",
+    );
   const base = baseImage || (await localBaseImage({ log }));
   const context = mkdtempSync(path.join(tmpdir(), "mizan-mock-image-"));
   try {
@@ -111,7 +124,9 @@ export async function buildImage({ tag = DEFAULT_TAG, baseImage = process.env.BA
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { tag: { type: "string", default: DEFAULT_TAG }, "pack-only": { type: "string" } } });
+  const { values } = parseArgs({
+    options: { tag: { type: "string", default: DEFAULT_TAG }, "pack-only": { type: "string" } },
+  });
   if (values["pack-only"]) {
     const tarballs = await packMock(path.resolve(values["pack-only"]));
     console.log(tarballs.join("\n"));

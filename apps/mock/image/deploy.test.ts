@@ -32,7 +32,11 @@ const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" }).
  * nothing outlives this test.
  */
 function accepts(args: string[]): Promise<{ ok: boolean; why: string }> {
-  const child = spawn(process.execPath, [watchdog, process.execPath, cli, ...args, "--port", "0", "--host", "127.0.0.1"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [watchdog, process.execPath, cli, ...args, "--port", "0", "--host", "127.0.0.1"],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   let out = "";
   return new Promise((resolve) => {
     let settled = false;
@@ -70,7 +74,10 @@ describe("the container's deployment examples", () => {
     expect(JSON.parse(healthcheck!).join(" ")).toContain("/__mock/health");
     // Argument validation works, so the checks below can fail.
     expect((await accepts(["--api", "daftra"])).ok).toBe(true);
-    expect(await accepts(["--api", "nope"])).toMatchObject({ ok: false, why: expect.stringMatching(/unknown API "nope"/i) });
+    expect(await accepts(["--api", "nope"])).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/unknown API "nope"/i),
+    });
     expect((await accepts(["--no-such-option"])).ok).toBe(false);
   });
 
@@ -126,6 +133,11 @@ describe("the container's deployment examples", () => {
     const push = build.find((s: any) => String(s.with.push) !== "false");
     expect(push.with.provenance).toBeTruthy();
     expect(JSON.stringify(workflow)).toContain("ghcr.io/");
-    expect(workflow.permissions?.packages ?? Object.values(workflow.jobs).map((j: any) => j.permissions?.packages).find(Boolean)).toBe("write");
+    expect(
+      workflow.permissions?.packages ??
+        Object.values(workflow.jobs)
+          .map((j: any) => j.permissions?.packages)
+          .find(Boolean),
+    ).toBe("write");
   });
 });

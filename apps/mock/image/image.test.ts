@@ -59,8 +59,10 @@ function fakeHeaders(alternative: ReturnType<typeof securityAlternatives>[number
   const headers: Record<string, string> = {};
   for (const scheme of alternative) {
     if (scheme.type === "apiKey" && scheme.in === "header") headers[scheme.name!] = "test-key";
-    else if (scheme.type === "http" && /^bearer$/i.test(scheme.scheme ?? "")) headers.authorization = "Bearer test-token";
-    else if (scheme.type === "http" && /^basic$/i.test(scheme.scheme ?? "")) headers.authorization = `Basic ${Buffer.from("user:pass").toString("base64")}`;
+    else if (scheme.type === "http" && /^bearer$/i.test(scheme.scheme ?? ""))
+      headers.authorization = "Bearer test-token";
+    else if (scheme.type === "http" && /^basic$/i.test(scheme.scheme ?? ""))
+      headers.authorization = `Basic ${Buffer.from("user:pass").toString("base64")}`;
     else return undefined;
   }
   return headers;
@@ -76,7 +78,9 @@ function documentedRequest(doc: unknown) {
     const { params } = exampleRequest(doc, entry, { optional: false });
     const simple = Object.values(params.query).every((v) => ["string", "number", "boolean"].includes(typeof v));
     if (!success || !headers || Object.keys(params.header).length || !simple) continue;
-    const filled = entry.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params.path[name])));
+    const filled = entry.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      encodeURIComponent(String(params.path[name])),
+    );
     const query = new URLSearchParams(Object.entries(params.query).map(([k, v]) => [k, String(v)])).toString();
     const schema = deref(doc, entry.op.responses[success]).content?.["application/json"]?.schema;
     return { key: entry.key, path: query ? `${filled}?${query}` : filled, headers, status: Number(success), schema };
@@ -87,12 +91,17 @@ function documentedRequest(doc: unknown) {
 /** uid and gid of the image's User ("name", "uid", "name:group" or "uid:gid") from its own /etc files. */
 function resolveUser(spec: string): { uid: number; gid: number } {
   const [userPart, groupPart] = spec.split(":");
-  const passwd = readFileSync(path.join(rootfs, "etc/passwd"), "utf8").split("\n").map((line) => line.split(":"));
+  const passwd = readFileSync(path.join(rootfs, "etc/passwd"), "utf8")
+    .split("\n")
+    .map((line) => line.split(":"));
   const entry = passwd.find((f) => f[0] === userPart || f[2] === userPart);
   const uid = entry ? Number(entry[2]) : Number(userPart);
   let gid = entry ? Number(entry[3]) : uid;
   if (groupPart) {
-    const group = readFileSync(path.join(rootfs, "etc/group"), "utf8").split("\n").map((line) => line.split(":")).find((f) => f[0] === groupPart || f[2] === groupPart);
+    const group = readFileSync(path.join(rootfs, "etc/group"), "utf8")
+      .split("\n")
+      .map((line) => line.split(":"))
+      .find((f) => f[0] === groupPart || f[2] === groupPart);
     gid = group ? Number(group[2]) : Number(groupPart);
   }
   if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`cannot resolve the image's user "${spec}"`);
@@ -108,7 +117,17 @@ function imageEnv(overrides: Record<string, string> = {}): string[] {
 
 /** chroot into the image as its user, in its working directory, with only its environment. */
 function chrootArgs(argv: string[], env: string[]): string[] {
-  return ["chroot", `--userspec=${user.uid}:${user.gid}`, `--groups=${user.gid}`, rootfs, "/usr/bin/env", "-i", `--chdir=${config.WorkingDir || "/"}`, ...env, ...argv];
+  return [
+    "chroot",
+    `--userspec=${user.uid}:${user.gid}`,
+    `--groups=${user.gid}`,
+    rootfs,
+    "/usr/bin/env",
+    "-i",
+    `--chdir=${config.WorkingDir || "/"}`,
+    ...env,
+    ...argv,
+  ];
 }
 
 function freePort(): Promise<number> {
@@ -134,7 +153,9 @@ async function startEntrypoint(args: string[], env: Record<string, string> = {})
   const port = await freePort();
   const argv = [...(config.Entrypoint ?? []), ...args];
   // stdin stays open: the watchdog ends the server when it closes, i.e. when this process dies.
-  const child = spawn(process.execPath, [watchdog, ...chrootArgs(argv, imageEnv({ PORT: String(port), ...env }))], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [watchdog, ...chrootArgs(argv, imageEnv({ PORT: String(port), ...env }))], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   children.add(child);
   child.once("exit", () => children.delete(child));
   let out = "";
@@ -177,7 +198,9 @@ function* walk(dir: string): Generator<string> {
 
 /** Removes working containers that earlier runs left behind when they were killed. */
 async function removeStaleContainers() {
-  const names = (await run("buildah", ["containers", "--format", "{{.ContainerName}}"])).split("\n").filter((n: string) => n.startsWith(containerPrefix));
+  const names = (await run("buildah", ["containers", "--format", "{{.ContainerName}}"]))
+    .split("\n")
+    .filter((n: string) => n.startsWith(containerPrefix));
   for (const name of names) {
     const pid = Number(name.slice(containerPrefix.length));
     if (pid === process.pid || existsSync(`/proc/${pid}`)) continue;
@@ -189,13 +212,18 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
   let size = "";
 
   beforeAll(async () => {
-    if (missing) throw new Error(`CI=true requires the image test, but ${missing}. Set MOCK_IMAGE_TEST=skip only where the image is tested another way.`);
+    if (missing)
+      throw new Error(
+        `CI=true requires the image test, but ${missing}. Set MOCK_IMAGE_TEST=skip only where the image is tested another way.`,
+      );
     await removeStaleContainers();
     const started = Date.now();
     const logs: string[] = [];
     await buildImage({ tag, echo: false, log: (line: string) => logs.push(line) });
     size = (await run("buildah", ["images", "--format", "{{.Size}}", tag])).trim();
-    console.log(`${logs.join("\n")}\nmock image: ${tag} built in ${((Date.now() - started) / 1000).toFixed(0)} s, ${size}`);
+    console.log(
+      `${logs.join("\n")}\nmock image: ${tag} built in ${((Date.now() - started) / 1000).toFixed(0)} s, ${size}`,
+    );
     const inspected = JSON.parse(await run("buildah", ["inspect", "--type", "image", tag]));
     config = inspected.Docker.config;
     await run("buildah", ["from", "--pull-never", "--name", containerName, tag]);
@@ -256,7 +284,11 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
       expect(server.output()).toContain("Stateful mock of daftra");
       const headers = { apikey: "test-key", "content-type": "application/json", "x-mock-session": "image" };
       const base = `http://127.0.0.1:${server.port}/api2/clients`;
-      const created = await fetch(`${base}.json`, { method: "POST", headers, body: JSON.stringify({ Client: { business_name: "Image Test Ltd" } }) });
+      const created = await fetch(`${base}.json`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ Client: { business_name: "Image Test Ltd" } }),
+      });
       const { id } = await created.json();
       expect(created.status).toBe(202);
       const read = await (await fetch(`${base}/${id}.json`, { headers })).json();
@@ -267,7 +299,9 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
   });
 
   it("takes its arguments from MIZAN_MOCK_ARGS too (an Actions service), those after the image name winning", async () => {
-    const server = await startEntrypoint(["--host", "127.0.0.1"], { MIZAN_MOCK_ARGS: "--api enkash-ar --stateful --host 0.0.0.0" });
+    const server = await startEntrypoint(["--host", "127.0.0.1"], {
+      MIZAN_MOCK_ARGS: "--api enkash-ar --stateful --host 0.0.0.0",
+    });
     try {
       expect(server.output()).toMatch(/Stateful mock of enkash-ar listening on http:\/\/127\.0\.0\.1:/);
       const health = await fetch(`http://127.0.0.1:${server.port}/__mock/health`);
@@ -282,7 +316,12 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
     // ["CMD", ...argv] runs argv; ["CMD-SHELL", line] runs it with /bin/sh -c.
     const argv = test[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1]!] : test.slice(1);
     expect(test[0]).toMatch(/^CMD(-SHELL)?$/);
-    const check = (port: number) => spawnSync(chrootArgs(argv, imageEnv({ PORT: String(port) }))[0]!, chrootArgs(argv, imageEnv({ PORT: String(port) })).slice(1), { encoding: "utf8", timeout: 60_000 });
+    const check = (port: number) =>
+      spawnSync(
+        chrootArgs(argv, imageEnv({ PORT: String(port) }))[0]!,
+        chrootArgs(argv, imageEnv({ PORT: String(port) })).slice(1),
+        { encoding: "utf8", timeout: 60_000 },
+      );
     const server = await startEntrypoint(["--api", "vmsalpha", "--host", "127.0.0.1"]);
     try {
       const healthy = check(server.port);
@@ -296,12 +335,20 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
 
   it("holds production dependencies only: no dev dependency of a @mizan package is installed", () => {
     const nodeModules = path.join(rootfs, config.WorkingDir, "node_modules");
-    const installed = new Map<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; devDependencies?: Record<string, string> }>();
+    const installed = new Map<
+      string,
+      {
+        dependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      }
+    >();
     const collect = (dir: string) => {
       for (const name of readdirSync(dir)) {
         if (name.startsWith(".")) continue;
         if (name.startsWith("@")) {
-          for (const scoped of readdirSync(path.join(dir, name))) collect1(path.join(dir, name, scoped), `${name}/${scoped}`);
+          for (const scoped of readdirSync(path.join(dir, name)))
+            collect1(path.join(dir, name, scoped), `${name}/${scoped}`);
         } else collect1(path.join(dir, name), name);
       }
     };
@@ -314,7 +361,12 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
     collect(nodeModules);
     const ours = [...installed].filter(([name]) => name.startsWith("@mizan/"));
     expect(ours.map(([name]) => name)).toContain("@mizan/mock");
-    const needed = new Set([...installed.values()].flatMap((m) => [...Object.keys(m.dependencies ?? {}), ...Object.keys(m.optionalDependencies ?? {})]));
+    const needed = new Set(
+      [...installed.values()].flatMap((m) => [
+        ...Object.keys(m.dependencies ?? {}),
+        ...Object.keys(m.optionalDependencies ?? {}),
+      ]),
+    );
     const devOnly = ours.flatMap(([, m]) => Object.keys(m.devDependencies ?? {})).filter((name) => !needed.has(name));
     expect(devOnly.length).toBeGreaterThan(0); // the check below has something to look for
     expect(devOnly.filter((name) => installed.has(name))).toEqual([]);
@@ -323,14 +375,21 @@ describe.skipIf(missing !== undefined && !required)("the mock's container image"
 
   it("holds no npm configuration, npm cache, build context or credential", () => {
     const files = [...walk(rootfs)];
-    const credentialFiles = /(^|\/)(\.npmrc|\.yarnrc(\.yml)?|\.netrc|\.git-credentials|\.pypirc|id_(rsa|ed25519|ecdsa)|\.docker\/config\.json)$/;
+    const credentialFiles =
+      /(^|\/)(\.npmrc|\.yarnrc(\.yml)?|\.netrc|\.git-credentials|\.pypirc|id_(rsa|ed25519|ecdsa)|\.docker\/config\.json)$/;
     expect(files.filter((file) => credentialFiles.test(file))).toEqual([]);
     // npm's cache (~/.npm/_cacache), the packed tarballs and the build secret's mount point.
     expect(files.filter((file) => /\/_cacache$|^\/tmp\/packs|\.tgz$|^\/run\/secrets\/./.test(file))).toEqual([]);
     // No token, password or secret in the image's environment, and nothing lent to the build in it.
-    expect(config.Env.filter((kv) => /TOKEN|SECRET|PASSWORD|AUTH|NODE_EXTRA_CA_CERTS|NPM_CONFIG/i.test(kv.split("=")[0]!))).toEqual([]);
+    expect(
+      config.Env.filter((kv) => /TOKEN|SECRET|PASSWORD|AUTH|NODE_EXTRA_CA_CERTS|NPM_CONFIG/i.test(kv.split("=")[0]!)),
+    ).toEqual([]);
     // npm's credential keys in any file of the app or the users' homes.
-    const texts = files.filter((file) => /^\/(opt\/mizan-mock\/[^/]+|root\/.+|home\/.+)$/.test(file) && lstatSync(path.join(rootfs, file)).isFile());
-    for (const file of texts) expect(readFileSync(path.join(rootfs, file), "utf8"), file).not.toMatch(/_authToken|_auth\s*=|_password\s*=/);
+    const texts = files.filter(
+      (file) =>
+        /^\/(opt\/mizan-mock\/[^/]+|root\/.+|home\/.+)$/.test(file) && lstatSync(path.join(rootfs, file)).isFile(),
+    );
+    for (const file of texts)
+      expect(readFileSync(path.join(rootfs, file), "utf8"), file).not.toMatch(/_authToken|_auth\s*=|_password\s*=/);
   });
 });

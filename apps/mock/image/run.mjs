@@ -22,7 +22,12 @@ export function run(command, args, { cwd, env = process.env, echo = false, input
     child.once("error", reject);
     child.once("close", (code, signal) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`\`${command} ${args.join(" ")}\` failed (${signal ?? `exit ${code}`}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`));
+      else
+        reject(
+          new Error(
+            `\`${command} ${args.join(" ")}\` failed (${signal ?? `exit ${code}`}):\n${stdout.slice(-4000)}\n${stderr.slice(-4000)}`,
+          ),
+        );
     });
   });
 }
@@ -35,6 +40,8 @@ export function which(name) {
 
 /** True when buildah knows an image by this name. */
 export async function imageExists(name) {
-  const res = spawnSync("buildah", ["inspect", "--type", "image", "--format", "{{.FromImageID}}", name], { stdio: "ignore" });
+  const res = spawnSync("buildah", ["inspect", "--type", "image", "--format", "{{.FromImageID}}", name], {
+    stdio: "ignore",
+  });
   return res.status === 0;
 }

@@ -6,9 +6,7 @@ import { InvalidArgumentError } from "./errors.js";
 /** A security scheme as the runtime needs it (mizan-codegen writes these from the spec). */
 export type AuthScheme =
   /** An API key in a header; with `prefix`, the header carries an access token: "<prefix> <token>". */
-  | { type: "apiKey"; header: string; prefix?: string }
-  | { type: "bearer" }
-  | { type: "basic" };
+  { type: "apiKey"; header: string; prefix?: string } | { type: "bearer" } | { type: "basic" };
 
 /** Security alternatives: each a set of scheme names that go together. */
 export type Alternatives = readonly (readonly string[])[];
@@ -79,7 +77,9 @@ export function createTokenManager(options: {
   // Not a type guard on purpose: an unusable token may still carry a refresh token.
   // A token that lives less than twice the margin is renewed at half its life, not on every call.
   const usable = (t: TokenSet | undefined, refused?: string): boolean =>
-    !!t && t.accessToken !== refused && t.expiresAt - Math.min(skewMs, (t.expiresAt - (t.obtainedAt ?? -Infinity)) / 2) > now();
+    !!t &&
+    t.accessToken !== refused &&
+    t.expiresAt - Math.min(skewMs, (t.expiresAt - (t.obtainedAt ?? -Infinity)) / 2) > now();
 
   // One request in flight at a time: every caller waits for the same promise.
   const obtain = (refused?: string) =>
@@ -98,7 +98,11 @@ export function createTokenManager(options: {
     })());
 
   const renew = async (refused?: string) => (usable(current, refused) ? current! : await obtain(refused)).accessToken;
-  return { get: () => renew(), renew, secrets: () => (current ? [current.accessToken, current.refreshToken ?? ""] : []) };
+  return {
+    get: () => renew(),
+    renew,
+    secrets: () => (current ? [current.accessToken, current.refreshToken ?? ""] : []),
+  };
 }
 
 /**
@@ -130,12 +134,14 @@ export function callbackTokenSource(getToken: (context: { renew: boolean }) => s
  * own TypeError quotes it, key and all).
  */
 export function checkHeaderValue(value: string, field: string): string {
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new InvalidArgumentError(`${field}: a character not allowed in a header`, undefined, { field });
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value))
+    throw new InvalidArgumentError(`${field}: a character not allowed in a header`, undefined, { field });
   return value;
 }
 
 const headerOf = (scheme: AuthScheme) => (scheme.type === "apiKey" ? scheme.header : "authorization");
-const tokenPrefix = (scheme: AuthScheme) => (scheme.type === "bearer" ? "Bearer" : scheme.type === "apiKey" ? scheme.prefix : undefined);
+const tokenPrefix = (scheme: AuthScheme) =>
+  scheme.type === "bearer" ? "Bearer" : scheme.type === "apiKey" ? scheme.prefix : undefined;
 
 /** Every header a table's schemes may use, to clear credentials on operations that take none. */
 const headersOf = (table: SecurityTable) => [...new Set(Object.values(table.schemes).map(headerOf))];
@@ -169,11 +175,18 @@ function credentialSetter(table: SecurityTable, credentials: Credentials) {
  * The credentials of each request, per the spec's security: the operation is recognised by its
  * method and its URL under `baseUrl` (the first, most concrete, match; else the default).
  */
-export function authStep(table: SecurityTable, credentials: Credentials, baseUrl: string): (request: Request) => void | Promise<unknown> {
+export function authStep(
+  table: SecurityTable,
+  credentials: Credentials,
+  baseUrl: string,
+): (request: Request) => void | Promise<unknown> {
   const set = credentialSetter(table, credentials);
   return (request) => {
     const path = request.url.slice(baseUrl.length);
-    return set(request, table.match.find(([method, regex]) => method === request.method && regex.test(path))?.[2] ?? table.default);
+    return set(
+      request,
+      table.match.find(([method, regex]) => method === request.method && regex.test(path))?.[2] ?? table.default,
+    );
   };
 }
 

@@ -14,7 +14,14 @@ import createClient, {
   type PathSerializer,
 } from "openapi-fetch";
 import { authStep, checkHeaderValue, replayWithRenewedToken, type Credentials, type SecurityTable } from "./auth.js";
-import { InvalidArgumentError, apiErrorFor, contextOf, type ApiError, type ErrorContext, type ErrorShape } from "./errors.js";
+import {
+  InvalidArgumentError,
+  apiErrorFor,
+  contextOf,
+  type ApiError,
+  type ErrorContext,
+  type ErrorShape,
+} from "./errors.js";
 import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
 
 /** The options every @mizan client takes, with the same meaning. */
@@ -34,7 +41,9 @@ export interface RuntimeOptions {
 }
 
 /** Splits a client's options into the runtime's and the rest (openapi-fetch's, the client's own). */
-export function splitRuntimeOptions<T extends RuntimeOptions>(options: T): [RuntimeOptions, Omit<T, keyof RuntimeOptions>] {
+export function splitRuntimeOptions<T extends RuntimeOptions>(
+  options: T,
+): [RuntimeOptions, Omit<T, keyof RuntimeOptions>] {
   const { fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError, ...rest } = options;
   return [{ fetch, retry, timeoutMs, totalTimeoutMs, maxErrorBodyBytes, throwOnError }, rest];
 }
@@ -71,9 +80,12 @@ type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patc
 type MediaType = `${string}/${string}`;
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 // The init argument, optional when nothing in it is required (as openapi-fetch declares it).
-type InitParam<Init> = RequiredKeys<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+type InitParam<Init> =
+  RequiredKeys<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 /** The success branch of an answer: what a call of a client that throws resolves to. */
-export type Succeeded<R> = R extends { data: infer Data; error?: never } ? { data: Data; error?: never; response: Response } : never;
+export type Succeeded<R> = R extends { data: infer Data; error?: never }
+  ? { data: Data; error?: never; response: Response }
+  : never;
 type ThrowingMethod<Paths extends Record<string, any>, Method extends HttpMethod, Media extends MediaType> = <
   Path extends ClientPathsWithMethod<Client<Paths, Media>, Method>,
   Init extends MaybeOptionalInit<Paths[Path], Method>,
@@ -86,8 +98,15 @@ type ThrowingMethod<Paths extends Record<string, any>, Method extends HttpMethod
  * A client created with `throwOnError: true`: every error answer throws, so a call that returns
  * has its `data` (typed as defined, no `data!`). The same object as `Client<Paths>` at run time.
  */
-export type ThrowingClient<Paths extends {}, Media extends MediaType = MediaType> = Omit<Client<Paths, Media>, "request" | Uppercase<HttpMethod>> & {
-  request: <Method extends HttpMethod, Path extends ClientPathsWithMethod<Client<Paths, Media>, Method>, Init extends MaybeOptionalInit<(Paths & Record<string, any>)[Path], Method>>(
+export type ThrowingClient<Paths extends {}, Media extends MediaType = MediaType> = Omit<
+  Client<Paths, Media>,
+  "request" | Uppercase<HttpMethod>
+> & {
+  request: <
+    Method extends HttpMethod,
+    Path extends ClientPathsWithMethod<Client<Paths, Media>, Method>,
+    Init extends MaybeOptionalInit<(Paths & Record<string, any>)[Path], Method>,
+  >(
     method: Method,
     url: Path,
     ...init: InitParam<Init>
@@ -98,14 +117,18 @@ export type ThrowingClient<Paths extends {}, Media extends MediaType = MediaType
 export function urlencodedMiddleware(operations: ReadonlySet<string>): Middleware {
   return {
     onRequest({ request, schemaPath }) {
-      if (operations.has(`${request.method} ${schemaPath}`)) request.headers.set("content-type", "application/x-www-form-urlencoded");
+      if (operations.has(`${request.method} ${schemaPath}`))
+        request.headers.set("content-type", "application/x-www-form-urlencoded");
       return request;
     },
   };
 }
 
 /** Throws the typed error for any error answer (its body is already bounded by the transport). */
-export function throwOnErrorMiddleware(shape: ErrorShape = {}, secrets: () => readonly (string | undefined)[] = () => []): Middleware {
+export function throwOnErrorMiddleware(
+  shape: ErrorShape = {},
+  secrets: () => readonly (string | undefined)[] = () => [],
+): Middleware {
   return {
     async onResponse({ request, response }) {
       if (response.ok) return undefined;
@@ -165,6 +188,7 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
   client.use(...tables.middleware, ...middleware);
   if (throwOnError) client.use(throwOnErrorMiddleware(errors, secrets));
   return Object.assign(client, {
-    toError: (response: Response, body: unknown, context: ErrorContext) => apiErrorFor(response, body, context, errors, secrets()),
+    toError: (response: Response, body: unknown, context: ErrorContext) =>
+      apiErrorFor(response, body, context, errors, secrets()),
   });
 }

@@ -18,7 +18,10 @@ export class MizanError extends Error {
   /** The message is prefixed with the call ("GET /api2/clients.json: ..."), when there is one; `extra` fields are set on the error. */
   constructor(message: string, context?: ErrorContext, extra?: { cause?: unknown; [field: string]: unknown }) {
     const { cause, ...fields } = extra ?? {};
-    super(context ? `${context.method} ${context.path}: ${message}` : message, extra && "cause" in extra ? { cause } : undefined);
+    super(
+      context ? `${context.method} ${context.path}: ${message}` : message,
+      extra && "cause" in extra ? { cause } : undefined,
+    );
     Object.assign(this, context, fields);
   }
 }
@@ -53,7 +56,12 @@ export class ApiError extends MizanError {
   constructor(init: ApiErrorInit, context: ErrorContext) {
     const { message, headers = {}, ...rest } = init;
     const id = headers["x-request-id"] ?? (init.body as { requestId?: unknown })?.requestId;
-    super(`${init.status} ${message}`, context, { fields: {}, headers, ...rest, ...(typeof id === "string" && id ? { requestId: id } : {}) });
+    super(`${init.status} ${message}`, context, {
+      fields: {},
+      headers,
+      ...rest,
+      ...(typeof id === "string" && id ? { requestId: id } : {}),
+    });
   }
 }
 
@@ -167,7 +175,11 @@ export function contextOf(request: Request): ErrorContext {
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
   // Date.parse reads "-1" or "5" as years: a date must at least name its day or month.
-  const ms = /^\s*\d+(\.\d+)?\s*$/.test(header) ? Number(header) * 1000 : /[a-z]{3}/i.test(header) ? Date.parse(header) - now : NaN;
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(header)
+    ? Number(header) * 1000
+    : /[a-z]{3}/i.test(header)
+      ? Date.parse(header) - now
+      : NaN;
   return ms < Infinity ? Math.max(0, ms) : undefined;
 }
 
@@ -195,7 +207,6 @@ const BY_STATUS: Record<number, typeof ApiError> = {
   429: RateLimitError,
 };
 
-
 /** The typed error for an error answer whose body has already been read (and bounded). */
 export function apiErrorFor(
   response: Response,
@@ -211,12 +222,16 @@ export function apiErrorFor(
   const init: ApiErrorInit = {
     status: s,
     // From the already redacted body, or from the status line.
-    message: shape.message?.(clean) ?? String((clean as { message?: unknown })?.message || response.statusText || "error"),
+    message:
+      shape.message?.(clean) ?? String((clean as { message?: unknown })?.message || response.statusText || "error"),
     body: clean,
     headers,
     fields: shape.fields?.(clean) ?? {},
   };
   const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
   const code = shape.code?.(clean);
-  return new Kind(Object.assign(init, retryAfter !== undefined && { retryAfterMs: retryAfter }, code !== undefined && { code }), context);
+  return new Kind(
+    Object.assign(init, retryAfter !== undefined && { retryAfterMs: retryAfter }, code !== undefined && { code }),
+    context,
+  );
 }

@@ -4,10 +4,42 @@
 export type { Middleware } from "openapi-fetch";
 export { checkBaseUrl, toFormData, toUrlEncoded } from "./body.js";
 export { bracketQuery } from "./query.js";
-export { checkedPathSerializer, createApiClient, splitRuntimeOptions, throwOnErrorMiddleware, urlencodedMiddleware } from "./client.js";
-export type { ApiClientConfig, ErrorFactory, RuntimeOptions, RuntimeTables, Succeeded, ThrowingClient } from "./client.js";
-export { authMiddleware, authStep, base64, basicAuth, callbackTokenSource, checkHeaderValue, tokenSetOf, createTokenManager, replayWithRenewedToken } from "./auth.js";
-export type { Alternatives, AuthScheme, Credentials, SecurityTable, TokenManager, TokenSet, TokenSource, TokenStore } from "./auth.js";
+export {
+  checkedPathSerializer,
+  createApiClient,
+  splitRuntimeOptions,
+  throwOnErrorMiddleware,
+  urlencodedMiddleware,
+} from "./client.js";
+export type {
+  ApiClientConfig,
+  ErrorFactory,
+  RuntimeOptions,
+  RuntimeTables,
+  Succeeded,
+  ThrowingClient,
+} from "./client.js";
+export {
+  authMiddleware,
+  authStep,
+  base64,
+  basicAuth,
+  callbackTokenSource,
+  checkHeaderValue,
+  tokenSetOf,
+  createTokenManager,
+  replayWithRenewedToken,
+} from "./auth.js";
+export type {
+  Alternatives,
+  AuthScheme,
+  Credentials,
+  SecurityTable,
+  TokenManager,
+  TokenSet,
+  TokenSource,
+  TokenStore,
+} from "./auth.js";
 export {
   ApiError,
   AuthenticationError,

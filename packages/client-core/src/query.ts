@@ -15,10 +15,12 @@ export function bracketQuery(query: Record<string, unknown> | undefined): string
     else if (typeof value == "object" && value) {
       // A Date or a Map would otherwise lose the condition silently (no own entries).
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw new InvalidArgumentError(`Query parameter ${key}: pass a string or a plain object`, undefined, { field: key });
+      if (proto !== Object.prototype && proto !== null)
+        throw new InvalidArgumentError(`Query parameter ${key}: pass a string or a plain object`, undefined, {
+          field: key,
+        });
       for (const [k, v] of Object.entries(value)) add(`${key}[${encodeURIComponent(k)}]`, v, true);
-    }
-    else if (value != null) out.push(`${key}=${encodeURIComponent(String(value))}`);
+    } else if (value != null) out.push(`${key}=${encodeURIComponent(String(value))}`);
   };
   // Parameter names come from the spec (`filter[or]` keeps its brackets); field names are data.
   for (const [k, v] of Object.entries(query ?? {})) add(k, v);

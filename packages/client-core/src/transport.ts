@@ -3,7 +3,16 @@
 // the middleware chain, so each attempt is a fresh copy of the request and middleware runs
 // once per call. The caller's AbortSignal arrives as `request.signal` (openapi-fetch builds the
 // Request from the call's init), for every HTTP method alike.
-import { ConnectionError, RedirectError, ResponseParseError, TimeoutError, contextOf, parseRetryAfter, redact, type TimeoutDetails } from "./errors.js";
+import {
+  ConnectionError,
+  RedirectError,
+  ResponseParseError,
+  TimeoutError,
+  contextOf,
+  parseRetryAfter,
+  redact,
+  type TimeoutDetails,
+} from "./errors.js";
 
 /** A fetch function. The transport passes each attempt's signal and redirect mode in `init`. */
 export type FetchLike = (request: Request, init?: RequestInit) => Promise<Response>;
@@ -100,7 +109,10 @@ function readAnswer(response: Response, body: string | ArrayBuffer, parseError: 
   const asText = () => text ?? (decoded ??= decoder.decode(body as ArrayBuffer));
   let headers = response.headers;
   if (!headers.has("content-length")) {
-    (headers = new Headers(headers)).set("content-length", String(text === undefined ? (body as ArrayBuffer).byteLength : new TextEncoder().encode(text).length));
+    (headers = new Headers(headers)).set(
+      "content-length",
+      String(text === undefined ? (body as ArrayBuffer).byteLength : new TextEncoder().encode(text).length),
+    );
   }
   const proxy: Response = new Proxy(response, {
     get(target, key) {
@@ -117,7 +129,9 @@ function readAnswer(response: Response, body: string | ArrayBuffer, parseError: 
       if (key === "clone") return () => proxy;
       if (key === "bodyUsed") return false;
       // The target as receiver: a Response's getters and methods check that `this` is one.
-      const owner = FRESH.has(key) ? new Response(body, { status: target.status, statusText: target.statusText, headers }) : target;
+      const owner = FRESH.has(key)
+        ? new Response(body, { status: target.status, statusText: target.statusText, headers })
+        : target;
       const value = Reflect.get(owner, key);
       return typeof value === "function" ? value.bind(owner) : value;
     },
@@ -170,9 +184,18 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
     attempts: number;
   }
   const timeout = (call: Call, scope: "attempt" | "call") => {
-    const details: TimeoutDetails = { timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs, scope, attempts: call.attempts, elapsedMs: Date.now() - call.started };
+    const details: TimeoutDetails = {
+      timeoutMs: scope === "call" ? totalTimeoutMs : timeoutMs,
+      scope,
+      attempts: call.attempts,
+      elapsedMs: Date.now() - call.started,
+    };
     const limit = `${scope === "call" ? "totalTimeoutMs" : "timeoutMs"} ${details.timeoutMs} ms`;
-    return new TimeoutError(`timed out: ${limit}, ${details.attempts} attempt(s), ${details.elapsedMs} ms`, contextOf(call.request), { ...details });
+    return new TimeoutError(
+      `timed out: ${limit}, ${details.attempts} attempt(s), ${details.elapsedMs} ms`,
+      contextOf(call.request),
+      { ...details },
+    );
   };
 
   /**
@@ -214,18 +237,28 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
         const location = response.headers.get("location");
         const target = location ? new URL(location, request.url) : undefined;
         const shown = redact(target ? target.origin + target.pathname : "?", secrets());
-        throw new RedirectError(`${response.status} redirect to ${shown} not followed`, contextOf(request), { status: response.status, location: shown });
+        throw new RedirectError(`${response.status} redirect to ${shown} not followed`, contextOf(request), {
+          status: response.status,
+          location: shown,
+        });
       }
       // No body to read (HEAD, 204, 304 and the like come with a null body).
       if (!response.body) return response;
       reading = true;
       const { status } = response;
-      if (status >= 400) return readBounded(response, maxErrorBytes).then((bytes) => new Response(bytes, { status, statusText: response.statusText, headers: response.headers }));
+      if (status >= 400)
+        return readBounded(response, maxErrorBytes).then(
+          (bytes) => new Response(bytes, { status, statusText: response.statusText, headers: response.headers }),
+        );
       const type = response.headers.get("content-type");
       return (!type || /json|text|xml|html|urlencoded/i.test(type) ? response.text() : response.arrayBuffer()).then(
         (bytes) =>
           readAnswer(response, bytes, () => {
-            return new ResponseParseError(`invalid JSON in the ${status} ${redact(type ?? "untyped", secrets())} body`, contextOf(request), { status });
+            return new ResponseParseError(
+              `invalid JSON in the ${status} ${redact(type ?? "untyped", secrets())} body`,
+              contextOf(request),
+              { status },
+            );
           }),
         (error: unknown) => {
           throw signal.aborted ? error : new ConnectionError("body cut short", contextOf(request), { cause: error });
@@ -238,7 +271,13 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       return signal === caller
         ? await answer
         : await new Promise<Response>((resolve, reject) => {
-            onAbort = () => (reject(caller.reason), answer.then((r) => r.body?.cancel(), () => undefined));
+            onAbort = () => (
+              reject(caller.reason),
+              answer.then(
+                (r) => r.body?.cancel(),
+                () => undefined,
+              )
+            );
             caller.addEventListener("abort", onAbort, { once: true });
             answer.then(resolve, reject);
           });
@@ -308,7 +347,12 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   const { prepare } = options;
   return (request) => {
     const started = Date.now();
-    const call: Call = { request, started, deadline: totalTimeoutMs ? started + totalTimeoutMs : Infinity, attempts: 0 };
+    const call: Call = {
+      request,
+      started,
+      deadline: totalTimeoutMs ? started + totalTimeoutMs : Infinity,
+      attempts: 0,
+    };
     const ready = prepare?.(request);
     return ready || options.onUnauthorized ? run(call, ready) : withRetries(call, request);
   };

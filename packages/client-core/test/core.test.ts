@@ -23,7 +23,12 @@ import {
 } from "../src/index.js";
 
 const table: SecurityTable = {
-  schemes: { key: { type: "apiKey", header: "apikey" }, bearer: { type: "bearer" }, vms: { type: "apiKey", header: "authorization", prefix: "Token" }, basic: { type: "basic" } },
+  schemes: {
+    key: { type: "apiKey", header: "apikey" },
+    bearer: { type: "bearer" },
+    vms: { type: "apiKey", header: "authorization", prefix: "Token" },
+    basic: { type: "basic" },
+  },
   default: [["key"], ["bearer"]],
   match: [
     ["GET", /^\/items\/latest(?:[?#]|$)/, [["key"], ["bearer"]]],
@@ -65,13 +70,24 @@ describe("authMiddleware", () => {
 
   it("works as openapi-fetch middleware too, reading the base URL from the call's options", async () => {
     const request = new Request(`${baseUrl}/vms`, { headers: { apikey: "stale" } });
-    const out = await authMiddleware(table, { token }).onRequest!({ request, schemaPath: "/vms", params: {}, options: { baseUrl } as never, id: "1" } as never);
+    const out = await authMiddleware(table, { token }).onRequest!({
+      request,
+      schemaPath: "/vms",
+      params: {},
+      options: { baseUrl } as never,
+      id: "1",
+    } as never);
     expect(Object.fromEntries((out as Request).headers)).toEqual({ authorization: "Token tok-1" });
   });
 
   it("replays with a renewed token in the same scheme's header and prefix", async () => {
-    const replay = replayWithRenewedToken(table, { get: async () => "old", renew: async (refused) => `new-after-${refused}` });
-    const request = await replay(new Request("https://api.example.test/vms", { headers: { authorization: "Token old" } }));
+    const replay = replayWithRenewedToken(table, {
+      get: async () => "old",
+      renew: async (refused) => `new-after-${refused}`,
+    });
+    const request = await replay(
+      new Request("https://api.example.test/vms", { headers: { authorization: "Token old" } }),
+    );
     expect(request?.headers.get("authorization")).toBe("Token new-after-old");
     expect(await replay(new Request("https://api.example.test/x", { headers: { apikey: "k" } }))).toBeUndefined();
   });
@@ -87,18 +103,37 @@ describe("errors", () => {
   });
 
   it("redacts secrets from strings and nested values, but not short ones", () => {
-    expect(redact({ a: ["key-123456 here"], b: "ab" }, ["key-123456", "ab"])).toEqual({ a: ["[redacted] here"], b: "ab" });
+    expect(redact({ a: ["key-123456 here"], b: "ab" }, ["key-123456", "ab"])).toEqual({
+      a: ["[redacted] here"],
+      b: "ab",
+    });
   });
 
   it("lets the API's error shape choose the class, message, fields and code", () => {
     const response = new Response(null, { status: 400, headers: { "x-request-id": "r-1" } });
-    const shape = { classify: (_s: number, body: unknown) => ((body as { message?: string }).message === "Record not found" ? NotFoundError : undefined) };
-    expect(apiErrorFor(response, { message: "Record not found" }, { method: "GET", path: "/x" }, shape)).toBeInstanceOf(NotFoundError);
+    const shape = {
+      classify: (_s: number, body: unknown) =>
+        (body as { message?: string }).message === "Record not found" ? NotFoundError : undefined,
+    };
+    expect(apiErrorFor(response, { message: "Record not found" }, { method: "GET", path: "/x" }, shape)).toBeInstanceOf(
+      NotFoundError,
+    );
     const fields = (b: unknown) => ({ name: (b as { errors: { name: string[] } }).errors.name.join("; ") });
-    const invalid = apiErrorFor(response, { message: "bad", errors: { name: ["required"] } }, { method: "POST", path: "/x" }, { fields, code: () => "E1" });
+    const invalid = apiErrorFor(
+      response,
+      { message: "bad", errors: { name: ["required"] } },
+      { method: "POST", path: "/x" },
+      { fields, code: () => "E1" },
+    );
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(invalid).toBeInstanceOf(ApiError);
-    expect(invalid).toMatchObject({ status: 400, fields: { name: "required" }, code: "E1", requestId: "r-1", message: "POST /x: 400 bad" });
+    expect(invalid).toMatchObject({
+      status: 400,
+      fields: { name: "required" },
+      code: "E1",
+      requestId: "r-1",
+      message: "POST /x: 400 bad",
+    });
   });
 });
 
@@ -110,9 +145,13 @@ describe("pagination from list metadata", () => {
     const GET = async (_path: string, init: { params: { query: { page: number } } }) => {
       const page = init.params.query.page;
       asked.push(page);
-      return { data: { current_page: page, last_page: lastPage, data: [{ id: page * 10 }, { id: page * 10 + 1 }] }, response: new Response() };
+      return {
+        data: { current_page: page, last_page: lastPage, data: [{ id: page * 10 }, { id: page * 10 + 1 }] },
+        response: new Response(),
+      };
     };
-    const toError = (response: Response) => new ApiError({ status: response.status, message: "x", body: null }, { method: "GET", path: "/l" });
+    const toError = (response: Response) =>
+      new ApiError({ status: response.status, message: "x", body: null }, { method: "GET", path: "/l" });
     return { asked, GET: GET as never, toError };
   };
 
@@ -134,7 +173,11 @@ describe("createTokenManager", () => {
   it("renews shortly before expiry, not after", async () => {
     let clock = 0;
     let n = 0;
-    const manager = createTokenManager({ now: () => clock, skewMs: 10_000, grant: async () => ({ accessToken: `t${++n}`, expiresAt: clock + 60_000 }) });
+    const manager = createTokenManager({
+      now: () => clock,
+      skewMs: 10_000,
+      grant: async () => ({ accessToken: `t${++n}`, expiresAt: clock + 60_000 }),
+    });
     expect(await manager.get()).toBe("t1");
     clock = 49_000;
     expect(await manager.get()).toBe("t1");
@@ -146,7 +189,10 @@ describe("createTokenManager", () => {
     let clock = 0;
     let n = 0;
     // A 30 s token with the default 60 s margin: without scaling, every call would renew.
-    const manager = createTokenManager({ now: () => clock, grant: async () => ({ accessToken: `t${++n}`, expiresAt: clock + 30_000 }) });
+    const manager = createTokenManager({
+      now: () => clock,
+      grant: async () => ({ accessToken: `t${++n}`, expiresAt: clock + 30_000 }),
+    });
     for (let i = 0; i < 20; i++) expect(await manager.get()).toBe("t1");
     clock = 14_000;
     expect(await manager.get()).toBe("t1");

@@ -9,7 +9,13 @@ import { ScriptedServer, failure, json, security, testClient } from "./server.js
 const a = new ScriptedServer();
 beforeAll(() => a.start());
 afterAll(() => a.stop());
-const shown = (error: unknown) => [String((error as Error)?.message), String((error as Error)?.stack), JSON.stringify(error), inspect(error, { depth: 10 })].join("\n");
+const shown = (error: unknown) =>
+  [
+    String((error as Error)?.message),
+    String((error as Error)?.stack),
+    JSON.stringify(error),
+    inspect(error, { depth: 10 }),
+  ].join("\n");
 
 describe("path values", () => {
   it.each(["..", ".", ""])("refuses %j before sending: it would change the route", async (id) => {
@@ -21,17 +27,26 @@ describe("path values", () => {
     expect(a.count()).toBe(0);
   });
 
-  it.each(["...", "a.b", ".hidden", "%2e%2e", "a/../b", "?x=1", "#frag"])("sends %j as one segment of the route it was given", async (id) => {
-    a.script((_req, res) => json(res, 200, { id: 1 }));
-    const { response } = await testClient(a.url).GET("/items/{id}", { params: { path: { id } } });
-    expect(response.status).toBe(200);
-    expect(a.received[0]!.url).toBe(`/items/${encodeURIComponent(id)}`);
-  });
+  it.each(["...", "a.b", ".hidden", "%2e%2e", "a/../b", "?x=1", "#frag"])(
+    "sends %j as one segment of the route it was given",
+    async (id) => {
+      a.script((_req, res) => json(res, 200, { id: 1 }));
+      const { response } = await testClient(a.url).GET("/items/{id}", { params: { path: { id } } });
+      expect(response.status).toBe(200);
+      expect(a.received[0]!.url).toBe(`/items/${encodeURIComponent(id)}`);
+    },
+  );
 
   it("checks the result of a custom pathSerializer too", async () => {
     a.script((_req, res) => json(res, 200, { id: 1 }));
-    const client = testClient(a.url, { clientOptions: { pathSerializer: (path: string, params: Record<string, unknown>) => path.replace("{id}", String(params.id)) } });
-    expect(await failure(client.GET("/items/{id}", { params: { path: { id: "x/../../admin" } } }))).toBeInstanceOf(InvalidArgumentError);
+    const client = testClient(a.url, {
+      clientOptions: {
+        pathSerializer: (path: string, params: Record<string, unknown>) => path.replace("{id}", String(params.id)),
+      },
+    });
+    expect(await failure(client.GET("/items/{id}", { params: { path: { id: "x/../../admin" } } }))).toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(a.count()).toBe(0);
   });
 });
@@ -51,14 +66,17 @@ describe("credentials a header cannot carry", () => {
     expect(shown(error)).not.toContain("key-123456");
   });
 
-  it.each(["tok-123456\n", "tok-123456\u0000", "tok-\u0663123456"])("refuses a token %j from a token source when a call needs it", async (token) => {
-    a.script((_req, res) => json(res, 200, { id: 1 }));
-    const client = testClient(a.url, { credentials: { token: { get: async () => token } } });
-    const error = await failure(client.GET("/items/{id}", { params: { path: { id: 1 } } }));
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect(shown(error)).not.toContain("123456");
-    expect(a.count()).toBe(0);
-  });
+  it.each(["tok-123456\n", "tok-123456\u0000", "tok-\u0663123456"])(
+    "refuses a token %j from a token source when a call needs it",
+    async (token) => {
+      a.script((_req, res) => json(res, 200, { id: 1 }));
+      const client = testClient(a.url, { credentials: { token: { get: async () => token } } });
+      const error = await failure(client.GET("/items/{id}", { params: { path: { id: 1 } } }));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(shown(error)).not.toContain("123456");
+      expect(a.count()).toBe(0);
+    },
+  );
 
   it("lets checkHeaderValue pass what a header carries", () => {
     expect(() => checkHeaderValue("Bearer abc.def-ghi_~+/=", "token")).not.toThrow();

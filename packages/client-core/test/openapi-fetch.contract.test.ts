@@ -84,8 +84,11 @@ describe("openapi-fetch, as client-core uses it", () => {
 
   it("gives client-core's typed error, not a bare SyntaxError, for a JSON body that does not parse, with or without Content-Length", async () => {
     for (const headers of [{ "content-length": "5" }, {}] as Record<string, string>[]) {
-      const fetch = async () => new Response("<html", { status: 200, headers: { "content-type": "application/json", ...headers } });
-      const error = await testClient("https://api.example.test", { fetch }).GET("/items/{id}", { params: { path: { id: 1 } } }).catch((e: unknown) => e);
+      const fetch = async () =>
+        new Response("<html", { status: 200, headers: { "content-type": "application/json", ...headers } });
+      const error = await testClient("https://api.example.test", { fetch })
+        .GET("/items/{id}", { params: { path: { id: 1 } } })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ResponseParseError);
     }
   });

@@ -48,11 +48,16 @@ export class ScriptedServer {
 
 export const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
+    .end(text);
 };
 
 /** Sends the head and part of a body, then drops the connection. */
-export const cut = (res: ServerResponse, headers: Record<string, string> = { "content-type": "application/json", "content-length": "1000" }) => {
+export const cut = (
+  res: ServerResponse,
+  headers: Record<string, string> = { "content-type": "application/json", "content-length": "1000" },
+) => {
   res.writeHead(200, headers);
   res.write('{"data": [');
   setTimeout(() => res.destroy(), 10);
@@ -87,7 +92,9 @@ export interface TestPaths {
     post: {
       parameters: { query?: never; header?: never; path?: never; cookie?: never };
       requestBody?: never;
-      responses: { 200: { headers: { [name: string]: unknown }; content: { "application/json": { access_token: string } } } };
+      responses: {
+        200: { headers: { [name: string]: unknown }; content: { "application/json": { access_token: string } } };
+      };
     };
   };
 }
@@ -102,8 +109,18 @@ export const security: SecurityTable = {
 export const fast = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
 
 export function testClient(baseUrl: string, config: Partial<ApiClientConfig> = {}) {
-  return createApiClient<TestPaths>({ baseUrl, tables: { security, middleware: [] }, credentials: { apiKey: "key-123456" }, retry: fast, ...config });
+  return createApiClient<TestPaths>({
+    baseUrl,
+    tables: { security, middleware: [] },
+    credentials: { apiKey: "key-123456" },
+    retry: fast,
+    ...config,
+  });
 }
 
 /** The rejection of a promise (undefined when it resolved). */
-export const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as Error & Record<string, unknown>);
+export const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as Error & Record<string, unknown>,
+  );

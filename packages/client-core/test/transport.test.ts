@@ -5,7 +5,15 @@
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, ConnectionError, NotFoundError, RateLimitError, ServerError, TimeoutError, createTransport } from "../src/index.js";
+import {
+  ApiError,
+  ConnectionError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  createTransport,
+} from "../src/index.js";
 import { ScriptedServer, cut, failure, fast, json, testClient } from "./server.js";
 
 const a = new ScriptedServer();
@@ -19,10 +27,18 @@ afterAll(async () => {
   await b.stop();
 });
 
-const getItem = (client: ReturnType<typeof testClient>, init: Record<string, unknown> = {}) => client.GET("/items/{id}", { params: { path: { id: 1 } }, ...init });
-const postItem = (client: ReturnType<typeof testClient>, init: Record<string, unknown> = {}) => client.POST("/items", { body: { name: "x" }, ...init });
+const getItem = (client: ReturnType<typeof testClient>, init: Record<string, unknown> = {}) =>
+  client.GET("/items/{id}", { params: { path: { id: 1 } }, ...init });
+const postItem = (client: ReturnType<typeof testClient>, init: Record<string, unknown> = {}) =>
+  client.POST("/items", { body: { name: "x" }, ...init });
 /** Everything a user or a log could show of an error. */
-const shown = (error: unknown) => [String((error as Error)?.message), String((error as Error)?.stack), JSON.stringify(error), inspect(error, { depth: 10 })].join("\n");
+const shown = (error: unknown) =>
+  [
+    String((error as Error)?.message),
+    String((error as Error)?.stack),
+    JSON.stringify(error),
+    inspect(error, { depth: 10 }),
+  ].join("\n");
 
 describe("retries", () => {
   it("retries a GET after 503 and returns the success", async () => {
@@ -61,7 +77,9 @@ describe("retries", () => {
   });
 
   it("waits at least as long as Retry-After says, even when its backoff is shorter", async () => {
-    a.script((_req, res, _b, n) => (n === 1 ? json(res, 429, { message: "slow down" }, { "retry-after": "0.3" }) : json(res, 200, { id: 1 })));
+    a.script((_req, res, _b, n) =>
+      n === 1 ? json(res, 429, { message: "slow down" }, { "retry-after": "0.3" }) : json(res, 200, { id: 1 }),
+    );
     const started = Date.now();
     expect((await getItem(testClient(a.url))).response.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(295);
@@ -73,15 +91,21 @@ describe("retries", () => {
     expect(a.count()).toBe(1);
   });
 
-  it.each(["-5", "Thu, 01 Jan 1970 00:00:00 GMT", "0"])("never retries faster than its backoff (Retry-After: %s)", async (retryAfter) => {
-    a.script((_req, res) => json(res, 429, { message: "slow down" }, { "retry-after": retryAfter }));
-    // random() = 1: the backoff waits its cap, 100 ms then 200 ms.
-    const client = testClient(a.url, { retry: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 }, random: () => 1 } as never);
-    const started = Date.now();
-    expect((await getItem(client)).response.status).toBe(429);
-    expect(a.count()).toBe(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-  });
+  it.each(["-5", "Thu, 01 Jan 1970 00:00:00 GMT", "0"])(
+    "never retries faster than its backoff (Retry-After: %s)",
+    async (retryAfter) => {
+      a.script((_req, res) => json(res, 429, { message: "slow down" }, { "retry-after": retryAfter }));
+      // random() = 1: the backoff waits its cap, 100 ms then 200 ms.
+      const client = testClient(a.url, {
+        retry: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 },
+        random: () => 1,
+      } as never);
+      const started = Date.now();
+      expect((await getItem(client)).response.status).toBe(429);
+      expect(a.count()).toBe(3);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    },
+  );
 
   it("gives the 429 as a RateLimitError at once when Retry-After outlasts totalTimeoutMs", async () => {
     a.script((_req, res) => json(res, 429, { message: "slow down" }, { "retry-after": "30" }));
@@ -101,7 +125,9 @@ describe("retries", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
     const started = Date.now();
-    const error = await failure(getItem(testClient(a.url, { retry: { minDelayMs: 60_000, maxDelayMs: 60_000 } }), { signal: controller.signal }));
+    const error = await failure(
+      getItem(testClient(a.url, { retry: { minDelayMs: 60_000, maxDelayMs: 60_000 } }), { signal: controller.signal }),
+    );
     expect(error?.name).toBe("AbortError");
     // Generous: far below the 60 s the backoff would wait, whatever the machine's load.
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -118,7 +144,8 @@ describe("retries", () => {
 
 describe("connection failures", () => {
   /** An error of the shape undici gives when a connection fails. */
-  const networkError = (code: string) => new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code} 127.0.0.1:9`), { code }) });
+  const networkError = (code: string) =>
+    new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code} 127.0.0.1:9`), { code }) });
   const failing = (codes: string[]) => {
     const sent: Request[] = [];
     const fetch = async (request: Request) => {
@@ -150,7 +177,9 @@ describe("connection failures", () => {
       });
     });
     let attempts = 0;
-    const client = testClient(`http://127.0.0.1:${port}`, { fetch: (request, init) => (attempts++, fetch(request, init)) });
+    const client = testClient(`http://127.0.0.1:${port}`, {
+      fetch: (request, init) => (attempts++, fetch(request, init)),
+    });
     const error = await failure(postItem(client));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error?.message).toMatch(/^POST \/items: no answer, 3 attempt\(s\)/);
@@ -170,7 +199,9 @@ describe("time limits and signals", () => {
 
   it("raises TimeoutError after the attempt's limit, saying how many attempts ran", async () => {
     a.script(hang);
-    const error = await failure(getItem(testClient(a.url, { timeoutMs: 50, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } })));
+    const error = await failure(
+      getItem(testClient(a.url, { timeoutMs: 50, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } })),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ scope: "attempt", attempts: 2, timeoutMs: 50, method: "GET", path: "/items/1" });
     expect(error?.message).toMatch(/^GET \/items\/1: timed out: timeoutMs 50 ms, 2 attempt\(s\), \d+ ms$/);
@@ -186,7 +217,15 @@ describe("time limits and signals", () => {
   it("bounds the whole call, retries included, with totalTimeoutMs", async () => {
     a.script(hang);
     const started = Date.now();
-    const error = await failure(getItem(testClient(a.url, { timeoutMs: 5_000, totalTimeoutMs: 120, retry: { retries: 10, minDelayMs: 1, maxDelayMs: 2 } })));
+    const error = await failure(
+      getItem(
+        testClient(a.url, {
+          timeoutMs: 5_000,
+          totalTimeoutMs: 120,
+          retry: { retries: 10, minDelayMs: 1, maxDelayMs: 2 },
+        }),
+      ),
+    );
     expect(error).toMatchObject({ name: "TimeoutError", scope: "call", timeoutMs: 120 });
     expect(Date.now() - started).toBeLessThan(4_000);
   });
@@ -206,7 +245,13 @@ describe("time limits and signals", () => {
     a.script(hang);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    const error = await failure(testClient(a.url).request(method as "get", "/items/{id}" as never, { params: { path: { id: 1 } }, signal: controller.signal } as never));
+    const error = await failure(
+      testClient(a.url).request(
+        method as "get",
+        "/items/{id}" as never,
+        { params: { path: { id: 1 } }, signal: controller.signal } as never,
+      ),
+    );
     expect(error?.name).toBe("AbortError");
   });
 
@@ -249,8 +294,14 @@ describe("redirects", () => {
   });
 
   it("does not follow a redirect on the same origin either", async () => {
-    a.script((req, res) => (req.url?.startsWith("/moved") ? json(res, 200, {}) : void res.writeHead(307, { location: "/moved" }).end()));
-    expect(await failure(getItem(testClient(a.url)))).toMatchObject({ name: "RedirectError", status: 307, location: `${a.url}/moved` });
+    a.script((req, res) =>
+      req.url?.startsWith("/moved") ? json(res, 200, {}) : void res.writeHead(307, { location: "/moved" }).end(),
+    );
+    expect(await failure(getItem(testClient(a.url)))).toMatchObject({
+      name: "RedirectError",
+      status: 307,
+      location: `${a.url}/moved`,
+    });
     expect(a.count()).toBe(1);
   });
 
@@ -265,39 +316,54 @@ describe("redirects", () => {
 describe("bodies", () => {
   it("raises ResponseParseError for a 2xx with truncated JSON", async () => {
     a.script((_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end('{"data": {"id": 1'));
-    expect(await failure(getItem(testClient(a.url)))).toMatchObject({ name: "ResponseParseError", status: 200, method: "GET" });
+    expect(await failure(getItem(testClient(a.url)))).toMatchObject({
+      name: "ResponseParseError",
+      status: 200,
+      method: "GET",
+    });
   });
 
   it.each([
     ["with", true],
     ["without", false],
-  ])("raises ResponseParseError, credentials removed, for a 200 text/html %s Content-Length", async (_w, withLength) => {
-    a.script((req, res) => {
-      const page = `<html><body>Welcome back! Your key ${req.headers["x-api-key"]} is ${"very ".repeat(10)}valid</body></html>`;
-      res.writeHead(200, { "content-type": "text/html", ...(withLength ? { "content-length": Buffer.byteLength(page) } : {}) }).end(page);
-    });
-    const error = await failure(getItem(testClient(a.url)));
-    expect(error?.name).toBe("ResponseParseError");
-    expect(error).toMatchObject({ status: 200, method: "GET", path: "/items/1" });
-    expect(shown(error)).not.toContain("key-123456");
-  });
+  ])(
+    "raises ResponseParseError, credentials removed, for a 200 text/html %s Content-Length",
+    async (_w, withLength) => {
+      a.script((req, res) => {
+        const page = `<html><body>Welcome back! Your key ${req.headers["x-api-key"]} is ${"very ".repeat(10)}valid</body></html>`;
+        res
+          .writeHead(200, {
+            "content-type": "text/html",
+            ...(withLength ? { "content-length": Buffer.byteLength(page) } : {}),
+          })
+          .end(page);
+      });
+      const error = await failure(getItem(testClient(a.url)));
+      expect(error?.name).toBe("ResponseParseError");
+      expect(error).toMatchObject({ status: 200, method: "GET", path: "/items/1" });
+      expect(shown(error)).not.toContain("key-123456");
+    },
+  );
 
   it("still reads a non-JSON body as text when asked to", async () => {
     a.script((_req, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<p>hi</p>"));
     expect((await getItem(testClient(a.url), { parseAs: "text" })).data).toBe("<p>hi</p>");
   });
 
-  it.each(["image/png", "application/octet-stream"])("hands a %s body over byte for byte (blob, arrayBuffer, stream)", async (type) => {
-    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0xc3, 0x28]); // not UTF-8
-    a.script((_req, res) => void res.writeHead(200, { "content-type": type }).end(bytes));
-    const client = testClient(a.url);
-    const blob = (await getItem(client, { parseAs: "blob" })).data as unknown as Blob;
-    expect(Buffer.from(await blob.arrayBuffer())).toEqual(bytes);
-    const buffer = (await getItem(client, { parseAs: "arrayBuffer" })).data as unknown as ArrayBuffer;
-    expect(Buffer.from(buffer)).toEqual(bytes);
-    const stream = (await getItem(client, { parseAs: "stream" })).data as unknown as ReadableStream;
-    expect(Buffer.from(await new Response(stream).arrayBuffer())).toEqual(bytes);
-  });
+  it.each(["image/png", "application/octet-stream"])(
+    "hands a %s body over byte for byte (blob, arrayBuffer, stream)",
+    async (type) => {
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0xc3, 0x28]); // not UTF-8
+      a.script((_req, res) => void res.writeHead(200, { "content-type": type }).end(bytes));
+      const client = testClient(a.url);
+      const blob = (await getItem(client, { parseAs: "blob" })).data as unknown as Blob;
+      expect(Buffer.from(await blob.arrayBuffer())).toEqual(bytes);
+      const buffer = (await getItem(client, { parseAs: "arrayBuffer" })).data as unknown as ArrayBuffer;
+      expect(Buffer.from(buffer)).toEqual(bytes);
+      const stream = (await getItem(client, { parseAs: "stream" })).data as unknown as ReadableStream;
+      expect(Buffer.from(await new Response(stream).arrayBuffer())).toEqual(bytes);
+    },
+  );
 
   it("retries a GET whose body was cut, and raises ConnectionError for a cut POST", async () => {
     a.script((_req, res, _b, n) => (n === 1 ? cut(res) : json(res, 200, { id: 2 })));
@@ -333,7 +399,9 @@ describe("bodies", () => {
       };
       pump();
     });
-    const error = await failure(getItem(testClient(a.url, { throwOnError: true, retry: false, maxErrorBodyBytes: 4096 })));
+    const error = await failure(
+      getItem(testClient(a.url, { throwOnError: true, retry: false, maxErrorBodyBytes: 4096 })),
+    );
     expect(error).toBeInstanceOf(ServerError);
     expect(String(error?.body).length).toBeLessThanOrEqual(4096);
     expect(sent).toBeLessThan(50 * 1024 * 1024);
@@ -363,11 +431,25 @@ describe("typed errors", () => {
     const error = await failure(getItem(testClient(a.url, { throwOnError: true, retry: false })));
     expect(error?.name).toBe(name);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status, method: "GET", path: "/items/1", requestId: "req-42", retryAfterMs: 7000, message: `GET /items/1: ${status} nope` });
+    expect(error).toMatchObject({
+      status,
+      method: "GET",
+      path: "/items/1",
+      requestId: "req-42",
+      retryAfterMs: 7000,
+      message: `GET /items/1: ${status} nope`,
+    });
   });
 
   it("never shows a credential, even when the server echoes it", async () => {
-    a.script((req, res) => json(res, 400, { message: `bad key ${req.headers["x-api-key"]}` }, { "x-echo": String(req.headers["x-api-key"]) }));
+    a.script((req, res) =>
+      json(
+        res,
+        400,
+        { message: `bad key ${req.headers["x-api-key"]}` },
+        { "x-echo": String(req.headers["x-api-key"]) },
+      ),
+    );
     const error = await failure(getItem(testClient(a.url, { throwOnError: true })));
     expect(shown(error)).not.toContain("key-123456");
     expect(shown(error)).toContain("[redacted]");

@@ -28,7 +28,10 @@ async function measure(label, contents) {
 
 const rows = [
   await measure("openapi-fetch alone", `import c from "openapi-fetch"; globalThis.x = c;`),
-  await measure("createDaftraCore (types + base URL)", `import { createDaftraCore } from ${JSON.stringify(entry)}; globalThis.x = createDaftraCore;`),
+  await measure(
+    "createDaftraCore (types + base URL)",
+    `import { createDaftraCore } from ${JSON.stringify(entry)}; globalThis.x = createDaftraCore;`,
+  ),
   await measure(
     "createDaftraClient (auth, retries, time limits, typed errors)",
     `import { createDaftraClient } from ${JSON.stringify(entry)}; globalThis.x = createDaftraClient;`,

@@ -40,22 +40,41 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function measure(label, source, skipLibCheck) {
   writeFileSync(path.join(dir, "consumer.ts"), source);
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  const compilerOptions = { noEmit: true, strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", types: [], skipLibCheck };
+  const compilerOptions = {
+    noEmit: true,
+    strict: true,
+    target: "es2022",
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    types: [],
+    skipLibCheck,
+  };
   writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.ts"] }));
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const args = [tsc, "-p", dir, "--extendedDiagnostics"];
     const res = spawnSync(process.execPath, args, { encoding: "utf8" });
     if (res.status !== 0) throw new Error(`tsc failed for ${label}:\n${res.stdout}${res.stderr}`);
-    const figure = (name) => Number(/^(?:\S.*?):\s+([\d.]+)/m.exec(res.stdout.split("\n").find((l) => l.startsWith(name)) ?? "")?.[1]);
-    runs.push({ check: figure("Check time"), total: figure("Total time"), inst: figure("Instantiations"), types: figure("Types"), mem: figure("Memory used") });
+    const figure = (name) =>
+      Number(/^(?:\S.*?):\s+([\d.]+)/m.exec(res.stdout.split("\n").find((l) => l.startsWith(name)) ?? "")?.[1]);
+    runs.push({
+      check: figure("Check time"),
+      total: figure("Total time"),
+      inst: figure("Instantiations"),
+      types: figure("Types"),
+      mem: figure("Memory used"),
+    });
   }
   const m = (k) => median(runs.map((r) => r[k]));
-  console.log(`  ${label.padEnd(44)} check ${m("check").toFixed(2)} s  total ${m("total").toFixed(2)} s  ${String(m("inst")).padStart(8)} instantiations  ${String(m("types")).padStart(7)} types  ${(m("mem") / 1024).toFixed(0)} MB`);
+  console.log(
+    `  ${label.padEnd(44)} check ${m("check").toFixed(2)} s  total ${m("total").toFixed(2)} s  ${String(m("inst")).padStart(8)} instantiations  ${String(m("types")).padStart(7)} types  ${(m("mem") / 1024).toFixed(0)} MB`,
+  );
 }
 
 try {
-  console.log(`\nType-checking a consumer (tsc ${createRequire(import.meta.url)("typescript/package.json").version}, median of ${RUNS}):`);
+  console.log(
+    `\nType-checking a consumer (tsc ${createRequire(import.meta.url)("typescript/package.json").version}, median of ${RUNS}):`,
+  );
   measure("v1 calls, skipLibCheck", v1, true);
   measure("v1 calls, full check", v1, false);
   measure("v1 + filtered v2 list, skipLibCheck", v2, true);

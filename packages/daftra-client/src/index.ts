@@ -92,8 +92,14 @@ const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** https://<subdomain>.<domain>, after checking that the subdomain is a single DNS label. */
 export function daftraBaseUrl(subdomain: string, domain: DaftraDomain = "daftra.com"): string {
-  if (typeof subdomain !== "string" || !SUBDOMAIN.test(subdomain) || (domain !== "daftra.com" && domain !== "daftara.com")) {
-    throw new TypeError(`Invalid Daftra host "${subdomain}.${domain}": expected e.g. "acme" on daftra.com or daftara.com.`);
+  if (
+    typeof subdomain !== "string" ||
+    !SUBDOMAIN.test(subdomain) ||
+    (domain !== "daftra.com" && domain !== "daftara.com")
+  ) {
+    throw new TypeError(
+      `Invalid Daftra host "${subdomain}.${domain}": expected e.g. "acme" on daftra.com or daftara.com.`,
+    );
   }
   return `https://${subdomain}.${domain}`;
 }
@@ -134,15 +140,27 @@ type AnyDaftraClient = DaftraClient | ThrowingDaftraClient;
 // Pagination is opt-in (Octokit-style): import these and the list table comes with them;
 // a program that never pages does not ship it.
 /** Every item of a list, across pages, unwrapped: `for await (const c of paginate(daftra, "/api2/clients.json"))`. */
-export function paginate<P extends ListPath>(client: AnyDaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListItem<P>> {
+export function paginate<P extends ListPath>(
+  client: AnyDaftraClient,
+  path: P,
+  init?: ListOptions<P>,
+): AsyncGenerator<ListItem<P>> {
   return items(client as Pageable, path, lists[path], init as never) as AsyncGenerator<ListItem<P>>;
 }
 /** Every page of a list, as the server sends it. */
-export function pages<P extends ListPath>(client: AnyDaftraClient, path: P, init?: ListOptions<P>): AsyncGenerator<ListPage<P>> {
+export function pages<P extends ListPath>(
+  client: AnyDaftraClient,
+  path: P,
+  init?: ListOptions<P>,
+): AsyncGenerator<ListPage<P>> {
   return listPages(client as Pageable, path, lists[path], init as never) as AsyncGenerator<ListPage<P>>;
 }
 /** At most `max` items of a list, in an array (the cap is required). */
-export function toArray<P extends ListPath>(client: AnyDaftraClient, path: P, init: ListOptions<P> & { max: number }): Promise<ListItem<P>[]> {
+export function toArray<P extends ListPath>(
+  client: AnyDaftraClient,
+  path: P,
+  init: ListOptions<P> & { max: number },
+): Promise<ListItem<P>[]> {
   return collect(client as Pageable, path, lists[path], init as never) as Promise<ListItem<P>[]>;
 }
 
@@ -163,12 +181,14 @@ export interface PasswordCredentials {
  * (a not-found in substance, so it raises NotFoundError; see the spec's EntityBadRequest).
  */
 export const daftraErrors: ErrorShape = {
-  classify: (status, body) => (status == 400 && (body as { message?: unknown })?.message == "Record not found" ? NotFoundError : undefined),
+  classify: (status, body) =>
+    status == 400 && (body as { message?: unknown })?.message == "Record not found" ? NotFoundError : undefined,
   fields(body) {
     const b = body as { validation_errors?: unknown; errors?: unknown } | undefined;
     const v = b?.validation_errors ?? b?.errors;
     // v1 gives one reason per field, v2 a list of them.
-    if (v && typeof v == "object") return Object.fromEntries(Object.entries(v).map(([field, reason]) => [field, [reason].flat().join(" ")]));
+    if (v && typeof v == "object")
+      return Object.fromEntries(Object.entries(v).map(([field, reason]) => [field, [reason].flat().join(" ")]));
   },
 };
 
@@ -177,9 +197,13 @@ function checkAuth(auth: DaftraAuth | undefined): void {
   const a = auth as Record<string, unknown>;
   const modes = ["apiKey", "accessToken", "username", "getToken"].filter((k) => a[k] !== undefined);
   const need = modes[0] === "username" ? ["username", "password", "clientId", "clientSecret"] : modes;
-  const bad = modes.length !== 1 ? "" : need.find((k) => (k === "getToken" ? typeof a[k] !== "function" : typeof a[k] !== "string" || !a[k]));
+  const bad =
+    modes.length !== 1
+      ? ""
+      : need.find((k) => (k === "getToken" ? typeof a[k] !== "function" : typeof a[k] !== "string" || !a[k]));
   // A key or token a header cannot carry: refused now, named, never quoted (fetch's error would).
-  for (const k of ["apiKey", "accessToken"]) if (bad === undefined && a[k]) checkHeaderValue(a[k] as string, `auth.${k}`);
+  for (const k of ["apiKey", "accessToken"])
+    if (bad === undefined && a[k]) checkHeaderValue(a[k] as string, `auth.${k}`);
   if (bad !== undefined) {
     throw new TypeError(
       bad
@@ -233,7 +257,11 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   checkAuth(auth);
   const baseUrl = resolveBaseUrl(options);
   // Every field of every mode, optional: checkAuth has made sure exactly one mode is filled.
-  type AnyAuth = Partial<Omit<PasswordAuth, "apiKey" | "accessToken" | "getToken">> & { apiKey?: string; accessToken?: string; getToken?: (c: { renew: boolean }) => string | Promise<string> };
+  type AnyAuth = Partial<Omit<PasswordAuth, "apiKey" | "accessToken" | "getToken">> & {
+    apiKey?: string;
+    accessToken?: string;
+    getToken?: (c: { renew: boolean }) => string | Promise<string>;
+  };
   const a = auth as AnyAuth | undefined;
 
   let manager: TokenManager | undefined;
@@ -242,7 +270,11 @@ export function createDaftraClient(options: DaftraClientOptions): DaftraClient {
   if (a?.username) {
     // The token endpoint is called through a client without auth middleware (it needs none).
     // Its errors are kept clean of the password and secret too (a Location, a reason).
-    const tokenClient = createClient<paths>({ ...clientOptions, baseUrl, fetch: createTransport({ ...runtime, secrets: () => secrets() }) });
+    const tokenClient = createClient<paths>({
+      ...clientOptions,
+      baseUrl,
+      fetch: createTransport({ ...runtime, secrets: () => secrets() }),
+    });
     credentials.token = manager = createTokenManager({
       store: a.tokenStore,
       grant: (refreshToken) => passwordGrant(tokenClient, a as PasswordCredentials, refreshToken, secrets),
@@ -273,7 +305,8 @@ async function passwordGrant(
   refreshToken: string | null | undefined,
   secrets: () => readonly (string | undefined)[],
 ): Promise<TokenSet> {
-  const send = (body: TokenRequest) => client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b) });
+  const send = (body: TokenRequest) =>
+    client.POST("/v2/oauth/token", { body, bodySerializer: (b: TokenRequest) => toFormData(b) });
   const common = { client_id: auth.clientId, client_secret: auth.clientSecret };
   let result: Awaited<ReturnType<typeof send>> | undefined;
   if (refreshToken) {
@@ -285,6 +318,7 @@ async function passwordGrant(
   result ??= await send({ ...common, grant_type: "password", username: auth.username, password: auth.password });
   const { data, error, response } = result;
   const token = tokenSetOf(data);
-  if (!token) throw apiErrorFor(response, error ?? data, { method: "POST", path: "/v2/oauth/token" }, daftraErrors, secrets());
+  if (!token)
+    throw apiErrorFor(response, error ?? data, { method: "POST", path: "/v2/oauth/token" }, daftraErrors, secrets());
   return token;
 }

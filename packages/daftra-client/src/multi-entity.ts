@@ -17,10 +17,18 @@ type PageOf<K extends string> = `/v2/api/entity/${K}/list/{level}` extends keyof
   : components["schemas"]["AnyEntityPage"];
 
 /** Where a read's result goes in the answer: its alias, or its key. */
-export type ResultKey<R> = R extends { alias: infer A extends string } ? A : R extends { key: infer K extends string } ? K : never;
+export type ResultKey<R> = R extends { alias: infer A extends string }
+  ? A
+  : R extends { key: infer K extends string }
+    ? K
+    : never;
 /** The answer to `reads`, keyed by alias or key. */
 export type EntityReadResults<Reads extends readonly EntityRead[]> = {
-  [R in Reads[number] as ResultKey<R>]: R extends { action: "list"; key: infer K extends string } ? PageOf<K> : R extends { key: infer K extends string } ? RecordOf<K> : never;
+  [R in Reads[number] as ResultKey<R>]: R extends { action: "list"; key: infer K extends string }
+    ? PageOf<K>
+    : R extends { key: infer K extends string }
+      ? RecordOf<K>
+      : never;
 };
 
 /**
@@ -43,10 +51,15 @@ export async function readEntities<const Reads extends readonly EntityRead[]>(
   const seen = new Set<string>();
   for (const read of reads) {
     const key = read.alias ?? read.key;
-    if (seen.has(key)) throw new TypeError(`readEntities: two reads would both answer under "${key}"; give one of them another alias.`);
+    if (seen.has(key))
+      throw new TypeError(`readEntities: two reads would both answer under "${key}"; give one of them another alias.`);
     seen.add(key);
   }
-  const { data, error, response } = await (client as DaftraClient).POST("/v2/api/multi-entity", { ...init, body: [...reads] });
-  if (error !== undefined || data === undefined) throw client.toError(response, error, { method: "POST", path: "/v2/api/multi-entity" });
+  const { data, error, response } = await (client as DaftraClient).POST("/v2/api/multi-entity", {
+    ...init,
+    body: [...reads],
+  });
+  if (error !== undefined || data === undefined)
+    throw client.toError(response, error, { method: "POST", path: "/v2/api/multi-entity" });
   return data as EntityReadResults<Reads>;
 }

@@ -30,7 +30,9 @@ describe("headers", () => {
   it("sends no credential to the token endpoint", async () => {
     const server = fakeServer(() => token("t1"));
     const daftra = createDaftraClient({ baseUrl, auth: { apiKey: "key-1234" }, fetch: server.fetch });
-    await daftra.POST("/v2/oauth/token", { body: { client_id: "1", client_secret: "s", grant_type: "password", username: "u", password: "p" } });
+    await daftra.POST("/v2/oauth/token", {
+      body: { client_id: "1", client_secret: "s", grant_type: "password", username: "u", password: "p" },
+    });
     expect(server.requests[0]!.headers.get("apikey")).toBeNull();
     expect(server.requests[0]!.headers.get("authorization")).toBeNull();
   });
@@ -59,7 +61,12 @@ describe("credentials a header cannot carry", () => {
     }
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ field });
-    const seen = [String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join("\n");
+    const seen = [
+      String((error as Error).message),
+      String((error as Error).stack),
+      JSON.stringify(error),
+      inspect(error),
+    ].join("\n");
     expect(seen).not.toContain("123456");
   });
 });
@@ -87,7 +94,9 @@ describe("password grant", () => {
     const results = await Promise.all(Array.from({ length: 100 }, () => daftra.GET("/api2/site_info.json")));
     expect(results.every((r) => r.response.status === 200)).toBe(true);
     expect(server.count(isTokenRequest)).toBe(1);
-    expect(server.requests.filter((r) => !isTokenRequest(r)).every((r) => r.headers.get("authorization") === "Bearer fresh")).toBe(true);
+    expect(
+      server.requests.filter((r) => !isTokenRequest(r)).every((r) => r.headers.get("authorization") === "Bearer fresh"),
+    ).toBe(true);
   });
 
   it("renews with the refresh grant, and falls back to the password grant when that fails", async () => {
@@ -97,9 +106,15 @@ describe("password grant", () => {
       if (!isTokenRequest(r)) return ok();
       const form = await r.formData();
       grants.push(String(form.get("grant_type")));
-      return form.get("grant_type") === "refresh_token" ? json({ error: "invalid_grant", message: "expired" }, 400) : token("via-password");
+      return form.get("grant_type") === "refresh_token"
+        ? json({ error: "invalid_grant", message: "expired" }, 400)
+        : token("via-password");
     });
-    const daftra = createDaftraClient({ baseUrl, auth: { ...login, tokenStore: { get: () => expired, set: () => undefined } }, fetch: server.fetch });
+    const daftra = createDaftraClient({
+      baseUrl,
+      auth: { ...login, tokenStore: { get: () => expired, set: () => undefined } },
+      fetch: server.fetch,
+    });
     await daftra.GET("/api2/site_info.json");
     expect(grants).toEqual(["refresh_token", "password"]);
     expect(server.requests.at(-1)!.headers.get("authorization")).toBe("Bearer via-password");
@@ -121,17 +136,30 @@ describe("password grant", () => {
   it("stops waiting for a slow token endpoint when the caller's signal or totalTimeoutMs ends the call", async () => {
     // The token endpoint answers after 8 s (or when its attempt's signal aborts).
     const server = fakeServer((r, _n, init) =>
-      isTokenRequest(r) ? new Promise((resolve, reject) => {
-        const timer = setTimeout(() => resolve(token("late")), 8_000);
-        init?.signal?.addEventListener("abort", () => (clearTimeout(timer), reject(init.signal!.reason)));
-      }) : ok(),
+      isTokenRequest(r)
+        ? new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve(token("late")), 8_000);
+            init?.signal?.addEventListener("abort", () => (clearTimeout(timer), reject(init.signal!.reason)));
+          })
+        : ok(),
     );
     const daftra = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch, timeoutMs: 20_000 });
     const started = Date.now();
-    const aborted = await daftra.GET("/api2/site_info.json", { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    const aborted = await daftra
+      .GET("/api2/site_info.json", { signal: AbortSignal.timeout(100) })
+      .catch((e: unknown) => e);
     expect(aborted).toMatchObject({ name: "TimeoutError" });
-    const limited = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch, timeoutMs: 20_000, totalTimeoutMs: 100 });
-    expect(await limited.GET("/api2/site_info.json").catch((e: unknown) => e)).toMatchObject({ name: "TimeoutError", scope: "call" });
+    const limited = createDaftraClient({
+      baseUrl,
+      auth: login,
+      fetch: server.fetch,
+      timeoutMs: 20_000,
+      totalTimeoutMs: 100,
+    });
+    expect(await limited.GET("/api2/site_info.json").catch((e: unknown) => e)).toMatchObject({
+      name: "TimeoutError",
+      scope: "call",
+    });
     // Generous (shared CI machines): far below the 8 s the token endpoint takes.
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(server.count((r) => !isTokenRequest(r))).toBe(0);
@@ -164,7 +192,9 @@ describe("password grant", () => {
 
   it("gives up after one replay when the new token is refused too", async () => {
     let grants = 0;
-    const server = fakeServer((r) => (isTokenRequest(r) ? token(`t${++grants}`) : json({ message: "Unauthenticated." }, 401)));
+    const server = fakeServer((r) =>
+      isTokenRequest(r) ? token(`t${++grants}`) : json({ message: "Unauthenticated." }, 401),
+    );
     const daftra = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch });
     const { response, error } = await daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
     expect(response.status).toBe(401);
@@ -175,10 +205,17 @@ describe("password grant", () => {
   });
 
   it("reports a refused login as an authentication error without the password or secret", async () => {
-    const server = fakeServer(() => json({ error: "invalid_grant", message: `bad password ${login.password} for client ${login.clientSecret}` }, 401));
+    const server = fakeServer(() =>
+      json({ error: "invalid_grant", message: `bad password ${login.password} for client ${login.clientSecret}` }, 401),
+    );
     const daftra = createDaftraClient({ baseUrl, auth: login, fetch: server.fetch });
     const failure = await daftra.GET("/api2/site_info.json").catch((e: unknown) => e);
-    expect(failure).toMatchObject({ name: "AuthenticationError", status: 401, method: "POST", path: "/v2/oauth/token" });
+    expect(failure).toMatchObject({
+      name: "AuthenticationError",
+      status: 401,
+      method: "POST",
+      path: "/v2/oauth/token",
+    });
     const everything = JSON.stringify(failure) + String((failure as Error).message) + String((failure as Error).stack);
     expect(everything).not.toContain(login.password);
     expect(everything).not.toContain(login.clientSecret);
@@ -188,7 +225,9 @@ describe("password grant", () => {
 describe("getToken", () => {
   it("asks again with renew: true after a 401, then replays", async () => {
     const calls: boolean[] = [];
-    const server = fakeServer((r) => (r.headers.get("authorization") === "Bearer user-2" ? ok() : json({ message: "Unauthenticated." }, 401)));
+    const server = fakeServer((r) =>
+      r.headers.get("authorization") === "Bearer user-2" ? ok() : json({ message: "Unauthenticated." }, 401),
+    );
     const daftra = createDaftraClient({
       baseUrl,
       fetch: server.fetch,

@@ -5,7 +5,12 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createDaftraClient, requestAccessToken, type DaftraAuth } from "../src/index.js";
 
 const baseUrl = inject("mockUrl");
-const login = { clientId: "1", clientSecret: "test-client-secret", username: "owner@example.test", password: "test-password" };
+const login = {
+  clientId: "1",
+  clientSecret: "test-client-secret",
+  username: "owner@example.test",
+  password: "test-password",
+};
 
 /** A fetch that records the headers of every request it forwards. */
 function recordingFetch() {
@@ -25,9 +30,15 @@ describe("POST /v2/oauth/token", () => {
 
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
-    expect(data).toMatchObject({ token_type: "Bearer", access_token: expect.any(String), expires_in: expect.any(Number) });
+    expect(data).toMatchObject({
+      token_type: "Bearer",
+      access_token: expect.any(String),
+      expires_in: expect.any(Number),
+    });
     const sent = rec.seen[0]!;
-    expect(sent.headers.get("content-type")).toMatch(encoding === "multipart" ? /^multipart\/form-data; boundary=/ : /^application\/json/);
+    expect(sent.headers.get("content-type")).toMatch(
+      encoding === "multipart" ? /^multipart\/form-data; boundary=/ : /^application\/json/,
+    );
     // The token endpoint is public: no credential header may leak onto it.
     expect(sent.headers.get("apikey")).toBeNull();
     expect(sent.headers.get("authorization")).toBeNull();
@@ -66,14 +77,19 @@ describe.each(modes)("resources with %s", (_label, auth) => {
 
   it("lists clients with the query it was given and one credential", async () => {
     const { daftra, rec } = client();
-    const { data, error, response } = await daftra.GET("/api2/clients.json", { params: { query: { page: 1, limit: 20 } } });
+    const { data, error, response } = await daftra.GET("/api2/clients.json", {
+      params: { query: { page: 1, limit: 20 } },
+    });
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
     expect(data!.data.length).toBeGreaterThan(0);
     expect(data!.data[0]!.Client.business_name).toEqual(expect.any(String));
-    expect(data!.pagination).toMatchObject({ page: 1, page_count: expect.any(Number), total_results: expect.any(Number) });
+    expect(data!.pagination).toMatchObject({
+      page: 1,
+      page_count: expect.any(Number),
+      total_results: expect.any(Number),
+    });
     expect(new URL(rec.seen[0]!.url).search).toBe("?page=1&limit=20");
     expectOneCredential(rec.seen[0]!);
   });
 });
-

@@ -2,13 +2,25 @@
 // retries, limits and typed errors in general are tested in @mizan/client-core.
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { createDaftraClient, ApiError, NotFoundError, ValidationError, type DaftraClientOptions } from "../src/index.js";
+import {
+  createDaftraClient,
+  ApiError,
+  NotFoundError,
+  ValidationError,
+  type DaftraClientOptions,
+} from "../src/index.js";
 import { fakeServer, json, type Handler } from "./helpers.js";
 
 const baseUrl = "https://acme.daftra.com";
 const createClientBody = { body: { Client: { business_name: "x" } } };
 const setup = (handler: Handler, options: Partial<DaftraClientOptions> = {}) =>
-  createDaftraClient({ baseUrl, auth: { apiKey: "key-123456" }, fetch: fakeServer(handler).fetch, retry: false, ...options });
+  createDaftraClient({
+    baseUrl,
+    auth: { apiKey: "key-123456" },
+    fetch: fakeServer(handler).fetch,
+    retry: false,
+    ...options,
+  });
 
 describe("Daftra error bodies", () => {
   it("returns the v1 error body as { error } by default", async () => {
@@ -19,11 +31,23 @@ describe("Daftra error bodies", () => {
   });
 
   it("throws a validation error with v1's field map when asked to", async () => {
-    const daftra = setup(() => json({ result: "failed", code: 400, message: "Bad Request", validation_errors: { business_name: "required" } }, 400), { throwOnError: true });
+    const daftra = setup(
+      () =>
+        json(
+          { result: "failed", code: 400, message: "Bad Request", validation_errors: { business_name: "required" } },
+          400,
+        ),
+      { throwOnError: true },
+    );
     const error = await daftra.POST("/api2/clients.json", createClientBody).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, method: "POST", path: "/api2/clients.json", fields: { business_name: "required" } });
+    expect(error).toMatchObject({
+      status: 400,
+      method: "POST",
+      path: "/api2/clients.json",
+      fields: { business_name: "required" },
+    });
     expect((error as Error).message).toBe("POST /api2/clients.json: 400 Bad Request");
   });
 
@@ -35,10 +59,26 @@ describe("Daftra error bodies", () => {
 
   it("never shows a credential, even when the server echoes it", async () => {
     const secrets = ["key-123456", "tok-abcdef", "pw-secret-1", "cs-secret-2"];
-    const echo: Handler = (r) => json({ result: "failed", code: 400, message: `bad key ${r.headers.get("apikey")} / ${r.headers.get("authorization")}`, validation_errors: { apikey: `${r.headers.get("apikey")}` } }, 400);
+    const echo: Handler = (r) =>
+      json(
+        {
+          result: "failed",
+          code: 400,
+          message: `bad key ${r.headers.get("apikey")} / ${r.headers.get("authorization")}`,
+          validation_errors: { apikey: `${r.headers.get("apikey")}` },
+        },
+        400,
+      );
     for (const auth of [{ apiKey: secrets[0]! }, { accessToken: secrets[1]! }]) {
-      const error = await setup(echo, { auth, throwOnError: true }).GET("/api2/site_info.json").catch((e: unknown) => e);
-      const seen = [String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error, { depth: 10 })].join("\n");
+      const error = await setup(echo, { auth, throwOnError: true })
+        .GET("/api2/site_info.json")
+        .catch((e: unknown) => e);
+      const seen = [
+        String((error as Error).message),
+        String((error as Error).stack),
+        JSON.stringify(error),
+        inspect(error, { depth: 10 }),
+      ].join("\n");
       for (const secret of secrets) expect(seen).not.toContain(secret);
       expect(seen).toContain("[redacted]");
     }

@@ -21,7 +21,8 @@ describe("against a mock that fails half the requests", () => {
     };
     return { seen, daftra: createDaftraClient({ baseUrl: mock.url, auth: { apiKey: "test-key" }, fetch, retry }) };
   }
-  const readClient = (daftra: ReturnType<typeof countingClient>["daftra"]) => daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } } });
+  const readClient = (daftra: ReturnType<typeof countingClient>["daftra"]) =>
+    daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } } });
 
   it("gets every read through with retries", async () => {
     const { seen, daftra } = countingClient({ retries: 10, minDelayMs: 1, maxDelayMs: 20 });
@@ -57,9 +58,20 @@ describe("against a slow answer", () => {
   it("gives up after its time limit on an answer that comes too late", async () => {
     // The limit is far from both delays, so a busy CI machine (answers late by a second or more)
     // cannot turn the prompt answer into a timeout, nor the late one into an answer.
-    const daftra = createDaftraClient({ baseUrl: mock.url, auth: { apiKey: "test-key" }, timeoutMs: 4000, retry: false, throwOnError: true });
-    await expect(daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } }, headers: { Prefer: "delay=30000" } })).rejects.toMatchObject({ name: "TimeoutError", scope: "attempt" });
-    const { data } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } }, headers: { Prefer: "delay=50" } });
+    const daftra = createDaftraClient({
+      baseUrl: mock.url,
+      auth: { apiKey: "test-key" },
+      timeoutMs: 4000,
+      retry: false,
+      throwOnError: true,
+    });
+    await expect(
+      daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 512 } }, headers: { Prefer: "delay=30000" } }),
+    ).rejects.toMatchObject({ name: "TimeoutError", scope: "attempt" });
+    const { data } = await daftra.GET("/api2/clients/{id}.json", {
+      params: { path: { id: 512 } },
+      headers: { Prefer: "delay=50" },
+    });
     expect(data?.data.Client.id).toBe(512);
   });
 });

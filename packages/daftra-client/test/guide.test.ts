@@ -16,7 +16,10 @@ describe("my Daftra integration", () => {
 
   it("creates an invoice for a client", async () => {
     const { data } = await daftra.POST("/api2/invoices.json", {
-      body: { Invoice: { client_id: 512, currency_code: "SAR" }, InvoiceItem: [{ item: "استشارة", unit_price: 250, quantity: 4 }] },
+      body: {
+        Invoice: { client_id: 512, currency_code: "SAR" },
+        InvoiceItem: [{ item: "استشارة", unit_price: 250, quantity: 4 }],
+      },
     });
     expect(data?.id).toBeDefined();
   });

@@ -18,7 +18,8 @@ describe("paginate", () => {
     const server = threePages();
     const daftra = createDaftraClient({ baseUrl, auth: { apiKey: "k-1234" }, fetch: server.fetch });
     const ids: unknown[] = [];
-    for await (const client of paginate(daftra, "/api2/clients.json", { params: { query: { limit: 2 } } })) ids.push(client.id);
+    for await (const client of paginate(daftra, "/api2/clients.json", { params: { query: { limit: 2 } } }))
+      ids.push(client.id);
     expect(ids).toEqual([11, 12, 21, 22, 31, 32]);
     expect(server.requests.map(pageOf)).toEqual([1, 2, 3]);
     expect(server.requests.every((r) => new URL(r.url).searchParams.get("limit") === "2")).toBe(true);
@@ -28,13 +29,19 @@ describe("paginate", () => {
     const server = threePages();
     const daftra = createDaftraClient({ baseUrl, fetch: server.fetch });
     const seen = [];
-    for await (const page of pages(daftra, "/api2/clients.json", { params: { query: { page: 2 } } })) seen.push(page.pagination.page);
+    for await (const page of pages(daftra, "/api2/clients.json", { params: { query: { page: 2 } } }))
+      seen.push(page.pagination.page);
     expect(seen).toEqual([2, 3]);
   });
 
   it("stops when `next` is null even if page_count says more", async () => {
     const server = fakeServer((r) => {
-      const body = { code: 200, result: "successful", data: [{ Client: { id: pageOf(r) } }], pagination: { prev: null, next: null, page: 1, page_count: 9, total_results: 9 } };
+      const body = {
+        code: 200,
+        result: "successful",
+        data: [{ Client: { id: pageOf(r) } }],
+        pagination: { prev: null, next: null, page: 1, page_count: 9, total_results: 9 },
+      };
       return json(body);
     });
     const daftra = createDaftraClient({ baseUrl, fetch: server.fetch });
@@ -43,7 +50,14 @@ describe("paginate", () => {
   });
 
   it("stops on an empty page", async () => {
-    const server = fakeServer(() => json({ code: 200, result: "successful", data: [], pagination: { prev: null, next: "/api2/clients.json?page=2", page: 1, page_count: 4, total_results: 0 } }));
+    const server = fakeServer(() =>
+      json({
+        code: 200,
+        result: "successful",
+        data: [],
+        pagination: { prev: null, next: "/api2/clients.json?page=2", page: 1, page_count: 4, total_results: 0 },
+      }),
+    );
     const daftra = createDaftraClient({ baseUrl, fetch: server.fetch });
     expect(await toArray(daftra, "/api2/clients.json", { max: 10 })).toEqual([]);
     expect(server.count()).toBe(1);
@@ -64,7 +78,9 @@ describe("paginate", () => {
   });
 
   it("throws a typed error when a page fails", async () => {
-    const server = fakeServer((r) => (pageOf(r) === 2 ? json({ result: "failed", code: 403, message: "Forbidden" }, 403) : clientPage(1, 3, [1])));
+    const server = fakeServer((r) =>
+      pageOf(r) === 2 ? json({ result: "failed", code: 403, message: "Forbidden" }, 403) : clientPage(1, 3, [1]),
+    );
     const daftra = createDaftraClient({ baseUrl, fetch: server.fetch, retry: false });
     const seen: unknown[] = [];
     const error = await (async () => {

@@ -41,8 +41,10 @@ describe("bodies", () => {
     void daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x", type: 1 } } });
     // @ts-expect-error: client_id is required on an invoice
     void daftra.POST("/api2/invoices.json", { body: { Invoice: { currency_code: "SAR" } } });
-    // @ts-expect-error: grant_type is "password"
-    void daftra.POST("/v2/oauth/token", { body: { client_id: "1", client_secret: "s", grant_type: "code", username: "u", password: "p" } });
+    void daftra.POST("/v2/oauth/token", {
+      // @ts-expect-error: grant_type is "password"
+      body: { client_id: "1", client_secret: "s", grant_type: "code", username: "u", password: "p" },
+    });
     void daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x", type: 3 } } });
   });
 });
@@ -61,7 +63,8 @@ describe("responses", () => {
     const created = await daftra.POST("/api2/clients.json", { body: { Client: { business_name: "x" } } });
     if (created.data) void daftra.GET("/api2/clients/{id}.json", { params: { path: { id: created.data.id } } });
     const brand = await daftra.POST("/v2/api/entity/brand", { body: { name: "x" } });
-    if (brand.data) void daftra.GET("/v2/api/entity/brand/{id}/{level}", { params: { path: { id: brand.data.id, level: 1 } } });
+    if (brand.data)
+      void daftra.GET("/v2/api/entity/brand/{id}/{level}", { params: { path: { id: brand.data.id, level: 1 } } });
   });
 });
 
@@ -98,7 +101,13 @@ describe("auth options", () => {
   it("takes the four documented modes and nothing half-filled", () => {
     createDaftraClient({ subdomain: "acme", auth: { username: "u", password: "p", clientId: "1", clientSecret: "s" } });
     createDaftraClient({ subdomain: "acme", auth: { getToken: async () => "t" } });
-    createDaftraClient({ subdomain: "acme", domain: "daftara.com", auth: { accessToken: "t" }, retry: false, timeoutMs: 5_000 });
+    createDaftraClient({
+      subdomain: "acme",
+      domain: "daftara.com",
+      auth: { accessToken: "t" },
+      retry: false,
+      timeoutMs: 5_000,
+    });
     // @ts-expect-error: a login without the client secret
     createDaftraClient({ subdomain: "acme", auth: { username: "u", password: "p", clientId: "1" } });
     // @ts-expect-error: only daftra.com and daftara.com host accounts
@@ -112,7 +121,11 @@ describe("v2 filters and sort", () => {
     void daftra.GET(list, {
       params: {
         path: { level: 1 },
-        query: { filter: { name: { like: "acme" }, created: { gte: "2026-01-01" }, status: { in: [1, 2] }, branch_id: 3 }, "filter[or]": { email: { like: "a" } }, sort: { created: "desc" } },
+        query: {
+          filter: { name: { like: "acme" }, created: { gte: "2026-01-01" }, status: { in: [1, 2] }, branch_id: 3 },
+          "filter[or]": { email: { like: "a" } },
+          sort: { created: "desc" },
+        },
       },
     });
   });
@@ -195,7 +208,10 @@ describe("throwOnError", () => {
 describe("toError", () => {
   it("compiles as the README shows it: toError(response, error, { method, path })", async () => {
     const { error, response } = await daftra.GET("/api2/clients/{id}.json", { params: { path: { id: 42 } } });
-    if (error) expectTypeOf(daftra.toError(response, error, { method: "GET", path: "/api2/clients/42.json" })).toMatchTypeOf<Error>();
+    if (error)
+      expectTypeOf(
+        daftra.toError(response, error, { method: "GET", path: "/api2/clients/42.json" }),
+      ).toMatchTypeOf<Error>();
     // @ts-expect-error: the call's method and path are needed (a Response does not know its method)
     if (error) void daftra.toError(response, error);
   });

@@ -3,7 +3,18 @@
 // whose method and path are confirmed. The token endpoint takes HTTP Basic with the client id
 // and secret; the AR operations take the Bearer token (an assumption, labelled in the spec).
 // Which operation takes which comes from the spec's security, not from a list kept here.
-import { basicAuth, callbackTokenSource, checkBaseUrl, checkHeaderValue, createApiClient, splitRuntimeOptions, type Credentials, type ErrorShape, type RuntimeOptions, type ThrowingClient } from "@mizan/client-core";
+import {
+  basicAuth,
+  callbackTokenSource,
+  checkBaseUrl,
+  checkHeaderValue,
+  createApiClient,
+  splitRuntimeOptions,
+  type Credentials,
+  type ErrorShape,
+  type RuntimeOptions,
+  type ThrowingClient,
+} from "@mizan/client-core";
 import type { Client, ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/enkash-ar.js";
 import { middleware as specMiddleware, security } from "./generated/operations.js";

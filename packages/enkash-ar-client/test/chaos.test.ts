@@ -6,5 +6,9 @@ import { createEnkashArClient } from "../src/index.js";
 defineChaosTests({
   api: "enkash-ar",
   secrets: ["enkash-token-123456", "enkash-secret-654321"],
-  client: (options) => createEnkashArClient({ ...options, auth: { accessToken: "enkash-token-123456", basic: { username: "CEKCLIENT1", password: "enkash-secret-654321" } } }),
+  client: (options) =>
+    createEnkashArClient({
+      ...options,
+      auth: { accessToken: "enkash-token-123456", basic: { username: "CEKCLIENT1", password: "enkash-secret-654321" } },
+    }),
 });

@@ -7,7 +7,9 @@ function recording() {
   const seen: Request[] = [];
   const fetch = async (request: Request) => {
     seen.push(request.clone());
-    return new Response(JSON.stringify({ response_code: 200, response_message: "Success", payload: null }), { headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify({ response_code: 200, response_message: "Success", payload: null }), {
+      headers: { "content-type": "application/json" },
+    });
   };
   return { seen, fetch };
 }
@@ -28,8 +30,16 @@ describe("createEnkashArClient", () => {
   });
 
   it("types data as defined on a client created with throwOnError: true (checked by tsc)", async () => {
-    const enkash = createEnkashArClient({ baseUrl: "https://ar.example.test", auth, fetch: recording().fetch, throwOnError: true });
-    const { data } = await enkash.POST("/oauth/token", { body: { username: "u", password: "p", grant_type: "password", clientId: "c" }, bodySerializer: toUrlEncoded });
+    const enkash = createEnkashArClient({
+      baseUrl: "https://ar.example.test",
+      auth,
+      fetch: recording().fetch,
+      throwOnError: true,
+    });
+    const { data } = await enkash.POST("/oauth/token", {
+      body: { username: "u", password: "p", grant_type: "password", clientId: "c" },
+      bodySerializer: toUrlEncoded,
+    });
     const body: object = data; // no `data!`
     expect(body).toMatchObject({ response_code: 200 });
   });
@@ -44,8 +54,12 @@ describe("createEnkashArClient", () => {
 
   it("refuses bad options before sending anything", () => {
     expect(() => createEnkashArClient({ baseUrl: "ar.example.test" })).toThrow(/absolute http/);
-    expect(() => createEnkashArClient({ baseUrl: "https://a.example", auth: { basic: { username: "", password: "x" } } })).toThrow(/client id/);
-    expect(() => createEnkashArClient({ baseUrl: "https://a.example", auth: { accessToken: "" } })).toThrow(/accessToken/);
+    expect(() =>
+      createEnkashArClient({ baseUrl: "https://a.example", auth: { basic: { username: "", password: "x" } } }),
+    ).toThrow(/client id/);
+    expect(() => createEnkashArClient({ baseUrl: "https://a.example", auth: { accessToken: "" } })).toThrow(
+      /accessToken/,
+    );
   });
 });
 
@@ -59,6 +73,10 @@ describe("credentials a header cannot carry", () => {
     }
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ field: "auth.accessToken" });
-    expect([String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join("\n")).not.toContain("123456");
+    expect(
+      [String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join(
+        "\n",
+      ),
+    ).not.toContain("123456");
   });
 });

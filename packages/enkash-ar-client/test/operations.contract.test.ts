@@ -6,6 +6,9 @@ import { createEnkashArClient, toFormData, toUrlEncoded } from "../src/index.js"
 defineContractTests({
   api: "enkash-ar",
   client: (baseUrl) =>
-    createEnkashArClient({ baseUrl, auth: { basic: { username: "your-client-id", password: "your-client-secret" }, accessToken: "test-access-token" } }),
+    createEnkashArClient({
+      baseUrl,
+      auth: { basic: { username: "your-client-id", password: "your-client-secret" }, accessToken: "test-access-token" },
+    }),
   serializers: { "multipart/form-data": toFormData, "application/x-www-form-urlencoded": toUrlEncoded },
 });

@@ -3,7 +3,14 @@
 // bundle at bundle time (see index.ts); the response-side rules are handed to the general
 // response loosening of @mizan/openapi-tools (loosenResponses) as its options.
 import { forEachObject, operationsOf } from "@mizan/openapi-tools";
-import { nullOptional, reachableSchemas, requiredByComposers, schemaRefsIn, widenNode, type LoosenOptions } from "@mizan/openapi-tools/transform";
+import {
+  nullOptional,
+  reachableSchemas,
+  requiredByComposers,
+  schemaRefsIn,
+  widenNode,
+  type LoosenOptions,
+} from "@mizan/openapi-tools/transform";
 
 // JSON Schema and OpenAPI nodes are walked as plain JSON of any shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,12 +28,13 @@ const asArray = (type: unknown): unknown[] => (type === undefined ? [] : Array.i
  */
 export const MOCK_COERCIONS = {
   "numeric-strings":
-    "Numbers and integers also as numeric strings (`\"123\"`, `\"10.00\"`): PHP compares and stores them alike, and shop integrations send form-style strings.",
+    'Numbers and integers also as numeric strings (`"123"`, `"10.00"`): PHP compares and stores them alike, and shop integrations send form-style strings.',
   "flag-numbers":
-    "Booleans also as 0/1 and \"0\"/\"1\", and numeric enums also as their strings: PHP's loose comparison. Applied to the published responses too, and there in both directions: a string enum or const of numeric codes (`[\"0\", \"1\"]`) also takes the numbers. The docs type some codes as integers and others as strings, and the server sends numbers as strings (see numeric-strings), so the documented type of a code says little about the JSON type it arrives in; this direction is an assumption, not yet seen in traffic. Enums of words are left as they are.",
+    'Booleans also as 0/1 and "0"/"1", and numeric enums also as their strings: PHP\'s loose comparison. Applied to the published responses too, and there in both directions: a string enum or const of numeric codes (`["0", "1"]`) also takes the numbers. The docs type some codes as integers and others as strings, and the server sends numbers as strings (see numeric-strings), so the documented type of a code says little about the JSON type it arrives in; this direction is an assumption, not yet seen in traffic. Enums of words are left as they are.',
   "null-optional":
-    "An optional field may be null (`\"city\": null`): the server treats null as absent in requests and sends null for unset fields in responses. A field required anywhere stays non-null in requests. Applied to the published responses too (their types admit null).",
-  "date-only": "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
+    'An optional field may be null (`"city": null`): the server treats null as absent in requests and sends null for unset fields in responses. A field required anywhere stays non-null in requests. Applied to the published responses too (their types admit null).',
+  "date-only":
+    "A `YYYY-MM-DD HH:MM:SS` value may be sent as its date alone: the server's date parser fills in midnight.",
   "numbers-for-strings":
     "A free-text field (a string with no format, pattern or enum) may be sent as a JSON number: PHP stores it as its text. Seen in spec/daftra/corpus: zkriahac/daftra-magento2-product-invoice-integration sends a client's `client_number` and `password` and a product's `product_code` as numbers, daftra/woocommerce-plugin an order id as a custom field's `value`.",
   "account-dates":
@@ -43,14 +51,22 @@ export const MOCK_COERCIONS_EXTENSION = "x-mock-coercions";
 /** The rules a document opts into; an unknown one is an error. */
 export function coercionsOf(doc: Node): Set<MockCoercion> {
   const rules = new Set<string>(doc?.[MOCK_COERCIONS_EXTENSION] ?? []);
-  for (const rule of rules) if (!(rule in MOCK_COERCIONS)) throw new Error(`Unknown ${MOCK_COERCIONS_EXTENSION} rule "${rule}". Known: ${Object.keys(MOCK_COERCIONS).join(", ")}.`);
+  for (const rule of rules)
+    if (!(rule in MOCK_COERCIONS))
+      throw new Error(
+        `Unknown ${MOCK_COERCIONS_EXTENSION} rule "${rule}". Known: ${Object.keys(MOCK_COERCIONS).join(", ")}.`,
+      );
   return rules as Set<MockCoercion>;
 }
 
 /** The options of the published responses' loosening (loosenResponses) that the document's rules ask for. */
 export function responseLoosening(doc: Node): LoosenOptions {
   const rules = coercionsOf(doc);
-  return { nullOptional: rules.has("null-optional"), accountDates: rules.has("account-dates"), numericCodes: rules.has("flag-numbers") };
+  return {
+    nullOptional: rules.has("null-optional"),
+    accountDates: rules.has("account-dates"),
+    numericCodes: rules.has("flag-numbers"),
+  };
 }
 
 const DATE_TIME_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}[ T]/;
@@ -59,14 +75,22 @@ const DATE_TIME_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}[ T]/;
 function acceptNumberForString(node: Node) {
   const types = asArray(node.type);
   if (!types.includes("string") || types.includes("number") || types.includes("integer")) return;
-  if (node.format !== undefined || node.pattern !== undefined || node.enum !== undefined || node.const !== undefined) return;
+  if (node.format !== undefined || node.pattern !== undefined || node.enum !== undefined || node.const !== undefined)
+    return;
   node.type = [...types, "number"];
 }
 
 /** Whether a property schema already admits "" (any string, unconstrained). */
 function admitsEmptyString(prop: Node) {
   const types = asArray(prop.type);
-  return types.includes("string") && prop.format === undefined && prop.pattern === undefined && prop.enum === undefined && prop.const === undefined && !(prop.minLength > 0);
+  return (
+    types.includes("string") &&
+    prop.format === undefined &&
+    prop.pattern === undefined &&
+    prop.enum === undefined &&
+    prop.const === undefined &&
+    !(prop.minLength > 0)
+  );
 }
 
 /** Lets the optional properties of an object schema be ""; `required` adds names that stay as they are. */
@@ -99,13 +123,17 @@ export function coerceRequestsForMock<T>(input: T): T {
   // widening them would only let out-of-range values (`limit=5000`) through as strings.
   const requestParts = operationsOf(doc).flatMap(({ requestBody }) => (requestBody ? [requestBody] : []));
   const schemas = doc.components?.schemas ?? {};
-  const names = reachableSchemas(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
+  const names = reachableSchemas(
+    doc,
+    requestParts.flatMap((p) => [...schemaRefsIn(p)]),
+  );
   const composers = requiredByComposers(doc);
   const visit = (node: Node, ref: string | undefined) => {
     if (rules.has("numeric-strings") || rules.has("flag-numbers")) {
       const types = asArray(node.type);
       const numeric = types.includes("integer") || types.includes("number");
-      if ((numeric && rules.has("numeric-strings")) || (types.includes("boolean") && rules.has("flag-numbers"))) widenNode(node);
+      if ((numeric && rules.has("numeric-strings")) || (types.includes("boolean") && rules.has("flag-numbers")))
+        widenNode(node);
     }
     if (rules.has("date-only") && typeof node.pattern === "string" && DATE_TIME_PATTERN.test(node.pattern)) {
       node.pattern = `^(?:${node.pattern.replace(/^\^|\$$/g, "")}|\\d{4}-\\d{2}-\\d{2})$`;
@@ -114,7 +142,10 @@ export function coerceRequestsForMock<T>(input: T): T {
     if (rules.has("null-optional")) nullOptional(node, [...((ref && composers.get(ref)) ?? [])]);
     if (rules.has("empty-optional")) emptyOptional(node, [...((ref && composers.get(ref)) ?? [])]);
   };
-  for (const name of names) forEachObject(schemas[name], (node: Node) => visit(node, node === schemas[name] ? `${SCHEMA_PREFIX}${name}` : undefined));
+  for (const name of names)
+    forEachObject(schemas[name], (node: Node) =>
+      visit(node, node === schemas[name] ? `${SCHEMA_PREFIX}${name}` : undefined),
+    );
   for (const part of requestParts) forEachObject(part, (node: Node) => visit(node, undefined));
   return doc;
 }

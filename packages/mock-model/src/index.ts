@@ -8,8 +8,25 @@ import { addSuffixlessAliases } from "@mizan/openapi-tools/transform";
 import { coerceRequestsForMock, responseLoosening } from "./coercions.js";
 import { markMockResources } from "./resources.js";
 
-export { coerceRequestsForMock, coercionsOf, MOCK_COERCIONS, MOCK_COERCIONS_EXTENSION, responseLoosening, type MockCoercion } from "./coercions.js";
-export { markMockResources, MOCK_RESOURCE, MOCK_RESOURCE_ACTIONS, pathRole, rewrap, type MockAction, type MockAnswer, type MockResource, type PagingRole } from "./resources.js";
+export {
+  coerceRequestsForMock,
+  coercionsOf,
+  MOCK_COERCIONS,
+  MOCK_COERCIONS_EXTENSION,
+  responseLoosening,
+  type MockCoercion,
+} from "./coercions.js";
+export {
+  markMockResources,
+  MOCK_RESOURCE,
+  MOCK_RESOURCE_ACTIONS,
+  pathRole,
+  rewrap,
+  type MockAction,
+  type MockAnswer,
+  type MockResource,
+  type PagingRole,
+} from "./resources.js";
 
 /** Every extension of the mock's model starts so. */
 export const MOCK_EXTENSION_PREFIX = "x-mock-";

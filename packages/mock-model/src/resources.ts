@@ -53,7 +53,19 @@ export interface MockResource {
   notFound?: MockAnswer;
 }
 
-export type PagingRole = "page" | "pageCount" | "total" | "size" | "from" | "to" | "next" | "prev" | "first" | "last" | "path" | "links";
+export type PagingRole =
+  | "page"
+  | "pageCount"
+  | "total"
+  | "size"
+  | "from"
+  | "to"
+  | "next"
+  | "prev"
+  | "first"
+  | "last"
+  | "path"
+  | "links";
 
 /*
  * The mock's stateful mode needs to know, for each resource, which operation creates, reads,
@@ -89,21 +101,41 @@ const PAGING_FIELDS: Record<PagingRole, string[]> = {
 const PAGE_PARAM = /^page$/i;
 const SIZE_PARAM = /^(limit|per_page|perPage|page_size|pageSize)$/;
 
-const normName = (name: unknown) => String(name).toLowerCase().replace(/[^a-z0-9]/g, "");
+const normName = (name: unknown) =>
+  String(name)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 const isObject = (v: unknown): v is Record<string, Node> => v !== null && typeof v === "object" && !Array.isArray(v);
 const isScalar = (v: unknown) => typeof v === "string" || typeof v === "number";
-const toPointer = (segments: (string | number)[]) => segments.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
-const valueAt = (value: Node, segments: (string | number)[]) => segments.reduce((node: Node, key) => (node !== null && typeof node === "object" ? node[key] : undefined), value);
+const toPointer = (segments: (string | number)[]) =>
+  segments.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+const valueAt = (value: Node, segments: (string | number)[]) =>
+  segments.reduce((node: Node, key) => (node !== null && typeof node === "object" ? node[key] : undefined), value);
 
 /** The collection a path belongs to and what the method does there, from the path's shape alone. */
-export function pathRole({ path, method }: { path: string; method: string }): { resource: string; action: MockAction; idParam?: string } | undefined {
-  const segments = path.replace(/\.json$/, "").replace(/\/+$/, "").split("/");
+export function pathRole({
+  path,
+  method,
+}: {
+  path: string;
+  method: string;
+}): { resource: string; action: MockAction; idParam?: string } | undefined {
+  const segments = path
+    .replace(/\.json$/, "")
+    .replace(/\/+$/, "")
+    .split("/");
   const idAt = segments.findLastIndex((s) => ID_PARAM.test(TEMPLATE_SEGMENT.exec(s)?.[1] ?? ""));
   if (idAt >= 0) {
     // Only template segments may follow the id (Daftra v2's `{level}`); a literal one names an action on the record.
     if (!segments.slice(idAt + 1).every((s) => TEMPLATE_SEGMENT.test(s))) return undefined;
     const action = ITEM_ACTIONS[method];
-    return action && { resource: segments.slice(0, idAt).join("/"), action, idParam: TEMPLATE_SEGMENT.exec(segments[idAt]!)![1]! };
+    return (
+      action && {
+        resource: segments.slice(0, idAt).join("/"),
+        action,
+        idParam: TEMPLATE_SEGMENT.exec(segments[idAt]!)![1]!,
+      }
+    );
   }
   let end = segments.length;
   while (end > 1 && TEMPLATE_SEGMENT.test(segments[end - 1]!)) end--;
@@ -131,7 +163,9 @@ function successExamples(doc: Node, op: Node): { status: string | undefined; exa
 export function rewrap<T>(body: T, wrappers: Record<string, string> | undefined): T {
   if (!wrappers || !isObject(body)) return body;
   // Own keys only: a body's `constructor` key must not be renamed to the Object function's text.
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value])) as T;
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value]),
+  ) as T;
 }
 
 /** The first example of a request body's documented (first) media type. */
@@ -160,7 +194,10 @@ function findKey(value: Node, accepts: (key: string) => boolean): string[] | und
 }
 
 /** The first example (of a response's examples) with an id field, and where it is: the field named like the id parameter first, then `id`. */
-function findId(examples: [string | undefined, Node][], names: (string | undefined)[]): { example: string | undefined; at: string[] } | undefined {
+function findId(
+  examples: [string | undefined, Node][],
+  names: (string | undefined)[],
+): { example: string | undefined; at: string[] } | undefined {
   for (const name of names) {
     for (const [example, value] of examples) {
       const at = findKey(value, (key) => normName(key) === normName(name));
@@ -192,7 +229,10 @@ function notFoundOf(doc: Node, op: Node): MockAnswer | undefined {
     for (const [example, value] of jsonExamples(doc, response)) {
       const named = /not_?found/i.test(example ?? "");
       if (Number(status) < 400 && !named) continue;
-      const score = (named ? 4 : 0) + (/not found|does not exist/i.test(JSON.stringify(value)) ? 2 : 0) + (status === "404" ? 1 : 0);
+      const score =
+        (named ? 4 : 0) +
+        (/not found|does not exist/i.test(JSON.stringify(value)) ? 2 : 0) +
+        (status === "404" ? 1 : 0);
       if (score && (!best || score > best.score)) best = { score, answer: { status, ...(example ? { example } : {}) } };
     }
   }
@@ -208,7 +248,9 @@ function pagingOf(entry: OperationEntry, example: Node, items: string[]): MockRe
     for (const [key, value] of Object.entries(node)) {
       const here = [...at, key];
       if (JSON.stringify(here) === JSON.stringify(items)) continue;
-      const role = (Object.keys(PAGING_FIELDS) as PagingRole[]).find((r) => PAGING_FIELDS[r].includes(key.toLowerCase()));
+      const role = (Object.keys(PAGING_FIELDS) as PagingRole[]).find((r) =>
+        PAGING_FIELDS[r].includes(key.toLowerCase()),
+      );
       if (role) fields[toPointer(here)] = role;
       else if (isObject(value)) walk(value, here);
     }
@@ -216,8 +258,14 @@ function pagingOf(entry: OperationEntry, example: Node, items: string[]): MockRe
   if (isObject(example)) walk(example, []);
   if (!page && !Object.keys(fields).length) return undefined;
   const sizeField = Object.entries(fields).find(([, role]) => role === "size")?.[0];
-  const defaultSize = size?.schema?.default ?? (sizeField ? valueAt(example, sizeField.split("/").slice(1)) : undefined) ?? 20;
-  return { ...(page ? { page: page.name } : {}), ...(size ? { size: size.name } : {}), defaultSize: Number(defaultSize) || 20, fields };
+  const defaultSize =
+    size?.schema?.default ?? (sizeField ? valueAt(example, sizeField.split("/").slice(1)) : undefined) ?? 20;
+  return {
+    ...(page ? { page: page.name } : {}),
+    ...(size ? { size: size.name } : {}),
+    defaultSize: Number(defaultSize) || 20,
+    fields,
+  };
 }
 
 /**
@@ -231,9 +279,13 @@ function queryRolesOf(doc: Node, entry: OperationEntry): MockResource["query"] {
   for (const p of entry.parameters as Node[]) {
     const match = p["x-mock-filter"];
     if (match !== undefined) {
-      if (match !== "all" && match !== "any") throw new Error(`${entry.key}: parameter ${p.name}: x-mock-filter must be "all" or "any".`);
+      if (match !== "all" && match !== "any")
+        throw new Error(`${entry.key}: parameter ${p.name}: x-mock-filter must be "all" or "any".`);
       const unknown = declaredOperators(doc, p.schema).filter((name) => !(name in FILTER_OPERATORS));
-      if (unknown.length) throw new Error(`${entry.key}: parameter ${p.name} declares filter operators the mock does not know: ${unknown.join(", ")} (known: ${Object.keys(FILTER_OPERATORS).join(", ")}).`);
+      if (unknown.length)
+        throw new Error(
+          `${entry.key}: parameter ${p.name} declares filter operators the mock does not know: ${unknown.join(", ")} (known: ${Object.keys(FILTER_OPERATORS).join(", ")}).`,
+        );
       filters.push({ param: p.name, match });
     }
     if (p["x-mock-sort"] === true) sort = p.name;
@@ -253,18 +305,25 @@ interface Member {
 type Family = Partial<Record<MockAction, Member>>;
 
 /** A family's operations completed into their `x-mock-resource` extensions, or the reason it cannot be. */
-function completeFamily(doc: Node, resource: string, family: Family): { extensions?: Map<OperationEntry, MockResource>; reason?: string } {
+function completeFamily(
+  doc: Node,
+  resource: string,
+  family: Family,
+): { extensions?: Map<OperationEntry, MockResource>; reason?: string } {
   const { read, list, create, update } = family;
   if (!read) return { reason: "it has no read operation (a GET of one record by its id)" };
   const readAnswer = successExamples(doc, read.entry.op);
   const idNames = [...new Set([read.idParam, "id"])];
   const found = findId(readAnswer.examples, idNames);
-  if (!found) return { reason: `the read operation's answer has no example with an id field (${idNames.join(" or ")})` };
+  if (!found)
+    return { reason: `the read operation's answer has no example with an id field (${idNames.join(" or ")})` };
   const readExample = readAnswer.examples.find(([name]) => name === found.example)![1];
   const idKey = found.at.at(-1)!;
   const parents = found.at.slice(0, -1);
   // Request bodies as the records read them: a body may wrap its record under another name (`wrappers`).
-  const bodies = [create, update].filter((m): m is Member => !!m).map((member) => rewrap(bodyExample(member.entry), member.wrappers));
+  const bodies = [create, update]
+    .filter((m): m is Member => !!m)
+    .map((member) => rewrap(bodyExample(member.entry), member.wrappers));
   const listAnswer = list && successExamples(doc, list.entry.op);
   // Where a record sits in the read answer (`/data` for Daftra v1, whose bodies wrap it as
   // {"Client": {...}}, the root for v2): the deepest level whose keys the request bodies share
@@ -273,19 +332,42 @@ function completeFamily(doc: Node, resource: string, family: Family): { extensio
     const record = parents.slice(0, depth);
     const idField = [...parents.slice(depth), idKey];
     const recordValue = valueAt(readExample, record);
-    if (!isObject(recordValue) || !bodies.every((body) => isObject(body) && Object.keys(body).some((key) => key in recordValue))) continue;
+    if (
+      !isObject(recordValue) ||
+      !bodies.every((body) => isObject(body) && Object.keys(body).some((key) => key in recordValue))
+    )
+      continue;
     let items: { example: string | undefined; at: string[] | undefined; value: Node } | undefined;
     if (list) {
-      items = listAnswer!.examples.map(([example, value]) => ({ example, at: findItems(value, idField), value })).find((hit) => hit.at);
+      items = listAnswer!.examples
+        .map(([example, value]) => ({ example, at: findItems(value, idField), value }))
+        .find((hit) => hit.at);
       if (!items) continue;
     }
     const base = { resource, idField: toPointer(idField) };
-    const answer = (status: string | undefined, example: string | undefined): MockAnswer => ({ status: status!, ...(example ? { example } : {}) });
+    const answer = (status: string | undefined, example: string | undefined): MockAnswer => ({
+      status: status!,
+      ...(example ? { example } : {}),
+    });
     const out = new Map<OperationEntry, MockResource>();
-    out.set(read.entry, { ...base, action: "read", idParam: read.idParam, answer: answer(readAnswer.status, found.example), record: toPointer(record), notFound: notFoundOf(doc, read.entry.op) });
+    out.set(read.entry, {
+      ...base,
+      action: "read",
+      idParam: read.idParam,
+      answer: answer(readAnswer.status, found.example),
+      record: toPointer(record),
+      notFound: notFoundOf(doc, read.entry.op),
+    });
     if (list) {
       const query = queryRolesOf(doc, list.entry);
-      out.set(list.entry, { ...base, action: "list", answer: answer(listAnswer!.status, items!.example), items: toPointer(items!.at!), paging: pagingOf(list.entry, items!.value, items!.at!), ...(query ? { query } : {}) });
+      out.set(list.entry, {
+        ...base,
+        action: "list",
+        answer: answer(listAnswer!.status, items!.example),
+        items: toPointer(items!.at!),
+        paging: pagingOf(list.entry, items!.value, items!.at!),
+        ...(query ? { query } : {}),
+      });
     }
     const answerNames = [...new Set([idKey, read.idParam, "id"])];
     for (const member of [create, update, family.delete]) {
@@ -293,7 +375,8 @@ function completeFamily(doc: Node, resource: string, family: Family): { extensio
       const { status, examples } = successExamples(doc, member.entry.op);
       const withId = member.action === "delete" ? undefined : findId(examples, answerNames);
       if (member.action === "create" && !withId) {
-        if (member.written) return { reason: `${member.entry.key} documents no answer with the new id (${answerNames.join(" or ")})` };
+        if (member.written)
+          return { reason: `${member.entry.key} documents no answer with the new id (${answerNames.join(" or ")})` };
         continue;
       }
       out.set(member.entry, {
@@ -338,18 +421,37 @@ export function markMockResources<T>(input: T): T {
     delete op[MOCK_RESOURCE];
     if (written === false) continue;
     if (written !== undefined) {
-      if (!isObject(written) || typeof written.resource !== "string" || !MOCK_RESOURCE_ACTIONS.includes(written.action)) {
-        throw new Error(`${entry.key}: ${MOCK_RESOURCE} must be false or {resource: <name>, action: ${MOCK_RESOURCE_ACTIONS.join(" | ")}}.`);
+      if (
+        !isObject(written) ||
+        typeof written.resource !== "string" ||
+        !MOCK_RESOURCE_ACTIONS.includes(written.action)
+      ) {
+        throw new Error(
+          `${entry.key}: ${MOCK_RESOURCE} must be false or {resource: <name>, action: ${MOCK_RESOURCE_ACTIONS.join(" | ")}}.`,
+        );
       }
       const { wrappers } = written;
-      if (wrappers !== undefined && (!["create", "update"].includes(written.action) || !isObject(wrappers) || !Object.values(wrappers).every((v) => typeof v === "string" && v))) {
-        throw new Error(`${entry.key}: ${MOCK_RESOURCE}.wrappers maps a request body's wrapper to the record's ({FollowUpReminder: ClientAppointment}), on a create or update only.`);
+      if (
+        wrappers !== undefined &&
+        (!["create", "update"].includes(written.action) ||
+          !isObject(wrappers) ||
+          !Object.values(wrappers).every((v) => typeof v === "string" && v))
+      ) {
+        throw new Error(
+          `${entry.key}: ${MOCK_RESOURCE}.wrappers maps a request body's wrapper to the record's ({FollowUpReminder: ClientAppointment}), on a create or update only.`,
+        );
       }
-      const idParam = ["read", "update", "delete"].includes(written.action) ? (written.idParam ?? idParamOf(entry.path)) : undefined;
-      if (idParam === undefined && ["read", "update", "delete"].includes(written.action)) throw new Error(`${entry.key}: ${MOCK_RESOURCE} says ${written.action}, but the path has no id parameter.`);
+      const idParam = ["read", "update", "delete"].includes(written.action)
+        ? (written.idParam ?? idParamOf(entry.path))
+        : undefined;
+      if (idParam === undefined && ["read", "update", "delete"].includes(written.action))
+        throw new Error(`${entry.key}: ${MOCK_RESOURCE} says ${written.action}, but the path has no id parameter.`);
       const members = family(written.resource);
       const action = written.action as MockAction;
-      if (members[action]?.written) throw new Error(`${entry.key}: ${written.resource} already has a ${action} operation (${members[action]!.entry.key}).`);
+      if (members[action]?.written)
+        throw new Error(
+          `${entry.key}: ${written.resource} already has a ${action} operation (${members[action]!.entry.key}).`,
+        );
       members[action] = { entry, action, idParam, written: true, ...(wrappers ? { wrappers } : {}) };
       continue;
     }
@@ -361,7 +463,8 @@ export function markMockResources<T>(input: T): T {
   // A list or create whose own collection has no read joins the nearest enclosing one that has.
   for (const [resource, members] of families) {
     if (members.read) continue;
-    for (const action of ["list", "create"] as const) if (members[action] && !members[action]!.written) joinLater.push({ ...members[action]!, resource });
+    for (const action of ["list", "create"] as const)
+      if (members[action] && !members[action]!.written) joinLater.push({ ...members[action]!, resource });
   }
   for (const { entry, action, resource } of joinLater) {
     const segments = resource.split("/");
@@ -376,7 +479,8 @@ export function markMockResources<T>(input: T): T {
     const written = Object.values(members).filter((m): m is Member => !!m?.written);
     const { extensions, reason } = completeFamily(doc, resource, members);
     if (extensions) for (const [entry, extension] of extensions) (entry.op as Node)[MOCK_RESOURCE] = extension;
-    if (!extensions && written.length) throw new Error(`${written[0]!.entry.key}: ${MOCK_RESOURCE} "${resource}" cannot be completed: ${reason}.`);
+    if (!extensions && written.length)
+      throw new Error(`${written[0]!.entry.key}: ${MOCK_RESOURCE} "${resource}" cannot be completed: ${reason}.`);
   }
   return doc;
 }

@@ -22,8 +22,19 @@ const postThings = (rules, request, response, schemas) => ({
 
 describe("coerceRequestsForMock", () => {
   const doc = (rules) =>
-    postThings(rules, { $ref: "#/components/schemas/ThingBody" }, { $ref: "#/components/schemas/Shown" }, {
-        Base: { type: "object", properties: { name: { type: "string" }, city: { type: "string" }, owner: { $ref: "#/components/schemas/Owner" } } },
+    postThings(
+      rules,
+      { $ref: "#/components/schemas/ThingBody" },
+      { $ref: "#/components/schemas/Shown" },
+      {
+        Base: {
+          type: "object",
+          properties: {
+            name: { type: "string" },
+            city: { type: "string" },
+            owner: { $ref: "#/components/schemas/Owner" },
+          },
+        },
         Owner: { type: "object", properties: { id: { type: "integer" } } },
         ThingBody: {
           type: "object",
@@ -37,7 +48,8 @@ describe("coerceRequestsForMock", () => {
           },
         },
         Shown: { type: "object", properties: { label: { type: "string" } } },
-    });
+      },
+    );
 
   it("changes nothing for a document that opts into no rule, and refuses an unknown rule", () => {
     expect(coerceRequestsForMock(doc())).toEqual(doc());
@@ -63,13 +75,15 @@ describe("coerceRequestsForMock", () => {
     expect(out.components.schemas.Shown).toEqual(doc().components.schemas.Shown); // response side only
   });
 
-  it("lets free-text fields take numbers, and optional fields take \"\", without loosening constrained ones", () => {
+  it('lets free-text fields take numbers, and optional fields take "", without loosening constrained ones', () => {
     const withEmail = (rules) => {
       const d = doc(rules);
       d.components.schemas.Base.properties.email = { type: "string", format: "email" };
       return d;
     };
-    const out = coerceRequestsForMock(withEmail(["numeric-strings", "null-optional", "numbers-for-strings", "empty-optional"]));
+    const out = coerceRequestsForMock(
+      withEmail(["numeric-strings", "null-optional", "numbers-for-strings", "empty-optional"]),
+    );
     const check = schemaValidator(out);
     const ok = (body) => check({ $ref: "#/components/schemas/ThingBody" }, body);
     expect(ok({ name: 48213, city: 7 })).toEqual([]); // free text as a number
@@ -79,19 +93,29 @@ describe("coerceRequestsForMock", () => {
     expect(ok({ name: "Acme", price: "abc" })).not.toEqual([]);
     expect(ok({ name: "Acme", kind: "" })).toEqual([]);
     const strictKind = coerceRequestsForMock(doc(["numbers-for-strings"]));
-    expect(schemaValidator(strictKind)({ $ref: "#/components/schemas/ThingBody" }, { name: "Acme", kind: "" })).not.toEqual([]); // only with empty-optional
+    expect(
+      schemaValidator(strictKind)({ $ref: "#/components/schemas/ThingBody" }, { name: "Acme", kind: "" }),
+    ).not.toEqual([]); // only with empty-optional
   });
 });
 
-
 describe("the bundle hook", () => {
   it("maps the document's response rules to the loosening's options", () => {
-    expect(responseLoosening({ "x-mock-coercions": ["null-optional", "flag-numbers", "date-only"] })).toEqual({ nullOptional: true, accountDates: false, numericCodes: true });
+    expect(responseLoosening({ "x-mock-coercions": ["null-optional", "flag-numbers", "date-only"] })).toEqual({
+      nullOptional: true,
+      accountDates: false,
+      numericCodes: true,
+    });
     expect(() => responseLoosening({ "x-mock-coercions": ["loose"] })).toThrow(/Unknown x-mock-coercions rule "loose"/);
   });
 
   it("keeps requests ISO where responses take the account's dates", () => {
-    const dated = postThings(["account-dates"], { $ref: "#/components/schemas/Thing" }, { $ref: "#/components/schemas/Thing" }, { Thing: { type: "object", properties: { date: { type: "string", format: "date" } } } });
+    const dated = postThings(
+      ["account-dates"],
+      { $ref: "#/components/schemas/Thing" },
+      { $ref: "#/components/schemas/Thing" },
+      { Thing: { type: "object", properties: { date: { type: "string", format: "date" } } } },
+    );
     const loosened = loosenResponses(dated, responseLoosening(dated));
     expect(loosened.components.schemas.ThingRecord.properties.date["x-date-formats"]).toBeDefined();
     expect(coerceRequestsForMock(loosened).components.schemas.Thing).toEqual(dated.components.schemas.Thing);
@@ -99,7 +123,12 @@ describe("the bundle hook", () => {
 
   it("publishes without any x-mock-* mark, and gives the mock its marks", () => {
     const marked = {
-      ...postThings(["numeric-strings"], { type: "object", properties: { n: { type: "integer" } } }, { type: "object" }, {}),
+      ...postThings(
+        ["numeric-strings"],
+        { type: "object", properties: { n: { type: "integer" } } },
+        { type: "object" },
+        {},
+      ),
       "x-other": 1,
     };
     marked.paths["/things"].post.responses[200]["x-mock-when"] = { body: {} };

@@ -27,7 +27,9 @@ const CREATE = {
   method: "POST",
   path: "/api2/clients.json",
   headers: { apikey: "bench-key", "content-type": "application/json" },
-  body: JSON.stringify({ Client: { business_name: "مؤسسة النخبة للتجارة", email: "accounts@alnokhba.example", type: 3 } }),
+  body: JSON.stringify({
+    Client: { business_name: "مؤسسة النخبة للتجارة", email: "accounts@alnokhba.example", type: 3 },
+  }),
 };
 
 const freePort = () =>
@@ -39,9 +41,15 @@ const freePort = () =>
   });
 
 const servers = {
-  "mizan-mock": (port) => [process.execPath, [path.join(packageDir, "bin", "mizan-mock.js"), "--api", "daftra", "--port", String(port)]],
+  "mizan-mock": (port) => [
+    process.execPath,
+    [path.join(packageDir, "bin", "mizan-mock.js"), "--api", "daftra", "--port", String(port)],
+  ],
   // Prism logs every request at its default level; warn keeps it as quiet as mizan-mock.
-  "prism CLI": (port) => [path.join(packageDir, "node_modules", ".bin", "prism"), ["mock", bundle, "--host", "127.0.0.1", "--port", String(port), "--verboseLevel", "warn"]],
+  "prism CLI": (port) => [
+    path.join(packageDir, "node_modules", ".bin", "prism"),
+    ["mock", bundle, "--host", "127.0.0.1", "--port", String(port), "--verboseLevel", "warn"],
+  ],
 };
 
 /** Spawns a server and resolves once it answers `probe` with a 2xx; returns the process and the time it took. */
@@ -51,12 +59,18 @@ async function start(command, args, port, probe = LIST) {
   children.add(child);
   let stderr = "";
   child.stderr.on("data", (b) => (stderr += b));
-  const exited = new Promise((_, reject) => child.once("exit", (code) => reject(new Error(`${command} exited (${code}) before answering:\n${stderr}`))));
+  const exited = new Promise((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`${command} exited (${code}) before answering:\n${stderr}`))),
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (Date.now() > deadline) throw new Error(`${command} did not answer within 60 s:\n${stderr}`);
     const answered = await Promise.race([
-      fetch(`http://127.0.0.1:${port}${probe.path}`, { method: probe.method, headers: probe.headers, body: probe.body }).then(
+      fetch(`http://127.0.0.1:${port}${probe.path}`, {
+        method: probe.method,
+        headers: probe.headers,
+        body: probe.body,
+      }).then(
         (r) => r.arrayBuffer().then(() => r.ok),
         () => false,
       ),
@@ -103,9 +117,14 @@ for (const [name, command] of Object.entries(servers)) {
   running[name] = { ...(await start(...command(port), port)), url: `http://127.0.0.1:${port}` };
 }
 const listBody = await (await fetch(running["mizan-mock"].url + LIST.path, { headers: LIST.headers })).text();
-const createResponse = await fetch(running["mizan-mock"].url + CREATE.path, { method: "POST", headers: CREATE.headers, body: CREATE.body });
+const createResponse = await fetch(running["mizan-mock"].url + CREATE.path, {
+  method: "POST",
+  headers: CREATE.headers,
+  body: CREATE.body,
+});
 const createBody = await createResponse.text();
-if (createResponse.status !== 202) throw new Error(`The create answered ${createResponse.status}, not 202: ${createBody}`);
+if (createResponse.status !== 202)
+  throw new Error(`The create answered ${createResponse.status}, not 202: ${createBody}`);
 
 const plainPort = await freePort();
 const plainScript = `
@@ -118,42 +137,75 @@ const plainScript = `
       res.end(body);
     });
   }).listen(${plainPort}, "127.0.0.1");`;
-running["plain node"] = { ...(await start(process.execPath, ["-e", plainScript], plainPort)), url: `http://127.0.0.1:${plainPort}` };
+running["plain node"] = {
+  ...(await start(process.execPath, ["-e", plainScript], plainPort)),
+  url: `http://127.0.0.1:${plainPort}`,
+};
 
-const load = (opts) => new Promise((resolve, reject) => autocannon({ connections: 10, duration: DURATION, ...opts }, (e, r) => (e ? reject(e) : resolve(r))));
+const load = (opts) =>
+  new Promise((resolve, reject) =>
+    autocannon({ connections: 10, duration: DURATION, ...opts }, (e, r) => (e ? reject(e) : resolve(r))),
+  );
 const rows = [];
 for (const scenario of [LIST, CREATE]) {
   for (const [server, { url }] of Object.entries(running)) {
     // A second's warm-up (compiled validators, JIT), then the measured run.
-    await load({ url: url + scenario.path, method: scenario.method, headers: scenario.headers, body: scenario.body, duration: 1 });
-    const r = await load({ url: url + scenario.path, method: scenario.method, headers: scenario.headers, body: scenario.body });
-    rows.push({ scenario: `${scenario.method.padEnd(4)} ${scenario.path}`, server, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors + r.timeouts });
+    await load({
+      url: url + scenario.path,
+      method: scenario.method,
+      headers: scenario.headers,
+      body: scenario.body,
+      duration: 1,
+    });
+    const r = await load({
+      url: url + scenario.path,
+      method: scenario.method,
+      headers: scenario.headers,
+      body: scenario.body,
+    });
+    rows.push({
+      scenario: `${scenario.method.padEnd(4)} ${scenario.path}`,
+      server,
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      failed: r.non2xx + r.errors + r.timeouts,
+    });
   }
 }
 await Promise.all(Object.values(running).map((s) => s.stop()));
 
 console.log(`\nStart-up on the Daftra bundle (spawn -> first answer), ${STARTS} runs, Node ${process.version}:`);
-for (const [name, times] of Object.entries(startups)) console.log(`  ${name.padEnd(11)} median ${median(times).toFixed(0).padStart(5)} ms  [${times.map((t) => t.toFixed(0)).join(", ")}]`);
+for (const [name, times] of Object.entries(startups))
+  console.log(
+    `  ${name.padEnd(11)} median ${median(times).toFixed(0).padStart(5)} ms  [${times.map((t) => t.toFixed(0)).join(", ")}]`,
+  );
 console.log(`\nThroughput, 10 connections, ${DURATION} s each, each server in its own process:`);
 console.log("  request                   server        req/s   of plain   p50 ms   p99 ms   failed");
 for (const r of rows) {
   const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
-  console.log(`  ${r.scenario.padEnd(25)} ${r.server.padEnd(11)} ${r.rps.toFixed(0).padStart(7)} ${(r.rps / plain.rps).toFixed(2).padStart(10)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.failed).padStart(8)}`);
+  console.log(
+    `  ${r.scenario.padEnd(25)} ${r.server.padEnd(11)} ${r.rps.toFixed(0).padStart(7)} ${(r.rps / plain.rps).toFixed(2).padStart(10)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.failed).padStart(8)}`,
+  );
 }
 const ours = (scenario) => rows.find((r) => r.scenario === scenario && r.server === "mizan-mock");
 const prisms = (scenario) => rows.find((r) => r.scenario === scenario && r.server === "prism CLI");
-for (const scenario of new Set(rows.map((r) => r.scenario))) console.log(`  ${scenario}: mizan-mock ${(ours(scenario).rps / prisms(scenario).rps).toFixed(1)}x Prism's CLI`);
+for (const scenario of new Set(rows.map((r) => r.scenario)))
+  console.log(`  ${scenario}: mizan-mock ${(ours(scenario).rps / prisms(scenario).rps).toFixed(1)}x Prism's CLI`);
 
 const misses = [];
 const startMedian = median(startups["mizan-mock"]);
 if (startMedian > TARGET_START_MS) misses.push(`start-up median ${startMedian.toFixed(0)} ms > ${TARGET_START_MS} ms`);
 for (const r of rows.filter((x) => x.server === "mizan-mock")) {
   const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
-  if (r.rps < TARGET_RATIO * plain.rps) misses.push(`${r.scenario}: ${(r.rps / plain.rps).toFixed(2)} of the plain server < ${TARGET_RATIO}`);
+  if (r.rps < TARGET_RATIO * plain.rps)
+    misses.push(`${r.scenario}: ${(r.rps / plain.rps).toFixed(2)} of the plain server < ${TARGET_RATIO}`);
   if (r.failed) misses.push(`${r.scenario}: ${r.failed} failed requests`);
 }
 if (misses.length) {
   console.error(`TARGETS MISSED: ${misses.join("; ")}`);
   process.exit(1);
 }
-console.log(`Targets met: start-up <= ${TARGET_START_MS} ms, >= ${TARGET_RATIO} of the plain server, no failed request.`);
+console.log(
+  `Targets met: start-up <= ${TARGET_START_MS} ms, >= ${TARGET_RATIO} of the plain server, no failed request.`,
+);

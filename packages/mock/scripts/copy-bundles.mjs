@@ -14,11 +14,15 @@ mkdirSync(target, { recursive: true });
 const apis = listApis();
 for (const api of apis) {
   if (!existsSync(api.mockBundle)) {
-    console.error(`copy-bundles: ${api.mockBundle} is missing: bundle the spec first (pnpm --filter @mizan/spec bundle, or pnpm build).`);
+    console.error(
+      `copy-bundles: ${api.mockBundle} is missing: bundle the spec first (pnpm --filter @mizan/spec bundle, or pnpm build).`,
+    );
     process.exit(1);
   }
   const bundle = path.join(target, `${api.name}.mock.json`);
   copyFileSync(api.mockBundle, bundle);
   savePrepared(bundle, await prepareOperations(bundle));
 }
-console.log(`copy-bundles: ${apis.map((api) => api.name).join(", ")} (bundles and Prism operation models) -> ${path.relative(process.cwd(), target)}`);
+console.log(
+  `copy-bundles: ${apis.map((api) => api.name).join(", ")} (bundles and Prism operation models) -> ${path.relative(process.cwd(), target)}`,
+);

@@ -11,7 +11,10 @@ const SUFFIX = ".mock.json";
 
 /** The names of the bundled APIs (e.g. "daftra"), sorted. */
 export function availableApis(): string[] {
-  if (!existsSync(bundlesDir)) throw new Error(`This copy of @mizan/mock has no API bundles (${bundlesDir} is missing): build it first (pnpm build).`);
+  if (!existsSync(bundlesDir))
+    throw new Error(
+      `This copy of @mizan/mock has no API bundles (${bundlesDir} is missing): build it first (pnpm build).`,
+    );
   return readdirSync(bundlesDir)
     .filter((file) => file.endsWith(SUFFIX))
     .map((file) => file.slice(0, -SUFFIX.length))

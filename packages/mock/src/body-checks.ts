@@ -22,7 +22,8 @@ export function jsonDepthBeyond(text: string, maxDepth = MAX_JSON_DEPTH): number
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -69,8 +70,12 @@ export async function canonicalMultipart(text: string, contentType: string): Pro
   }
   const parts: string[] = [];
   for (const [name, value] of form) {
-    if (typeof value === "string") parts.push(`--${delimiter}\r\nContent-Disposition: form-data; name="${safeName(name)}"\r\n\r\n${value}\r\n`);
-    else parts.push(`--${delimiter}\r\nContent-Disposition: form-data; name="${safeName(name)}"; filename="file"\r\nContent-Type: ${isMediaType(value.type) ? value.type : "application/octet-stream"}\r\n\r\n${await value.text()}\r\n`);
+    if (typeof value === "string")
+      parts.push(`--${delimiter}\r\nContent-Disposition: form-data; name="${safeName(name)}"\r\n\r\n${value}\r\n`);
+    else
+      parts.push(
+        `--${delimiter}\r\nContent-Disposition: form-data; name="${safeName(name)}"; filename="file"\r\nContent-Type: ${isMediaType(value.type) ? value.type : "application/octet-stream"}\r\n\r\n${await value.text()}\r\n`,
+      );
   }
   return `${parts.join("")}--${delimiter}--\r\n`;
 }

@@ -15,7 +15,13 @@ try {
       // Graceful: new connections refused, the requests in flight answered (within the bound).
       void server
         .shutdown()
-        .then((cut) => cut && process.stderr.write(`mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`))
+        .then(
+          (cut) =>
+            cut &&
+            process.stderr.write(
+              `mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`,
+            ),
+        )
         .finally(() => process.exit(0));
       setTimeout(() => process.exit(0), optionValue(options, "shutdownTimeoutMs")! + 2000).unref();
     },

@@ -25,17 +25,30 @@ try {
 
 try {
   const server = await serve(options);
-  const what = options.upstream ? `Validating proxy of ${options.api} to ${options.upstream}` : `${options.stateful ? "Stateful mock" : "Mock"} of ${options.api}`;
+  const what = options.upstream
+    ? `Validating proxy of ${options.api} to ${options.upstream}`
+    : `${options.stateful ? "Stateful mock" : "Mock"} of ${options.api}`;
   console.log(`${what} listening on ${server.url}  (Ctrl-C to stop)`);
   if (options.delayMs !== undefined || options.failureRate !== undefined) {
-    const delay = typeof options.delayMs === "object" ? `${options.delayMs.min}-${options.delayMs.max} ms` : `${options.delayMs ?? 0} ms`;
-    console.log(`Faults: delay ${delay}, failure rate ${options.failureRate ?? 0}, seed ${server.faultSeed} (--seed ${server.faultSeed} repeats this run)`);
+    const delay =
+      typeof options.delayMs === "object"
+        ? `${options.delayMs.min}-${options.delayMs.max} ms`
+        : `${options.delayMs ?? 0} ms`;
+    console.log(
+      `Faults: delay ${delay}, failure rate ${options.failureRate ?? 0}, seed ${server.faultSeed} (--seed ${server.faultSeed} repeats this run)`,
+    );
   }
   endWithLauncher(() => {
     // Graceful: new connections refused, the requests in flight answered (within the bound).
     void server
       .shutdown()
-      .then((cut) => cut && process.stderr.write(`mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`))
+      .then(
+        (cut) =>
+          cut &&
+          process.stderr.write(
+            `mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`,
+          ),
+      )
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), optionValue(options, "shutdownTimeoutMs")! + 2000).unref();
   });

@@ -60,18 +60,21 @@ function deferFaker() {
   // A proxy of one export of the real module; its target is a stand-in object only.
   const lazy = (name: string) => {
     const target = () => load()[name]!;
-    return new Proxy({}, {
-      get: (_, key) => Reflect.get(target(), key),
-      has: (_, key) => Reflect.has(target(), key),
-      ownKeys: () => Reflect.ownKeys(target()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
-        // A proxy may not report a property as non-configurable when its target lacks it.
-        return descriptor && { ...descriptor, configurable: true };
+    return new Proxy(
+      {},
+      {
+        get: (_, key) => Reflect.get(target(), key),
+        has: (_, key) => Reflect.has(target(), key),
+        ownKeys: () => Reflect.ownKeys(target()),
+        getOwnPropertyDescriptor: (_, key) => {
+          const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+          // A proxy may not report a property as non-configurable when its target lacks it.
+          return descriptor && { ...descriptor, configurable: true };
+        },
+        getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+        set: (_, key, value) => Reflect.set(target(), key, value),
       },
-      getPrototypeOf: () => Reflect.getPrototypeOf(target()),
-      set: (_, key, value) => Reflect.set(target(), key, value),
-    });
+    );
   };
   const standIn = new Module(fakerPath);
   standIn.filename = fakerPath;
@@ -146,7 +149,8 @@ function readPrepared(specFile: string): unknown[] | undefined {
   const file = operationsFileOf(specFile);
   if (!existsSync(file)) return undefined;
   const prepared = readPreparedFile(file);
-  if (prepared.prismHttp !== PRISM_HTTP_VERSION || prepared.specSha256 !== sha256(readFileSync(specFile))) return undefined;
+  if (prepared.prismHttp !== PRISM_HTTP_VERSION || prepared.specSha256 !== sha256(readFileSync(specFile)))
+    return undefined;
   return prepared.operations;
 }
 

@@ -43,7 +43,10 @@ const ANSWERS_PER_OPERATION = 8;
 const isPrimitiveSchema = (doc: unknown, schema: unknown): boolean => {
   const resolved = deref(doc, schema) as { type?: unknown; enum?: unknown } | undefined;
   const types = resolved?.type === undefined ? [] : ([] as unknown[]).concat(resolved.type);
-  return types.length > 0 && types.every((t) => t === "string" || t === "integer" || t === "number" || t === "boolean" || t === "null");
+  return (
+    types.length > 0 &&
+    types.every((t) => t === "string" || t === "integer" || t === "number" || t === "boolean" || t === "null")
+  );
 };
 
 /** Names of the properties marked readOnly anywhere in a schema (refs followed): Prism drops them from request schemas. */
@@ -58,7 +61,8 @@ function readOnlyNames(doc: unknown, schema: unknown): Set<string> {
       const properties = n.properties as Record<string, { readOnly?: boolean; $ref?: string }> | undefined;
       if (properties && typeof properties === "object") {
         for (const [name, prop] of Object.entries(properties)) {
-          if (prop?.readOnly === true || (deref(doc, prop) as { readOnly?: boolean } | undefined)?.readOnly === true) names.add(name);
+          if (prop?.readOnly === true || (deref(doc, prop) as { readOnly?: boolean } | undefined)?.readOnly === true)
+            names.add(name);
         }
       }
     });
@@ -85,10 +89,13 @@ function carriesOne(req: IncomingMessage, alternatives: SchemeInfo[][]): boolean
     alternative.every((scheme) => {
       if (scheme.type === "apiKey" && scheme.in === "header") return !!req.headers[scheme.name!.toLowerCase()];
       const authorization = req.headers.authorization ?? "";
-      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return /^Bearer\s.+$/.test(authorization);
+      if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "bearer")
+        return /^Bearer\s.+$/.test(authorization);
       if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "basic") {
         const [kind, token] = authorization.split(" ");
-        return kind?.toLowerCase() === "basic" && !!token && Buffer.from(token, "base64").toString().split(":").length === 2;
+        return (
+          kind?.toLowerCase() === "basic" && !!token && Buffer.from(token, "base64").toString().split(":").length === 2
+        );
       }
       return false;
     }),
@@ -100,7 +107,13 @@ function carriesOne(req: IncomingMessage, alternatives: SchemeInfo[][]): boolean
  * parameters, a request body that is not JSON). `compileStrict` and `compileCoercing` compile
  * schemas of the served bundle, without and with type coercion (parameters arrive as text).
  */
-export function fastPathOf(doc: unknown, entry: OperationEntry, security: SchemeInfo[][], compileStrict: Compile, compileCoercing: Compile): ((req: IncomingMessage, pathname: string, query: URLSearchParams, body: unknown) => FastVerdict) | undefined {
+export function fastPathOf(
+  doc: unknown,
+  entry: OperationEntry,
+  security: SchemeInfo[][],
+  compileStrict: Compile,
+  compileCoercing: Compile,
+): ((req: IncomingMessage, pathname: string, query: URLSearchParams, body: unknown) => FastVerdict) | undefined {
   const parameters = entry.parameters as Parameter[];
   if (parameters.some((p) => p.in !== "path" && p.in !== "query")) return undefined;
   const content = (entry.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content;
@@ -122,7 +135,8 @@ export function fastPathOf(doc: unknown, entry: OperationEntry, security: Scheme
     if ((p.style ?? "form") !== "form") continue;
     const schema = deref(doc, p.schema) as { type?: unknown; items?: unknown } | undefined;
     if (isPrimitiveSchema(doc, schema)) queryShape.set(p.name, "one");
-    else if (schema?.type === "array" && p.explode === true && isPrimitiveSchema(doc, schema.items)) queryShape.set(p.name, "list");
+    else if (schema?.type === "array" && p.explode === true && isPrimitiveSchema(doc, schema.items))
+      queryShape.set(p.name, "list");
   }
   const matchPath = pathTemplateMatcher(entry.path);
   const validatePath = pathParams.length ? compileCoercing(objectOf(pathParams)) : undefined;
@@ -150,7 +164,8 @@ export function fastPathOf(doc: unknown, entry: OperationEntry, security: Scheme
     }
     const hasBody = body !== null && body !== undefined;
     if (hasBody) {
-      if (!validateBody || !JSON_MEDIA.test(req.headers["content-type"] ?? "") || hasAnyKey(body, readOnly)) return undefined;
+      if (!validateBody || !JSON_MEDIA.test(req.headers["content-type"] ?? "") || hasAnyKey(body, readOnly))
+        return undefined;
       // AJV may not change the body, but it is the caller's and parsed afresh per request.
       if (!validateBody(body)) return undefined;
     } else if (bodyRequired) {

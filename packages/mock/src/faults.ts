@@ -31,7 +31,10 @@ export class FaultOptionError extends Error {
 }
 
 function checkDelay(ms: unknown, what: string): number {
-  if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > MAX_DELAY_MS) throw new FaultOptionError(`${what} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}, got ${JSON.stringify(ms)}`);
+  if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > MAX_DELAY_MS)
+    throw new FaultOptionError(
+      `${what} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}, got ${JSON.stringify(ms)}`,
+    );
   return ms;
 }
 
@@ -42,7 +45,10 @@ export function checkDelayOption(delay: FaultOptions["delayMs"]): DelayRange {
     const ms = checkDelay(delay, "delayMs");
     return { min: ms, max: ms };
   }
-  if (!delay || typeof delay !== "object") throw new FaultOptionError(`delayMs must be a number of milliseconds or { min, max }, got ${JSON.stringify(delay)}`);
+  if (!delay || typeof delay !== "object")
+    throw new FaultOptionError(
+      `delayMs must be a number of milliseconds or { min, max }, got ${JSON.stringify(delay)}`,
+    );
   const min = checkDelay(delay.min, "delayMs.min");
   const max = checkDelay(delay.max, "delayMs.max");
   if (min > max) throw new FaultOptionError(`delayMs.min (${min}) must not be larger than delayMs.max (${max})`);
@@ -52,7 +58,8 @@ export function checkDelayOption(delay: FaultOptions["delayMs"]): DelayRange {
 /** Checks a failure rate: a number from 0 to 1. */
 export function checkFailureRate(rate: unknown): number {
   if (rate === undefined) return 0;
-  if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0 || rate > 1) throw new FaultOptionError(`failureRate must be a number from 0 to 1, got ${JSON.stringify(rate)}`);
+  if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0 || rate > 1)
+    throw new FaultOptionError(`failureRate must be a number from 0 to 1, got ${JSON.stringify(rate)}`);
   return rate;
 }
 
@@ -62,15 +69,20 @@ export function parseDelay(text: string): number | DelayRange {
   if (!match) throw new FaultOptionError(`--delay must be milliseconds (200) or a range (100-500), got "${text}"`);
   const min = Number(match[1]);
   const max = match[2] === undefined ? min : Number(match[2]);
-  if (max > MAX_DELAY_MS || min > MAX_DELAY_MS) throw new FaultOptionError(`--delay must be at most ${MAX_DELAY_MS} ms, got "${text}"`);
-  if (min > max) throw new FaultOptionError(`--delay range must go from the shorter to the longer delay (100-500), got "${text}"`);
+  if (max > MAX_DELAY_MS || min > MAX_DELAY_MS)
+    throw new FaultOptionError(`--delay must be at most ${MAX_DELAY_MS} ms, got "${text}"`);
+  if (min > max)
+    throw new FaultOptionError(`--delay range must go from the shorter to the longer delay (100-500), got "${text}"`);
   return match[2] === undefined ? min : { min, max };
 }
 
 /** Parses the CLI's `--failure-rate`: a number from 0 to 1, such as 0.2. */
 export function parseFailureRate(text: string): number {
   const rate = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
-  if (!(rate >= 0 && rate <= 1)) throw new FaultOptionError(`--failure-rate must be a number from 0 to 1 (0.2 fails one request in five), got "${text}"`);
+  if (!(rate >= 0 && rate <= 1))
+    throw new FaultOptionError(
+      `--failure-rate must be a number from 0 to 1 (0.2 fails one request in five), got "${text}"`,
+    );
   return rate;
 }
 
@@ -114,7 +126,8 @@ export function faultInjector(options: FaultOptions & { seed: number }): FaultIn
     active: delay.max > 0 || failureRate > 0,
     next() {
       const fail = failRandom() < failureRate;
-      const delayMs = delay.min === delay.max ? delay.min : delay.min + Math.floor(delayRandom() * (delay.max - delay.min + 1));
+      const delayMs =
+        delay.min === delay.max ? delay.min : delay.min + Math.floor(delayRandom() * (delay.max - delay.min + 1));
       return { delayMs, fail };
     },
   };
@@ -125,7 +138,11 @@ export function preference(header: string | string[] | undefined, name: string):
   const text = Array.isArray(header) ? header.join(",") : (header ?? "");
   for (const part of text.split(/[,;]/)) {
     const [key, ...value] = part.split("=");
-    if (key?.trim().toLowerCase() === name) return value.join("=").trim().replace(/^"(.*)"$/, "$1");
+    if (key?.trim().toLowerCase() === name)
+      return value
+        .join("=")
+        .trim()
+        .replace(/^"(.*)"$/, "$1");
   }
   return undefined;
 }
@@ -134,7 +151,10 @@ export function preference(header: string | string[] | undefined, name: string):
 export function requestedDelay(prefer: string | string[] | undefined): number | undefined {
   const value = preference(prefer, "delay");
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS) throw new FaultOptionError(`Prefer: delay must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS)
+    throw new FaultOptionError(
+      `Prefer: delay must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}, got "${value}".`,
+    );
   return Number(value);
 }
 
@@ -149,14 +169,21 @@ export function requestedCode(prefer: string | string[] | undefined, statuses: r
   if (value === undefined) return undefined;
   const code = /^\d{3}$/.test(value) ? Number(value) : NaN;
   const documented = statuses.filter((s) => /^[1-5](\d\d|XX)$/i.test(s));
-  const isDocumented = statuses.some((s) => s === value || s.toUpperCase() === `${value[0]}XX` || (s === "default" && code >= 100 && code <= 599));
+  const isDocumented = statuses.some(
+    (s) => s === value || s.toUpperCase() === `${value[0]}XX` || (s === "default" && code >= 100 && code <= 599),
+  );
   if (code >= 400 && code <= 599) return code;
   if (code >= 100 && isDocumented) return code;
-  throw new FaultOptionError(`Prefer: code must be a status this operation documents (${documented.join(", ") || "none"}) or an error status from 400 to 599, got "${value}".`);
+  throw new FaultOptionError(
+    `Prefer: code must be a status this operation documents (${documented.join(", ") || "none"}) or an error status from 400 to 599, got "${value}".`,
+  );
 }
 
 /** Waits `ms`, unless the client goes away first; resolves whether the answer is still wanted. */
-export function pauseUnlessClosed(ms: number, res: { once(event: "close", fn: () => void): unknown; off(event: "close", fn: () => void): unknown }): Promise<boolean> {
+export function pauseUnlessClosed(
+  ms: number,
+  res: { once(event: "close", fn: () => void): unknown; off(event: "close", fn: () => void): unknown },
+): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const onClose = () => {

@@ -11,10 +11,24 @@ import { CONTROL_HEADER } from "./pipeline/control.js";
 
 export { availableApis, bundlesDir, mockBundleOf } from "./apis.js";
 export { FaultOptionError, INJECTED_FAILURE_STATUS, MAX_DELAY_MS, type DelayRange } from "./faults.js";
-export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, MOCK_OPTIONS, MockOptionError, type MockOptions } from "./options.js";
+export {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  MOCK_OPTIONS,
+  MockOptionError,
+  type MockOptions,
+} from "./options.js";
 export { CONTROL_HEADER } from "./pipeline/control.js";
 export { errorShapeOf } from "./pipeline/error-shape.js";
-export { explainViolations, VIOLATION_LOG_SIZE, violationFields, type Violation, type ViolationLog } from "./pipeline/violations.js";
+export {
+  explainViolations,
+  VIOLATION_LOG_SIZE,
+  violationFields,
+  type Violation,
+  type ViolationLog,
+} from "./pipeline/violations.js";
 export { MAX_RECORDS, MAX_SESSIONS, SESSION_HEADER } from "./state.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,7 +85,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
 
   // Ready means: the child said so on stdout, and the server then answers a health request.
   const ready = await new Promise<{ url: string; port: number; faultSeed: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The mock did not start within ${startTimeoutMs ?? 120_000} ms.\n${log}`)), startTimeoutMs ?? 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`The mock did not start within ${startTimeoutMs ?? 120_000} ms.\n${log}`)),
+      startTimeoutMs ?? 120_000,
+    );
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
@@ -108,13 +125,18 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const health = await fetch(`${ready.url}/__mock/health`).catch((error: Error) => error);
   if (!(health instanceof Response) || !health.ok) {
     await stop();
-    throw new Error(`The mock said it was ready on ${ready.url} but does not answer: ${health instanceof Error ? health.message : health.status}`);
+    throw new Error(
+      `The mock said it was ready on ${ready.url} but does not answer: ${health instanceof Error ? health.message : health.status}`,
+    );
   }
   return remoteControl(ready, stop);
 }
 
 /** A running mock's handle, over its /__mock/ endpoints (startMock's answer; tests use it with serve() too). */
-export function remoteControl(ready: { url: string; port: number; faultSeed: number }, stop: () => Promise<void>): RunningMock {
+export function remoteControl(
+  ready: { url: string; port: number; faultSeed: number },
+  stop: () => Promise<void>,
+): RunningMock {
   const violationLog = async () => (await fetch(`${ready.url}/__mock/violations`)).json() as Promise<ViolationLog>;
   return {
     ...ready,
@@ -124,8 +146,12 @@ export function remoteControl(ready: { url: string; port: number; faultSeed: num
       await fetch(`${ready.url}/__mock/violations`, { method: "DELETE", headers: { [CONTROL_HEADER]: "1" } });
     },
     reset: async (session) => {
-      const response = await fetch(`${ready.url}/__mock/reset`, { method: "POST", headers: { [CONTROL_HEADER]: "1", ...(session === undefined ? {} : { [SESSION_HEADER]: session }) } });
-      if (response.status !== 204) throw new Error(`The mock refused the reset (${response.status}): ${await response.text()}`);
+      const response = await fetch(`${ready.url}/__mock/reset`, {
+        method: "POST",
+        headers: { [CONTROL_HEADER]: "1", ...(session === undefined ? {} : { [SESSION_HEADER]: session }) },
+      });
+      if (response.status !== 204)
+        throw new Error(`The mock refused the reset (${response.status}): ${await response.text()}`);
     },
     stop,
   };

@@ -30,7 +30,23 @@ const FORMAT_WORDS: Record<string, string> = {
 };
 
 /** Which finding says most about a field, when the validator gives several (the branches of an anyOf, say). */
-const RANK = ["required", "type", "format", "enum", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "pattern", "additionalProperties", "unevaluatedProperties"];
+const RANK = [
+  "required",
+  "type",
+  "format",
+  "enum",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minItems",
+  "maxItems",
+  "pattern",
+  "additionalProperties",
+  "unevaluatedProperties",
+];
 const rankOf = (code: string | number) => {
   const i = RANK.indexOf(String(code));
   return i < 0 ? RANK.length : i;
@@ -63,7 +79,14 @@ export function reasonOf(v: FieldViolation): string {
     }
     case "enum": {
       // The mock's coercions list a value both as a number and as text ("2, 3, 2, 3, "): say each once.
-      const allowed = [...new Set((number(/allowed values: (.*)$/) ?? "").split(",").map((v) => v.trim()).filter(Boolean))];
+      const allowed = [
+        ...new Set(
+          (number(/allowed values: (.*)$/) ?? "")
+            .split(",")
+            .map((v) => v.trim())
+            .filter(Boolean),
+        ),
+      ];
       return allowed.length ? `Please choose one of: ${allowed.join(", ")}` : "Please choose one of the allowed values";
     }
     case "minLength": {

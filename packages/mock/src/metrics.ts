@@ -17,9 +17,25 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 export function createMetrics({ api, stateSize, inFlight }: MetricsOptions) {
   const registry = new Registry();
-  const requests = new Counter({ name: "mizan_mock_requests_total", help: "Requests answered, by API, operation (operationId, or none) and status.", labelNames: ["api", "operation", "status"], registers: [registry] });
-  const violations = new Counter({ name: "mizan_mock_violations_total", help: "Spec violations found, by API, operation and severity (error, warning).", labelNames: ["api", "operation", "severity"], registers: [registry] });
-  const latency = new Histogram({ name: "mizan_mock_request_duration_seconds", help: "Time from a request's arrival to the end of its answer, by API and operation.", labelNames: ["api", "operation"], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const requests = new Counter({
+    name: "mizan_mock_requests_total",
+    help: "Requests answered, by API, operation (operationId, or none) and status.",
+    labelNames: ["api", "operation", "status"],
+    registers: [registry],
+  });
+  const violations = new Counter({
+    name: "mizan_mock_violations_total",
+    help: "Spec violations found, by API, operation and severity (error, warning).",
+    labelNames: ["api", "operation", "severity"],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "mizan_mock_request_duration_seconds",
+    help: "Time from a request's arrival to the end of its answer, by API and operation.",
+    labelNames: ["api", "operation"],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
   new Gauge({
     name: "mizan_mock_requests_in_flight",
     help: "Requests being answered, the mock's own endpoints (this scrape too) included.",
@@ -53,7 +69,8 @@ export function createMetrics({ api, stateSize, inFlight }: MetricsOptions) {
     observe(operation: string, status: number, seconds: number, found: { severity?: string }[]) {
       requests.inc({ api, operation, status: String(status) });
       latency.observe({ api, operation }, seconds);
-      for (const v of found) violations.inc({ api, operation, severity: v.severity === "Warning" ? "warning" : "error" });
+      for (const v of found)
+        violations.inc({ api, operation, severity: v.severity === "Warning" ? "warning" : "error" });
     },
   };
 }

@@ -4,7 +4,15 @@
 // checked. Following an option from the command line to its effect: this table, then the
 // pipeline stage that reads it (src/pipeline/).
 import { availableApis, mockBundleOf } from "./apis.js";
-import { checkDelayOption, checkFailureRate, FaultOptionError, MAX_DELAY_MS, parseDelay, parseFailureRate, type DelayRange } from "./faults.js";
+import {
+  checkDelayOption,
+  checkFailureRate,
+  FaultOptionError,
+  MAX_DELAY_MS,
+  parseDelay,
+  parseFailureRate,
+  type DelayRange,
+} from "./faults.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -38,9 +46,15 @@ const spec = <T>(option: OptionSpec<T>) => option;
 class OptionProblem extends Error {}
 
 function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
-  const range = min === 1 && max === Number.MAX_SAFE_INTEGER ? "a positive integer" : min === Number.MIN_SAFE_INTEGER ? "an integer" : `an integer from ${min} to ${max}`;
+  const range =
+    min === 1 && max === Number.MAX_SAFE_INTEGER
+      ? "a positive integer"
+      : min === Number.MIN_SAFE_INTEGER
+        ? "an integer"
+        : `an integer from ${min} to ${max}`;
   const check = (n: number) => {
-    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new OptionProblem(`must be ${range}, got ${JSON.stringify(n)}`);
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max)
+      throw new OptionProblem(`must be ${range}, got ${JSON.stringify(n)}`);
   };
   return {
     check,
@@ -56,15 +70,33 @@ const text = { parse: (value: string) => value };
 
 export const MOCK_OPTIONS = {
   /** Which API to serve (see `availableApis()`): "daftra" (the default), "vmsalpha", "enkash-ar". */
-  api: spec<string>({ flag: "api", arg: "<name>", default: "daftra", help: () => `API to serve (${availableApis().join(", ")})`, ...text, check: (api) => void mockBundleOf(api) }),
+  api: spec<string>({
+    flag: "api",
+    arg: "<name>",
+    default: "daftra",
+    help: () => `API to serve (${availableApis().join(", ")})`,
+    ...text,
+    check: (api) => void mockBundleOf(api),
+  }),
   /** Serve this OpenAPI document (a bundle) instead of a bundled API. */
   specFile: spec<string>({ help: "Serve this OpenAPI document (a bundle) instead of a bundled API." }),
   /** Port to listen on; 0 (the API's default) picks a free one. */
-  port: spec<number>({ flag: "port", arg: "<n>", default: 0, cliDefault: () => Number(process.env.PORT ?? 4010), help: "Port, 0 for a free one. Default: 4010 (or $PORT)", ...integer(0, 65535) }),
+  port: spec<number>({
+    flag: "port",
+    arg: "<n>",
+    default: 0,
+    cliDefault: () => Number(process.env.PORT ?? 4010),
+    help: "Port, 0 for a free one. Default: 4010 (or $PORT)",
+    ...integer(0, 65535),
+  }),
   /** Interface to bind. Default 127.0.0.1. */
   host: spec<string>({ flag: "host", arg: "<addr>", default: "127.0.0.1", help: "Interface to bind", ...text }),
   /** Generate responses from schemas instead of serving examples. */
-  dynamic: spec<boolean>({ flag: "dynamic", default: false, help: "Generate responses from the schemas instead of the examples" }),
+  dynamic: spec<boolean>({
+    flag: "dynamic",
+    default: false,
+    help: "Generate responses from the schemas instead of the examples",
+  }),
   /** Seed of the generators, for repeatable dynamic responses and injected faults. */
   seed: spec<number>({
     flag: "seed",
@@ -95,11 +127,16 @@ export const MOCK_OPTIONS = {
     help: "Forward to a real server (e.g. https://acme.daftra.com) and report\nevery request or response that breaks the spec. Invalid requests\nare forwarded too, unless --proxy-refuse-invalid is given",
     ...text,
     check: (url) => {
-      if (typeof url !== "string" || !/^https?:\/\/[^/]+/.test(url)) throw new OptionProblem(`must be an http(s) URL, got ${JSON.stringify(url)}`);
+      if (typeof url !== "string" || !/^https?:\/\/[^/]+/.test(url))
+        throw new OptionProblem(`must be an http(s) URL, got ${JSON.stringify(url)}`);
     },
   }),
   /** Proxy mode: answer an invalid request with its validation error instead of forwarding it. */
-  refuseInvalid: spec<boolean>({ flag: "proxy-refuse-invalid", default: false, help: "With --proxy: answer an invalid request with its validation\nerror instead of forwarding it" }),
+  refuseInvalid: spec<boolean>({
+    flag: "proxy-refuse-invalid",
+    default: false,
+    help: "With --proxy: answer an invalid request with its validation\nerror instead of forwarding it",
+  }),
   /**
    * Remember writes: a create answers with a fresh id, and reads, lists, updates and deletes see
    * it. Each `x-mock-session` request header value has its own records (src/state.ts).
@@ -113,7 +150,13 @@ export const MOCK_OPTIONS = {
    * The memory budget of the stateful store in MiB (records, their views and the answer cache, as
    * JSON bytes): a write past it is refused with 507. Default 256.
    */
-  stateMaxMb: spec<number>({ flag: "state-max-mb", arg: "<MiB>", default: 256, help: "With --stateful: refuse writes with 507 once the stored records\nand cached answers take this many MiB (POST /__mock/reset frees them)", ...integer(1, 1024 * 1024) }),
+  stateMaxMb: spec<number>({
+    flag: "state-max-mb",
+    arg: "<MiB>",
+    default: 256,
+    help: "With --stateful: refuse writes with 507 once the stored records\nand cached answers take this many MiB (POST /__mock/reset frees them)",
+    ...integer(1, 1024 * 1024),
+  }),
   /**
    * Host names the mock answers besides localhost, 127.0.0.1, ::1 and `host` (IP addresses are
    * always answered): a request whose Host header names another is refused with 403, so a web
@@ -123,25 +166,57 @@ export const MOCK_OPTIONS = {
     flag: "allowed-hosts",
     arg: "<names>",
     help: "Also answer requests for these host names (comma-separated; .example.com\nfor its subdomains too; * for any), e.g. the name of a container.\nOthers are refused with 403 (DNS rebinding)",
-    parse: (value) => value.split(",").map((name) => name.trim()).filter(Boolean),
+    parse: (value) =>
+      value
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
     check: (names) => {
-      if (!Array.isArray(names) || !names.every((name) => typeof name === "string" && name.length > 0)) throw new OptionProblem(`must be a list of host names, got ${JSON.stringify(names)}`);
+      if (!Array.isArray(names) || !names.every((name) => typeof name === "string" && name.length > 0))
+        throw new OptionProblem(`must be a list of host names, got ${JSON.stringify(names)}`);
     },
   }),
   /** Refuse request bodies larger than this with 413. Default 10 MiB. */
-  maxBodyBytes: spec<number>({ flag: "max-body", arg: "<bytes>", default: DEFAULT_MAX_BODY_BYTES, help: "Refuse larger request bodies with 413 (10 MiB)", ...integer(1) }),
+  maxBodyBytes: spec<number>({
+    flag: "max-body",
+    arg: "<bytes>",
+    default: DEFAULT_MAX_BODY_BYTES,
+    help: "Refuse larger request bodies with 413 (10 MiB)",
+    ...integer(1),
+  }),
   /** Cut off a client that has not sent its headers within this time. Default 10 s. */
-  headersTimeoutMs: spec<number>({ flag: "headers-timeout", arg: "<ms>", default: DEFAULT_HEADERS_TIMEOUT_MS, help: "Cut off clients that have not sent their headers", ...integer(1) }),
+  headersTimeoutMs: spec<number>({
+    flag: "headers-timeout",
+    arg: "<ms>",
+    default: DEFAULT_HEADERS_TIMEOUT_MS,
+    help: "Cut off clients that have not sent their headers",
+    ...integer(1),
+  }),
   /** Cut off a client that has not sent its whole request within this time. Default 60 s. */
-  requestTimeoutMs: spec<number>({ flag: "request-timeout", arg: "<ms>", default: DEFAULT_REQUEST_TIMEOUT_MS, help: "Cut off clients that have not sent their request", ...integer(1) }),
+  requestTimeoutMs: spec<number>({
+    flag: "request-timeout",
+    arg: "<ms>",
+    default: DEFAULT_REQUEST_TIMEOUT_MS,
+    help: "Cut off clients that have not sent their request",
+    ...integer(1),
+  }),
   /**
    * Answer valid requests from Prism's stored answers after a check compiled per operation
    * (src/fast-path.ts). Default true; false sends every request through Prism's whole pipeline,
    * for comparison (the answers are the same, only slower).
    */
-  fastPath: spec<boolean>({ default: true, help: "Answer valid requests from Prism's stored answers (false: every request through Prism)." }),
+  fastPath: spec<boolean>({
+    default: true,
+    help: "Answer valid requests from Prism's stored answers (false: every request through Prism).",
+  }),
   /** On SIGTERM: stop accepting, let the requests in flight finish for at most this long, then exit 0. Default 10 s. */
-  shutdownTimeoutMs: spec<number>({ flag: "shutdown-timeout", arg: "<ms>", default: DEFAULT_SHUTDOWN_TIMEOUT_MS, help: "On SIGTERM, stop accepting and let the requests in flight\nfinish for at most this long, then exit 0", ...integer(1) }),
+  shutdownTimeoutMs: spec<number>({
+    flag: "shutdown-timeout",
+    arg: "<ms>",
+    default: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    help: "On SIGTERM, stop accepting and let the requests in flight\nfinish for at most this long, then exit 0",
+    ...integer(1),
+  }),
   /** "json": one JSON line per request on stdout (time, method, path, operation, status, duration, session, violations); never a credential. */
   log: spec<"json">({
     flag: "log",
@@ -193,19 +268,31 @@ export function checkOptions(options: MockOptions, naming: Naming = apiNaming): 
     }
   }
   const proxied = options.upstream !== undefined;
-  if (proxied && options.dynamic) throw new MockOptionError(`${naming("dynamic")} and ${naming("upstream")} cannot be combined`);
-  if (proxied && options.stateful) throw new MockOptionError(`${naming("stateful")} and ${naming("upstream")} cannot be combined: stateful mode answers from the spec's examples`);
-  if (options.refuseInvalid && !proxied) throw new MockOptionError(`${naming("refuseInvalid")} needs ${naming("upstream")}`);
+  if (proxied && options.dynamic)
+    throw new MockOptionError(`${naming("dynamic")} and ${naming("upstream")} cannot be combined`);
+  if (proxied && options.stateful)
+    throw new MockOptionError(
+      `${naming("stateful")} and ${naming("upstream")} cannot be combined: stateful mode answers from the spec's examples`,
+    );
+  if (options.refuseInvalid && !proxied)
+    throw new MockOptionError(`${naming("refuseInvalid")} needs ${naming("upstream")}`);
 }
 
 /** An option's value, or its default. */
-export function optionValue<K extends keyof Schema>(options: MockOptions, name: K): NonNullable<MockOptions[K]> | undefined {
-  return (options[name] ?? (MOCK_OPTIONS[name] as OptionSpec<unknown>).default) as NonNullable<MockOptions[K]> | undefined;
+export function optionValue<K extends keyof Schema>(
+  options: MockOptions,
+  name: K,
+): NonNullable<MockOptions[K]> | undefined {
+  return (options[name] ?? (MOCK_OPTIONS[name] as OptionSpec<unknown>).default) as
+    | NonNullable<MockOptions[K]>
+    | undefined;
 }
 
 /** The `node:util` parseArgs configuration of the command line, from the table. */
 export function parseArgsConfig() {
-  const config: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  const config: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
   for (const name of names) {
     const option = specOf(name);
     if (option.flag) config[option.flag] = { type: option.parse ? "string" : "boolean" };
@@ -249,7 +336,8 @@ export function usage(): string {
     if (!option.flag) continue;
     const head = `--${option.flag}${option.arg ? ` ${option.arg}` : ""}`;
     const help = typeof option.help === "function" ? option.help() : option.help;
-    const shown = option.default !== undefined && option.parse && !option.cliDefault ? `${help}. Default: ${option.default}` : help;
+    const shown =
+      option.default !== undefined && option.parse && !option.cliDefault ? `${help}. Default: ${option.default}` : help;
     const [first, ...rest] = shown.split("\n");
     lines.push(head.length < WIDTH ? `  ${head.padEnd(WIDTH)}${first}` : `  ${head}  ${first}`);
     for (const line of rest) lines.push(`  ${" ".repeat(WIDTH)}${line}`);

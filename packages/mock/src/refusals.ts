@@ -18,7 +18,8 @@ const REQUEST_REFUSALS = new Set([400, 422]);
 /** The status to answer a refusal of `status` with, given the operation's documented statuses. */
 export function documentedRefusal(statuses: readonly string[], status: number, where?: ProblemPlace): number {
   if (!REQUEST_REFUSALS.has(status) && !(status === 404 && where === "path")) return status;
-  const documented = (s: number) => statuses.includes(String(s)) || statuses.some((d) => d.toUpperCase() === `${String(s)[0]}XX`);
+  const documented = (s: number) =>
+    statuses.includes(String(s)) || statuses.some((d) => d.toUpperCase() === `${String(s)[0]}XX`);
   const order = where === "path" ? [404, 400, 422] : status === 422 ? [422, 400] : [400, 422];
   // A path value no route takes is a 404 on a routing server, documented or not (the spec must list it then).
   return order.find(documented) ?? (where === "path" ? 404 : where === "query" ? 400 : status);
@@ -40,7 +41,10 @@ export function allowOf(methods: readonly string[]): string {
  * Integer path values no JSON number holds exactly (beyond 2^53): such an id names no record the
  * API can hold. Returns the parameter's name, or undefined.
  */
-export function unsafeIntegerParameter(values: Record<string, string> | undefined, integerParams: readonly string[]): string | undefined {
+export function unsafeIntegerParameter(
+  values: Record<string, string> | undefined,
+  integerParams: readonly string[],
+): string | undefined {
   if (!values) return undefined;
   return integerParams.find((name) => {
     const value = values[name];

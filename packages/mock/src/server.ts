@@ -62,7 +62,9 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   // Prism has read the file by now, so it is a valid document (Prism's errors say more).
   const doc = JSON.parse(readFileSync(specFile, "utf8"));
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
-  const state = options.stateful ? createState(doc, { maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024 }) : undefined;
+  const state = options.stateful
+    ? createState(doc, { maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024 })
+    : undefined;
 
   const config: PrismConfig = {
     checkSecurity: true,
@@ -80,7 +82,8 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
   // as text), and bodies and x-mock-when conditions.
   let paramCompiler: ReturnType<typeof documentSchemaCompiler> | undefined;
-  const compileQuery = (schema: unknown) => (paramCompiler ??= documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }))(schema);
+  const compileQuery = (schema: unknown) =>
+    (paramCompiler ??= documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }))(schema);
   let compiler: ReturnType<typeof documentSchemaCompiler> | undefined;
   const compile = (schema: unknown) => (compiler ??= documentSchemaCompiler(doc))(schema);
   const routes = routeTable(doc, operations, errorShape, compile, compileQuery);
@@ -88,8 +91,23 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   const violations = violationRecorder();
   const maxBodyBytes = optionValue(options, "maxBodyBytes")!;
 
-  const prism = prismStage({ engine, instance: engine.createInstance(config, { logger }), config, operations, errorShape, violations, proxied: !!upstream });
-  const fast = fastPath({ on: optionValue(options, "fastPath")! && !upstream && !dynamic, doc, compile, compileQuery, prismResultOf: prism.resultOf, serialize: engine.serialize });
+  const prism = prismStage({
+    engine,
+    instance: engine.createInstance(config, { logger }),
+    config,
+    operations,
+    errorShape,
+    violations,
+    proxied: !!upstream,
+  });
+  const fast = fastPath({
+    on: optionValue(options, "fastPath")! && !upstream && !dynamic,
+    doc,
+    compile,
+    compileQuery,
+    prismResultOf: prism.resultOf,
+    serialize: engine.serialize,
+  });
   const responders: Responder[] = [];
   if (upstream && options.refuseInvalid) {
     // Validate as the mock would, and forward only what the spec accepts.
@@ -104,12 +122,27 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   const api = options.specFile && !options.api ? "custom" : optionValue(options, "api")!;
   const flight = lifecycle();
   const metrics = createMetrics({ api, stateSize: state && (() => state.size()), inFlight: flight.inFlight });
-  const observe = observer({ metrics, writeLine: options.log === "json" ? (line) => process.stdout.write(line) : undefined });
-  const opsEndpoints = operationsEndpoints({ metrics, checks: state ? { state: () => state.size() } : {}, draining: flight.draining });
+  const observe = observer({
+    metrics,
+    writeLine: options.log === "json" ? (line) => process.stdout.write(line) : undefined,
+  });
+  const opsEndpoints = operationsEndpoints({
+    metrics,
+    checks: state ? { state: () => state.size() } : {},
+    draining: flight.draining,
+  });
 
   const handler = requestHandler(
     {
-      before: [flight.guard, observe, hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }), opsEndpoints, controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }), cors, declaredBodyLimit(maxBodyBytes, errorShape)],
+      before: [
+        flight.guard,
+        observe,
+        hostCheck({ host: optionValue(options, "host")!, allowedHosts: options.allowedHosts }),
+        opsEndpoints,
+        controlEndpoints({ health: () => ({ fastPath: fast.health() }), state, violations }),
+        cors,
+        declaredBodyLimit(maxBodyBytes, errorShape),
+      ],
       route: router(routes, errorShape),
       guards: [
         methodCheck(errorShape),
@@ -129,7 +162,10 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   const headersTimeout = optionValue(options, "headersTimeoutMs")!;
   const requestTimeout = Math.max(optionValue(options, "requestTimeoutMs")!, headersTimeout);
   // Node checks these timeouts only every connectionsCheckingInterval (30 s by default).
-  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, handler);
+  const server = createServer(
+    { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    handler,
+  );
   server.keepAliveTimeout = 5000;
   const host = optionValue(options, "host")!;
   await new Promise<void>((resolve, reject) => {

@@ -130,7 +130,10 @@ function keysOf(pointer: string): string[] {
 }
 
 function getAt(value: Json, keys: string[]): Json {
-  return keys.reduce<Json>((node, key) => (node !== null && typeof node === "object" ? (node as JsonObject)[key] : undefined), value);
+  return keys.reduce<Json>(
+    (node, key) => (node !== null && typeof node === "object" ? (node as JsonObject)[key] : undefined),
+    value,
+  );
 }
 
 /** Sets a value, making the objects on the way. `keys` must not be empty. */
@@ -160,7 +163,8 @@ function merge(base: Json, written: Json): Json {
   if (!isObject(base) || !isObject(written)) return copy(written);
   const out = dictionary();
   for (const key of Object.keys(base)) out[key] = base[key];
-  for (const key of Object.keys(written)) out[key] = merge(Object.hasOwn(base, key) ? base[key] : undefined, written[key]);
+  for (const key of Object.keys(written))
+    out[key] = merge(Object.hasOwn(base, key) ? base[key] : undefined, written[key]);
   return out;
 }
 
@@ -199,7 +203,8 @@ export async function formFields(text: string, contentType: string): Promise<Jso
 function sessionOf(headers: IncomingHttpHeaders): string | { problem: string } {
   const raw = headers[SESSION_HEADER];
   if (raw === undefined) return "";
-  if (Array.isArray(raw) || raw.length > MAX_SESSION_NAME) return { problem: `The ${SESSION_HEADER} header must be one name of at most ${MAX_SESSION_NAME} characters.` };
+  if (Array.isArray(raw) || raw.length > MAX_SESSION_NAME)
+    return { problem: `The ${SESSION_HEADER} header must be one name of at most ${MAX_SESSION_NAME} characters.` };
   return raw;
 }
 
@@ -221,8 +226,10 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   const maxSessions = options.maxSessions ?? MAX_SESSIONS;
   const maxRecords = options.maxRecords ?? MAX_RECORDS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATE_BYTES;
-  if (!(Number.isInteger(maxBytes) && maxBytes > 0)) throw new RangeError(`maxBytes must be a whole number of bytes above 0, got ${maxBytes}.`);
-  const budgetMessage = () => `The mock's stateful store is full (its memory budget is ${maxBytes} bytes); reset it with POST /__mock/reset, or start it with a larger budget.`;
+  if (!(Number.isInteger(maxBytes) && maxBytes > 0))
+    throw new RangeError(`maxBytes must be a whole number of bytes above 0, got ${maxBytes}.`);
+  const budgetMessage = () =>
+    `The mock's stateful store is full (its memory budget is ${maxBytes} bytes); reset it with POST /__mock/reset, or start it with a larger budget.`;
   const families = new Map<string, Family>();
   const byKey = new Map<string, Member & { family: Family }>();
   for (const entry of operationsOf(doc)) {
@@ -242,9 +249,13 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     if (!found) {
       const response = (entry.op as { responses?: Record<string, unknown> }).responses?.[answer.status];
       const all = jsonExamples(doc, response);
-      const content = (deref(doc, response) as { content?: Record<string, { schema?: unknown }> } | undefined)?.content ?? {};
+      const content =
+        (deref(doc, response) as { content?: Record<string, { schema?: unknown }> } | undefined)?.content ?? {};
       const schema = Object.entries(content).find(([type]) => /json/i.test(type))?.[1]?.schema;
-      found = { example: (all.find(([name]) => name === answer.example) ?? all[0])?.[1], undeclared: schema ? undeclaredFieldsOf(doc, schema) : undefined };
+      found = {
+        example: (all.find(([name]) => name === answer.example) ?? all[0])?.[1],
+        undeclared: schema ? undeclaredFieldsOf(doc, schema) : undefined,
+      };
       prepared.set(answer, found);
     }
     return found;
@@ -312,7 +323,10 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   // Rendered read and list answers, keyed by session, collection version and the parsed request
   // (never the raw query: `page=01`, `page=1` and `page=1&_=123` are one answer). Text is held at
   // two bytes a character, what V8 may take for it.
-  const answers = new ByteCache<string>(Math.min(options.answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES, Math.floor(maxBytes / 4)), (text) => 2 * text.length);
+  const answers = new ByteCache<string>(
+    Math.min(options.answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES, Math.floor(maxBytes / 4)),
+    (text) => 2 * text.length,
+  );
   /** Versions of collections: unique for the life of the state, so a reset session's keys never come back. */
   let versions = 0;
   const bytesUsed = () => recordBytes + answers.bytes;
@@ -322,7 +336,13 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
    * A session's collection. A read of a collection the session never wrote is answered from a
    * fresh one that is not kept (reads never take memory beyond the answer cache); a write keeps it.
    */
-  function collection(sessionName: string, session: Map<string, Collection> | undefined, family: Family, name: string, kept: boolean): Collection {
+  function collection(
+    sessionName: string,
+    session: Map<string, Collection> | undefined,
+    family: Family,
+    name: string,
+    kept: boolean,
+  ): Collection {
     const found = session?.get(name);
     if (found) return found;
     const records = new Map<string, Stored>();
@@ -338,11 +358,19 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       }
     }
     const create = family.create;
-    const documentedId = create?.mark.answerId ? getAt(example(create.entry, create.mark.answer), keysOf(create.mark.answerId)) : undefined;
+    const documentedId = create?.mark.answerId
+      ? getAt(example(create.entry, create.mark.answer), keysOf(create.mark.answerId))
+      : undefined;
     const sample = ids[0] ?? documentedId;
     const numbers = [...ids, documentedId].filter((id): id is number => typeof id === "number");
     // Every fresh collection of a name starts alike, so their answers are shared: version "seed".
-    const fresh: Collection = { records, issued: new Set(records.keys()), counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0, sample, version: kept ? `v${++versions}` : "seed" };
+    const fresh: Collection = {
+      records,
+      issued: new Set(records.keys()),
+      counter: typeof sample === "number" ? Math.max(0, ...numbers) : 0,
+      sample,
+      version: kept ? `v${++versions}` : "seed",
+    };
     if (kept) session!.set(name, fresh);
     return fresh;
   }
@@ -360,7 +388,9 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     const { mark } = member;
     const [page, size] = pageOf(mark, request, store.records.size);
     const sizeGiven = !!mark.paging?.size && request.query.has(mark.paging.size);
-    const names = mark.query ? [...(mark.query.filters ?? []).map((f) => f.param), ...(mark.query.sort ? [mark.query.sort] : [])] : [];
+    const names = mark.query
+      ? [...(mark.query.filters ?? []).map((f) => f.param), ...(mark.query.sort ? [mark.query.sort] : [])]
+      : [];
     const { values } = readBracketQuery(request.query, names);
     return JSON.stringify([request.pathname, page, size, sizeGiven, values]);
   }
@@ -368,7 +398,8 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   return {
     size() {
       let records = 0;
-      for (const collections of sessions.values()) for (const collection of collections.values()) records += collection.records.size;
+      for (const collections of sessions.values())
+        for (const collection of collections.values()) records += collection.records.size;
       return { sessions: sessions.size, records };
     },
 
@@ -402,7 +433,11 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       const reading = mark.action === "read" || mark.action === "list";
       let session = sessions.get(sessionName);
       if (!session && !reading) {
-        if (sessions.size >= maxSessions) return request.errorShape(STATE_FULL_STATUS, `The mock keeps at most ${maxSessions} sessions; reset them with POST /__mock/reset.`);
+        if (sessions.size >= maxSessions)
+          return request.errorShape(
+            STATE_FULL_STATUS,
+            `The mock keeps at most ${maxSessions} sessions; reset them with POST /__mock/reset.`,
+          );
         session = new Map();
         sessions.set(sessionName, session);
       }
@@ -423,7 +458,10 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
         const key = `${store.version === "seed" ? "*" : JSON.stringify(sessionName)}\u0000${name}\u0000${store.version}\u0000${entry.key}\u0000${mark.action === "list" ? listKey(member, request, store) : id}`;
         let text = answers.get(key);
         if (text === undefined) {
-          const body = mark.action === "read" ? placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read")) : listAnswer(member, store, request);
+          const body =
+            mark.action === "read"
+              ? placed(example(entry, mark.answer), keysOf(mark.record ?? ""), view(family, record!, "read"))
+              : listAnswer(member, store, request);
           text = JSON.stringify(body);
           answers.set(key, text);
           return { status, body, text };
@@ -442,7 +480,11 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       // create and update: the body as written, JSON or a form's fields.
       let written: JsonObject | undefined;
       try {
-        written = isObject(request.body) ? request.body : typeof request.body === "string" ? await formFields(request.body, String(request.headers["content-type"] ?? "")) : undefined;
+        written = isObject(request.body)
+          ? request.body
+          : typeof request.body === "string"
+            ? await formFields(request.body, String(request.headers["content-type"] ?? ""))
+            : undefined;
         // A body that wraps the record under another name than the answers (Daftra's client appointments).
         written = rewrap(written, mark.wrappers);
       } catch (error) {
@@ -451,7 +493,11 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       if (!written) return undefined;
       let recordId: Json;
       if (mark.action === "create") {
-        if (store.records.size >= maxRecords) return request.errorShape(STATE_FULL_STATUS, `The mock keeps at most ${maxRecords} records of ${name} per session; reset with POST /__mock/reset.`);
+        if (store.records.size >= maxRecords)
+          return request.errorShape(
+            STATE_FULL_STATUS,
+            `The mock keeps at most ${maxRecords} records of ${name} per session; reset with POST /__mock/reset.`,
+          );
         recordId = freshId(store);
         const created = copy(written) as JsonObject;
         setAt(created, idKeys, recordId);
@@ -475,15 +521,24 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   /** The page and page size a list request asks for. */
   function pageOf(mark: Member["mark"], request: StatefulRequest, total: number): [number, number] {
     const paging = mark.paging;
-    const size = Math.max(1, Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : total || 1));
+    const size = Math.max(
+      1,
+      Number(paging?.size && request.query.get(paging.size)) || (paging ? paging.defaultSize : total || 1),
+    );
     const page = Math.max(1, Number(paging?.page && request.query.get(paging.page)) || 1);
     return [page, size];
   }
 
-  function listAnswer({ entry, mark, family }: Member & { family: Family }, store: Collection, request: StatefulRequest): Json {
+  function listAnswer(
+    { entry, mark, family }: Member & { family: Family },
+    store: Collection,
+    request: StatefulRequest,
+  ): Json {
     const body = example(entry, mark.answer);
     // The records the list's filters keep, in the order its sort asks (x-mock-filter, x-mock-sort).
-    const records = mark.query ? filterAndSort([...store.records.values()], request.query, mark.query, (record) => record.data) : [...store.records.values()];
+    const records = mark.query
+      ? filterAndSort([...store.records.values()], request.query, mark.query, (record) => record.data)
+      : [...store.records.values()];
     const total = records.length;
     const paging = mark.paging;
     const [page, size] = pageOf(mark, request, total);
@@ -516,7 +571,8 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       };
       for (const [pointer, role] of Object.entries(paging.fields)) {
         const keys = keysOf(pointer);
-        if (role === "links") setAt(body as JsonObject, keys, pageLinks(getAt(body, keys), values, pageCount, url, page));
+        if (role === "links")
+          setAt(body as JsonObject, keys, pageLinks(getAt(body, keys), values, pageCount, url, page));
         else setAt(body as JsonObject, keys, values[role]);
       }
     }
@@ -525,7 +581,13 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
 }
 
 /** Laravel's `links`: previous, one per page, next, labelled as in the example. */
-function pageLinks(example: Json, values: Record<string, Json>, pageCount: number, url: (n: number) => string, page: number): Json {
+function pageLinks(
+  example: Json,
+  values: Record<string, Json>,
+  pageCount: number,
+  url: (n: number) => string,
+  page: number,
+): Json {
   if (!Array.isArray(example) || example.length < 2 || !example.every(isObject)) return example;
   const label = (link: Json) => (isObject(link) ? link.label : undefined);
   return [
@@ -540,14 +602,18 @@ export function handleReset(req: IncomingMessage, res: ServerResponse, state: St
   req.resume();
   const reply = (status: number, body?: unknown) => {
     const text = body === undefined ? "" : JSON.stringify(body);
-    res.writeHead(status, body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    res.writeHead(
+      status,
+      body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) },
+    );
     res.end(text);
   };
   if (req.method !== "POST") {
     res.setHeader("allow", "POST");
     return reply(405, { error: "Use POST /__mock/reset." });
   }
-  if (!state) return reply(409, { error: "The mock is not stateful: start it with --stateful (startMock({ stateful: true }))." });
+  if (!state)
+    return reply(409, { error: "The mock is not stateful: start it with --stateful (startMock({ stateful: true }))." });
   const session = sessionOf(req.headers);
   if (typeof session !== "string") return reply(400, { error: session.problem });
   state.reset(req.headers[SESSION_HEADER] === undefined ? undefined : session);

@@ -35,7 +35,10 @@ export function mockGlobalSetup(api: string, options: MockSetupOptions = {}) {
     return async () => {
       const warnings = failOnWarnings ? (await mock.violations()).filter((v) => v.severity === "Warning") : [];
       await mock.stop();
-      if (warnings.length) throw new Error(`The ${api} mock logged ${warnings.length} warning(s): the live server would ignore these fields:\n${warnings.map((v) => `  ${v.method} ${v.path}: ${v.location.replace(/^request\.body\./, "")} (${v.message})`).join("\n")}`);
+      if (warnings.length)
+        throw new Error(
+          `The ${api} mock logged ${warnings.length} warning(s): the live server would ignore these fields:\n${warnings.map((v) => `  ${v.method} ${v.path}: ${v.location.replace(/^request\.body\./, "")} (${v.message})`).join("\n")}`,
+        );
     };
   };
 }

@@ -12,17 +12,26 @@ describe("Daftra request coercions", () => {
   afterAll(() => mock.stop());
 
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${mock.url}${path}`, { method: "POST", headers: { apikey: "test-key", "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(`${mock.url}${path}`, {
+      method: "POST",
+      headers: { apikey: "test-key", "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as { validation_errors?: Record<string, string> } };
   };
 
   it("accepts numeric strings, string flags and enums, nulls for optional fields", async () => {
-    const { status } = await post("/api2/clients.json", { Client: { business_name: "Acme", city: null, type: "2", credit_limit: "10.00" } });
+    const { status } = await post("/api2/clients.json", {
+      Client: { business_name: "Acme", city: null, type: "2", credit_limit: "10.00" },
+    });
     expect(status).toBe(202);
   });
 
   it("accepts an invoice as shop plugins send it: ids, prices and quantities as strings, a date without time", async () => {
-    const { status } = await post("/api2/invoices.json", { Invoice: { client_id: "123", date: "2026-06-15" }, InvoiceItem: [{ item: "Widget", unit_price: "10.00", quantity: "2" }] });
+    const { status } = await post("/api2/invoices.json", {
+      Invoice: { client_id: "123", date: "2026-06-15" },
+      InvoiceItem: [{ item: "Widget", unit_price: "10.00", quantity: "2" }],
+    });
     expect(status).toBe(202);
   });
 
@@ -51,7 +60,13 @@ describe("token endpoint (RFC 6749)", () => {
     const response = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", body: form });
     return { status: response.status, body: (await response.json()) as { error?: string; access_token?: string } };
   };
-  const login = { client_id: "1", client_secret: "your-client-secret", grant_type: "password", username: "owner@your-company.example", password: "your-password" };
+  const login = {
+    client_id: "1",
+    client_secret: "your-client-secret",
+    grant_type: "password",
+    username: "owner@your-company.example",
+    password: "your-password",
+  };
 
   it("ignores a parameter it does not know (RFC 6749 §3.2)", async () => {
     const { status, body } = await token({ ...login, scope: "*" });
@@ -70,7 +85,11 @@ describe("token endpoint (RFC 6749)", () => {
     const { status, body } = await token({ ...login, grant_type: "client_credentials" });
     expect(status).toBe(400);
     expect(body.error).toBe("unsupported_grant_type");
-    const json = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...login, grant_type: "authorization_code" }) });
+    const json = await fetch(`${mock.url}/v2/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...login, grant_type: "authorization_code" }),
+    });
     expect(json.status).toBe(400);
     expect((await json.json()).error).toBe("unsupported_grant_type");
     // A known grant missing its own fields is a malformed request, not an unsupported grant.
@@ -81,8 +100,11 @@ describe("token endpoint (RFC 6749)", () => {
   it("still gives the example named in Prefer", async () => {
     const form = new FormData();
     form.append("grant_type", "client_credentials");
-    const response = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", body: form, headers: { prefer: "code=400, example=invalidRequest" } });
+    const response = await fetch(`${mock.url}/v2/oauth/token`, {
+      method: "POST",
+      body: form,
+      headers: { prefer: "code=400, example=invalidRequest" },
+    });
     expect((await response.json()).error).toBe("invalid_request");
   });
 });
-

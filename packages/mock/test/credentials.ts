@@ -14,8 +14,10 @@ export function fakeCredentials(alternative: SchemeInfo[]): FakeCredentials | un
   for (const scheme of alternative) {
     if (scheme.type === "apiKey" && scheme.in === "header") found.headers[scheme.name!] = "test-key";
     else if (scheme.type === "apiKey" && scheme.in === "query") found.query[scheme.name!] = "test-key";
-    else if (scheme.type === "http" && /^bearer$/i.test(scheme.scheme ?? "")) found.headers.authorization = "Bearer test-token";
-    else if (scheme.type === "http" && /^basic$/i.test(scheme.scheme ?? "")) found.headers.authorization = `Basic ${Buffer.from("user:pass").toString("base64")}`;
+    else if (scheme.type === "http" && /^bearer$/i.test(scheme.scheme ?? ""))
+      found.headers.authorization = "Bearer test-token";
+    else if (scheme.type === "http" && /^basic$/i.test(scheme.scheme ?? ""))
+      found.headers.authorization = `Basic ${Buffer.from("user:pass").toString("base64")}`;
     else return undefined;
   }
   return found;

@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { operationsFileOf, prepareOperations, PRISM_HTTP_VERSION, readPreparedFile, savePrepared, sha256 } from "../src/engine.js";
+import {
+  operationsFileOf,
+  prepareOperations,
+  PRISM_HTTP_VERSION,
+  readPreparedFile,
+  savePrepared,
+  sha256,
+} from "../src/engine.js";
 import { availableApis, mockBundleOf } from "../src/index.js";
 import { startMock } from "./serve.js";
 
@@ -20,7 +27,17 @@ function description(name: string) {
       "/thing": {
         get: {
           operationId: "getThing",
-          responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object", properties: { name: { type: "string" } } }, example: { name } } } } },
+          responses: {
+            "200": {
+              description: "ok",
+              content: {
+                "application/json": {
+                  schema: { type: "object", properties: { name: { type: "string" } } },
+                  example: { name },
+                },
+              },
+            },
+          },
         },
       },
       "/contact": {
@@ -29,7 +46,16 @@ function description(name: string) {
           responses: {
             "200": {
               description: "ok",
-              content: { "application/json": { schema: { type: "object", required: ["email"], properties: { email: { type: "string", "x-faker": "internet.email" } } }, example: { email: "static@example.com" } } },
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["email"],
+                    properties: { email: { type: "string", "x-faker": "internet.email" } },
+                  },
+                  example: { email: "static@example.com" },
+                },
+              },
             },
           },
         },

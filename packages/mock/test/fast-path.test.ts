@@ -33,12 +33,26 @@ function credentials(doc: unknown, entry: OperationEntry, alternative = 0): Fake
 /** The example request of an operation and variations that each break one thing. */
 function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
   const base = exampleRequest(doc, entry);
-  const build = (name: string, change: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string>; noAuth?: boolean; alternative?: number } = {}): Probe => {
+  const build = (
+    name: string,
+    change: {
+      path?: Record<string, unknown>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+      headers?: Record<string, string>;
+      noAuth?: boolean;
+      alternative?: number;
+    } = {},
+  ): Probe => {
     const auth = credentials(doc, entry, change.alternative);
     const pathValues = { ...base.params.path, ...change.path };
     const path = entry.path.replace(/\{([^}]+)\}/g, (_, key: string) => encodeURIComponent(String(pathValues[key])));
     const query = new URLSearchParams();
-    for (const [key, value] of Object.entries({ ...base.params.query, ...(change.noAuth ? {} : auth.query), ...change.query })) {
+    for (const [key, value] of Object.entries({
+      ...base.params.query,
+      ...(change.noAuth ? {} : auth.query),
+      ...change.query,
+    })) {
       if (value === undefined) continue;
       // Simple values only: nested (deepObject) examples are left to the corpus and client tests.
       if (Array.isArray(value)) value.forEach((v) => query.append(key, String(v)));
@@ -46,12 +60,23 @@ function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
     }
     const body = "body" in change ? change.body : base.body;
     const json = base.contentType === undefined || /json/.test(base.contentType);
-    const headers = { ...(change.noAuth ? {} : auth.headers), ...(body !== undefined && json ? { "content-type": "application/json" } : {}), ...change.headers };
+    const headers = {
+      ...(change.noAuth ? {} : auth.headers),
+      ...(body !== undefined && json ? { "content-type": "application/json" } : {}),
+      ...change.headers,
+    };
     const search = query.toString();
-    return { name: `${entry.key} ${name}`, method: entry.method.toUpperCase(), path: `${path}${search ? `?${search}` : ""}`, headers, ...(body !== undefined && json ? { body: JSON.stringify(body) } : {}) };
+    return {
+      name: `${entry.key} ${name}`,
+      method: entry.method.toUpperCase(),
+      path: `${path}${search ? `?${search}` : ""}`,
+      headers,
+      ...(body !== undefined && json ? { body: JSON.stringify(body) } : {}),
+    };
   };
   const probes = [build("example"), build("example, other Accept", { headers: { accept: "application/xml" } })];
-  if (entry.security.length && entry.security.every((r) => Object.keys(r).length)) probes.push(build("no credentials", { noAuth: true }));
+  if (entry.security.length && entry.security.every((r) => Object.keys(r).length))
+    probes.push(build("no credentials", { noAuth: true }));
   // Every security alternative, and for Authorization-header schemes the forms Prism refuses.
   securityAlternatives(doc, entry.security).forEach((alternative, index) => {
     const name = alternative.map((scheme) => scheme.key).join("+");
@@ -59,17 +84,34 @@ function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
     const authorization = credentials(doc, entry, index).headers.authorization;
     if (!authorization) return;
     const scheme = authorization.split(" ")[0]!;
-    probes.push(build(`${name}, scheme in lower case`, { alternative: index, headers: { authorization: authorization.replace(scheme, scheme.toLowerCase()) } }));
-    probes.push(build(`${name}, scheme without a credential`, { alternative: index, headers: { authorization: scheme } }));
-    probes.push(build(`${name}, a credential that is not user:password`, { alternative: index, headers: { authorization: `${scheme} Zm9v` } }));
+    probes.push(
+      build(`${name}, scheme in lower case`, {
+        alternative: index,
+        headers: { authorization: authorization.replace(scheme, scheme.toLowerCase()) },
+      }),
+    );
+    probes.push(
+      build(`${name}, scheme without a credential`, { alternative: index, headers: { authorization: scheme } }),
+    );
+    probes.push(
+      build(`${name}, a credential that is not user:password`, {
+        alternative: index,
+        headers: { authorization: `${scheme} Zm9v` },
+      }),
+    );
   });
   for (const p of entry.parameters) {
     const type = (deref(doc, p.schema) as { type?: unknown } | undefined)?.type;
     const numeric = type === "integer" || type === "number" || (Array.isArray(type) && type.includes("integer"));
     if (p.in === "path" && numeric) probes.push(build(`path ${p.name}=abc`, { path: { [p.name]: "abc" } }));
-    if (p.in === "query" && numeric) probes.push(build(`query ${p.name}=abc`, { query: { [p.name]: "abc" } }), build(`query ${p.name}=-5`, { query: { [p.name]: "-5" } }));
+    if (p.in === "query" && numeric)
+      probes.push(
+        build(`query ${p.name}=abc`, { query: { [p.name]: "abc" } }),
+        build(`query ${p.name}=-5`, { query: { [p.name]: "-5" } }),
+      );
   }
-  if (entry.parameters.some((p) => p.in === "query")) probes.push(build("unknown query key", { query: { zz_unknown: "1" } }));
+  if (entry.parameters.some((p) => p.in === "query"))
+    probes.push(build("unknown query key", { query: { zz_unknown: "1" } }));
   // A path value with a digit written as its percent-encoding ("512" as "%3512"), which both read as the digit.
   const example = build("with a percent-encoded path value");
   const encoded = example.path.replace(/\/(\d)/, (_, digit: string) => `/%${digit.charCodeAt(0).toString(16)}`);
@@ -77,15 +119,39 @@ function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
   if (isObject(base.body)) {
     const body = base.body;
     probes.push(build("unknown body field", { body: { ...body, zz_unknown: 1 } }));
-    const schema = deref(doc, (entry.requestBody as { content?: Record<string, { schema?: unknown }> }).content?.[entry.requestMediaType!]?.schema) as { required?: string[] } | undefined;
-    for (const name of schema?.required ?? []) probes.push(build(`without ${name}`, { body: Object.fromEntries(Object.entries(body).filter(([k]) => k !== name)) }));
+    const schema = deref(
+      doc,
+      (entry.requestBody as { content?: Record<string, { schema?: unknown }> }).content?.[entry.requestMediaType!]
+        ?.schema,
+    ) as { required?: string[] } | undefined;
+    for (const name of schema?.required ?? [])
+      probes.push(
+        build(`without ${name}`, { body: Object.fromEntries(Object.entries(body).filter(([k]) => k !== name)) }),
+      );
     probes.push(build("empty body", { body: {} }));
     for (const [wrapper, inner] of Object.entries(body).filter(([, v]) => isObject(v)) as [string, Json][]) {
-      probes.push(build(`${wrapper} with an unknown field`, { body: { ...body, [wrapper]: { ...inner, zz_unknown: 1 } } }));
-      probes.push(build(`${wrapper} with a readOnly-looking id`, { body: { ...body, [wrapper]: { ...inner, id: 7, created: "2026-01-01 00:00:00" } } }));
+      probes.push(
+        build(`${wrapper} with an unknown field`, { body: { ...body, [wrapper]: { ...inner, zz_unknown: 1 } } }),
+      );
+      probes.push(
+        build(`${wrapper} with a readOnly-looking id`, {
+          body: { ...body, [wrapper]: { ...inner, id: 7, created: "2026-01-01 00:00:00" } },
+        }),
+      );
       for (const [field, value] of Object.entries(inner).slice(0, 6)) {
-        const wrong = typeof value === "number" ? "abc" : typeof value === "boolean" ? "maybe" : typeof value === "string" ? { not: "text" } : "not-a-list";
-        probes.push(build(`${wrapper}.${field} of the wrong type`, { body: { ...body, [wrapper]: { ...inner, [field]: wrong } } }));
+        const wrong =
+          typeof value === "number"
+            ? "abc"
+            : typeof value === "boolean"
+              ? "maybe"
+              : typeof value === "string"
+                ? { not: "text" }
+                : "not-a-list";
+        probes.push(
+          build(`${wrapper}.${field} of the wrong type`, {
+            body: { ...body, [wrapper]: { ...inner, [field]: wrong } },
+          }),
+        );
       }
     }
   }
@@ -113,7 +179,13 @@ for (const api of availableApis()) {
     if (api === "daftra") {
       for (const fixture of readCorpus("daftra")) {
         const { url, init } = corpusRequest(fixture, "");
-        probes.push({ name: `corpus ${fixture.id}`, method: init.method, path: url, headers: init.headers ?? {}, ...(init.body ? { body: init.body } : {}) });
+        probes.push({
+          name: `corpus ${fixture.id}`,
+          method: init.method,
+          path: url,
+          headers: init.headers ?? {},
+          ...(init.body ? { body: init.body } : {}),
+        });
       }
     }
     let fast: RunningMock;
@@ -153,7 +225,9 @@ for (const api of availableApis()) {
               try {
                 expect(got).toEqual(expected);
               } catch {
-                differences.push(`${probe.name} (${round}): Prism ${expected.status} ${JSON.stringify(expected.body).slice(0, 200)} | fast ${got.status} ${JSON.stringify(got.body).slice(0, 200)}`);
+                differences.push(
+                  `${probe.name} (${round}): Prism ${expected.status} ${JSON.stringify(expected.body).slice(0, 200)} | fast ${got.status} ${JSON.stringify(got.body).slice(0, 200)}`,
+                );
               }
             }
           }),
@@ -168,7 +242,9 @@ for (const api of availableApis()) {
       expect(health.fastPath.answered).toBeGreaterThanOrEqual(health.fastPath.stored);
       const slowHealth = await (await fetch(`${slow.url}/__mock/health`)).json();
       expect(slowHealth.fastPath).toMatchObject({ on: false, answered: 0, stored: 0 });
-      console.log(`${api}: ${probes.length} requests x 2; fast path stored ${health.fastPath.stored} answers and answered ${health.fastPath.answered} requests from them`);
+      console.log(
+        `${api}: ${probes.length} requests x 2; fast path stored ${health.fastPath.stored} answers and answered ${health.fastPath.answered} requests from them`,
+      );
       // Bounded by its count of requests, not by time: 3,230 requests through Prism take ~20 s
       // alone, several times that on a shared 2-core machine running other suites (the 60 s
       // default failed there), so the limit only catches a hang.

@@ -5,7 +5,15 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { faultInjector, FaultOptionError, parseDelay, parseFailureRate, preference, requestedCode, requestedDelay } from "../src/faults.js";
+import {
+  faultInjector,
+  FaultOptionError,
+  parseDelay,
+  parseFailureRate,
+  preference,
+  requestedCode,
+  requestedDelay,
+} from "../src/faults.js";
 import { MAX_DELAY_MS } from "../src/index.js";
 import { startMock, type RunningMock } from "./serve.js";
 
@@ -23,7 +31,8 @@ async function timed(url: string, init: RequestInit = {}) {
 /** The statuses of `count` requests sent one after the other. */
 async function statusSequence(mock: RunningMock, count: number): Promise<number[]> {
   const statuses: number[] = [];
-  for (let i = 0; i < count; i++) statuses.push((await timed(`${mock.url}/api2/clients/512.json`, { headers: auth })).status);
+  for (let i = 0; i < count; i++)
+    statuses.push((await timed(`${mock.url}/api2/clients/512.json`, { headers: auth })).status);
   return statuses;
 }
 
@@ -45,7 +54,9 @@ describe("fault options", () => {
     expect(requestedCode("code=201", ["201", "4XX"])).toBe(201);
     expect(requestedCode("code=302", ["200", "3XX"])).toBe(302);
     expect(requestedCode("code=302", ["200", "default"])).toBe(302);
-    expect(() => requestedCode("code=302", ["200", "4XX"])).toThrow('Prefer: code must be a status this operation documents (200, 4XX) or an error status from 400 to 599, got "302".');
+    expect(() => requestedCode("code=302", ["200", "4XX"])).toThrow(
+      'Prefer: code must be a status this operation documents (200, 4XX) or an error status from 400 to 599, got "302".',
+    );
     expect(() => requestedCode("code=999", ["200"])).toThrow(FaultOptionError);
     expect(() => requestedCode("code=4xx", ["200"])).toThrow(FaultOptionError);
   });
@@ -56,7 +67,9 @@ describe("fault options", () => {
     expect(preference("code=503", "delay")).toBeUndefined();
     expect(preference(undefined, "delay")).toBeUndefined();
     expect(requestedDelay("delay=0")).toBe(0);
-    expect(() => requestedDelay("delay=soon")).toThrow(/Prefer: delay must be a whole number of milliseconds from 0 to 300000, got "soon"/);
+    expect(() => requestedDelay("delay=soon")).toThrow(
+      /Prefer: delay must be a whole number of milliseconds from 0 to 300000, got "soon"/,
+    );
     expect(() => requestedDelay("delay=-5")).toThrow(FaultOptionError);
   });
 
@@ -80,13 +93,17 @@ describe("fault options", () => {
     const delays = Array.from({ length: 2000 }, () => random.next().delayMs);
     expect(new Set(delays)).toEqual(new Set([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110]));
     const fixed = faultInjector({ delayMs: 250, seed: 1 });
-    expect(Array.from({ length: 100 }, () => fixed.next())).toEqual(Array.from({ length: 100 }, () => ({ delayMs: 250, fail: false })));
+    expect(Array.from({ length: 100 }, () => fixed.next())).toEqual(
+      Array.from({ length: 100 }, () => ({ delayMs: 250, fail: false })),
+    );
     expect(faultInjector({ seed: 1 }).active).toBe(false);
   });
 
   it("refuses bad startMock options before starting a process", async () => {
     await expect(startMock({ failureRate: 2 })).rejects.toThrow(/failureRate must be a number from 0 to 1, got 2/);
-    await expect(startMock({ delayMs: { min: 500, max: 100 } })).rejects.toThrow(/delayMs\.min \(500\) must not be larger than delayMs\.max \(100\)/);
+    await expect(startMock({ delayMs: { min: 500, max: 100 } })).rejects.toThrow(
+      /delayMs\.min \(500\) must not be larger than delayMs\.max \(100\)/,
+    );
     await expect(startMock({ delayMs: -1 })).rejects.toThrow(FaultOptionError);
   });
 });
@@ -99,16 +116,24 @@ describe("per request, on a mock without global faults", () => {
   afterAll(() => mock.stop());
 
   it("answers after the delay a request asks for, with the usual answer", async () => {
-    const { status, body, ms } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "delay=400" } });
+    const { status, body, ms } = await timed(`${mock.url}/api2/clients/512.json`, {
+      headers: { ...auth, prefer: "delay=400" },
+    });
     expect(status).toBe(200);
     expect(JSON.parse(body).data.Client.id).toBe(512);
     expect(ms).toBeGreaterThanOrEqual(395); // timers may fire a millisecond early
   });
 
   it("refuses a delay that is not a number, in Daftra's error shape", async () => {
-    const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "delay=later" } });
+    const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, {
+      headers: { ...auth, prefer: "delay=later" },
+    });
     expect(status).toBe(400);
-    expect(JSON.parse(body)).toMatchObject({ result: "failed", code: 400, message: expect.stringMatching(/Prefer: delay must be a whole number/) });
+    expect(JSON.parse(body)).toMatchObject({
+      result: "failed",
+      code: 400,
+      message: expect.stringMatching(/Prefer: delay must be a whole number/),
+    });
   });
 
   it("fails with a status the operation does not document, before checking the request", async () => {
@@ -117,11 +142,18 @@ describe("per request, on a mock without global faults", () => {
     const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { prefer: "code=503" } });
     expect(status).toBe(503);
     // The API's error frame (its documented 400's) keeps an empty field map.
-    expect(JSON.parse(body)).toEqual({ result: "failed", code: 503, message: "Forced by Prefer: code=503; this operation does not document that status.", validation_errors: {} });
+    expect(JSON.parse(body)).toEqual({
+      result: "failed",
+      code: 503,
+      message: "Forced by Prefer: code=503; this operation does not document that status.",
+      validation_errors: {},
+    });
   });
 
   it("still serves the documented example for a documented status", async () => {
-    const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "code=404" } });
+    const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, {
+      headers: { ...auth, prefer: "code=404" },
+    });
     expect(status).toBe(404);
     expect(JSON.parse(body).message).toBe("Item not found");
   });
@@ -129,15 +161,26 @@ describe("per request, on a mock without global faults", () => {
   it("refuses a code that is neither documented nor an error status, naming what is allowed", async () => {
     // Prism alone answered these with a misleading 404 "not defined".
     for (const code of ["999", "302", "abc", "20", "600"]) {
-      const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: `code=${code}` } });
+      const { status, body } = await timed(`${mock.url}/api2/clients/512.json`, {
+        headers: { ...auth, prefer: `code=${code}` },
+      });
       expect(status, code).toBe(400);
-      expect(JSON.parse(body)).toMatchObject({ result: "failed", code: 400, message: `Prefer: code must be a status this operation documents (200, 400, 401, 403, 404, 429, 500) or an error status from 400 to 599, got "${code}".` });
+      expect(JSON.parse(body)).toMatchObject({
+        result: "failed",
+        code: 400,
+        message: `Prefer: code must be a status this operation documents (200, 400, 401, 403, 404, 429, 500) or an error status from 400 to 599, got "${code}".`,
+      });
     }
-    expect((await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "code=200" } })).status).toBe(200);
+    expect(
+      (await timed(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "code=200" } })).status,
+    ).toBe(200);
   });
 
   it("stops waiting when the client gives up, and goes on serving", async () => {
-    const gaveUp = fetch(`${mock.url}/api2/clients/512.json`, { headers: { ...auth, prefer: "delay=60000" }, signal: AbortSignal.timeout(300) });
+    const gaveUp = fetch(`${mock.url}/api2/clients/512.json`, {
+      headers: { ...auth, prefer: "delay=60000" },
+      signal: AbortSignal.timeout(300),
+    });
     await expect(gaveUp).rejects.toThrow(/abort|timeout/i);
     expect((await timed(`${mock.url}/api2/clients/512.json`, { headers: auth })).status).toBe(200);
   });
@@ -172,7 +215,11 @@ describe("a failure rate with a seed", () => {
     for (const answer of answers) expect(answer.ms).toBeGreaterThanOrEqual(195);
     const failure = answers.find((a) => a.status === 503);
     expect(failure, "seed 7 fails at least one of six requests").toBeDefined();
-    expect(JSON.parse(failure!.body)).toMatchObject({ result: "failed", code: 503, message: expect.stringMatching(/^Injected failure: .*failure rate 0\.5, seed 7/) });
+    expect(JSON.parse(failure!.body)).toMatchObject({
+      result: "failed",
+      code: 503,
+      message: expect.stringMatching(/^Injected failure: .*failure rate 0\.5, seed 7/),
+    });
     // The mock's own endpoints are never delayed or failed.
     expect((await fetch(`${mock.url}/__mock/health`)).status).toBe(200);
   });
@@ -181,13 +228,17 @@ describe("a failure rate with a seed", () => {
     const mock = await start({ api: "vmsalpha", failureRate: 1, seed: 1 });
     const { status, body } = await timed(`${mock.url}/v1/get/`, { headers: { token: "t" } });
     expect(status).toBe(503);
-    expect(JSON.parse(body)).toMatchObject({ success: false, errors: { message: expect.stringMatching(/^Injected failure/) } });
+    expect(JSON.parse(body)).toMatchObject({
+      success: false,
+      errors: { message: expect.stringMatching(/^Injected failure/) },
+    });
   });
 });
 
 describe("CLI", () => {
   it("lists the fault options in its usage and refuses bad values", () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 20_000 });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 20_000 });
     const help = run("--help");
     expect(help.stdout).toMatch(/--delay <ms> .*100-500/);
     expect(help.stdout).toMatch(/--failure-rate <r>/);
@@ -204,7 +255,11 @@ describe("CLI", () => {
   });
 
   it("serves with a delay and a failure rate, and prints the seed that repeats the run", async () => {
-    const child = spawn(process.execPath, [cli, "--port", "0", "--delay", "150", "--failure-rate", "0.5", "--seed", "42"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [cli, "--port", "0", "--delay", "150", "--failure-rate", "0.5", "--seed", "42"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     try {
       const out = await new Promise<string>((resolve, reject) => {
         let text = "";

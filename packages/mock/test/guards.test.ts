@@ -1,7 +1,14 @@
 // The small checks the server makes before anything parses a request recursively, and the
 // choice of a documented status for its refusals (src/body-checks.ts, src/refusals.ts).
 import { describe, expect, it } from "vitest";
-import { canonicalMultipart, isMediaRangeList, isMediaType, jsonDepthBeyond, MAX_JSON_DEPTH, MultipartError } from "../src/body-checks.js";
+import {
+  canonicalMultipart,
+  isMediaRangeList,
+  isMediaType,
+  jsonDepthBeyond,
+  MAX_JSON_DEPTH,
+  MultipartError,
+} from "../src/body-checks.js";
 import { allowOf, documentedRefusal, documentedShape, unsafeIntegerParameter } from "../src/refusals.js";
 
 describe("jsonDepthBeyond", () => {
@@ -17,18 +24,29 @@ describe("jsonDepthBeyond", () => {
 
 describe("isMediaType", () => {
   it("accepts type/subtype with parameters, refuses anything else", () => {
-    for (const ok of ["application/json", "application/json; charset=utf-8", "multipart/form-data; boundary=x", "application/vnd.api+json"]) expect(isMediaType(ok), ok).toBe(true);
-    for (const bad of ["!", "", "json", "/json", "application/", "a b/c", "application/json/x"]) expect(isMediaType(bad), bad).toBe(false);
+    for (const ok of [
+      "application/json",
+      "application/json; charset=utf-8",
+      "multipart/form-data; boundary=x",
+      "application/vnd.api+json",
+    ])
+      expect(isMediaType(ok), ok).toBe(true);
+    for (const bad of ["!", "", "json", "/json", "application/", "a b/c", "application/json/x"])
+      expect(isMediaType(bad), bad).toBe(false);
   });
 });
 
 describe("canonicalMultipart", () => {
   const type = "multipart/form-data; boundary=B";
   it("writes every part plainly: file parts with a Content-Type, names Prism's parser would split percent-encoded", async () => {
-    const body = '--B\r\nContent-Disposition: form-data; name="f"; filename="a;b=c.txt"\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name=";"\r\n\r\n1\r\n--B--\r\n';
+    const body =
+      '--B\r\nContent-Disposition: form-data; name="f"; filename="a;b=c.txt"\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name=";"\r\n\r\n1\r\n--B--\r\n';
     // The platform types an untyped file part (text/plain or application/octet-stream): it is written out either way.
-    expect(await canonicalMultipart(body, type)).toMatch(/^--B\r\nContent-Disposition: form-data; name="f"; filename="file"\r\nContent-Type: (text\/plain|application\/octet-stream)[^\r]*\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="%3B"\r\n\r\n1\r\n--B--\r\n$/);
-    const typed = '--B\r\nContent-Disposition: form-data; name="f"; filename="file"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B--\r\n';
+    expect(await canonicalMultipart(body, type)).toMatch(
+      /^--B\r\nContent-Disposition: form-data; name="f"; filename="file"\r\nContent-Type: (text\/plain|application\/octet-stream)[^\r]*\r\n\r\nhello\r\n--B\r\nContent-Disposition: form-data; name="%3B"\r\n\r\n1\r\n--B--\r\n$/,
+    );
+    const typed =
+      '--B\r\nContent-Disposition: form-data; name="f"; filename="file"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B--\r\n';
     expect(await canonicalMultipart(typed, type)).toBe(typed);
   });
 
@@ -40,7 +58,8 @@ describe("canonicalMultipart", () => {
 
 describe("isMediaRangeList", () => {
   it("accepts Accept headers made of media ranges, refuses others", () => {
-    for (const ok of ["*/*", "application/json", "text/*;q=0.5, application/json", ""]) expect(isMediaRangeList(ok), ok).toBe(true);
+    for (const ok of ["*/*", "application/json", "text/*;q=0.5, application/json", ""])
+      expect(isMediaRangeList(ok), ok).toBe(true);
     for (const bad of ["x", "__proto__", "application/json, nope"]) expect(isMediaRangeList(bad), bad).toBe(false);
   });
 });

@@ -15,7 +15,10 @@ function streamUntilAnswered(url: string, maxBytes: number): Promise<{ status: n
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = request(`${url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json", "transfer-encoding": "chunked" } });
+    const req = request(`${url}/api2/clients.json`, {
+      method: "POST",
+      headers: { apikey: "k", "content-type": "application/json", "transfer-encoding": "chunked" },
+    });
     req.on("response", (res) => {
       answered = true;
       res.resume();
@@ -45,7 +48,10 @@ describe("a Daftra mock with tight limits", () => {
   it("refuses a body whose Content-Length is over the limit before reading it", async () => {
     // Only one byte of the announced 500 MB is ever sent.
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${mock.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json", "content-length": String(500 * 1024 * 1024) } });
+      const req = request(`${mock.url}/api2/clients.json`, {
+        method: "POST",
+        headers: { apikey: "k", "content-type": "application/json", "content-length": String(500 * 1024 * 1024) },
+      });
       req.on("response", (res) => {
         let text = "";
         res.on("data", (b: Buffer) => (text += b.toString()));
@@ -55,7 +61,11 @@ describe("a Daftra mock with tight limits", () => {
       req.write("{");
     });
     expect(status).toBe(413);
-    expect(JSON.parse(body)).toMatchObject({ result: "failed", code: 413, message: expect.stringMatching(/larger than the mock's limit of 1048576 bytes/) });
+    expect(JSON.parse(body)).toMatchObject({
+      result: "failed",
+      code: 413,
+      message: expect.stringMatching(/larger than the mock's limit of 1048576 bytes/),
+    });
   });
 
   it("stops reading a streamed body at the limit, answers 413, and serves others meanwhile", async () => {
@@ -68,20 +78,33 @@ describe("a Daftra mock with tight limits", () => {
     expect((await fetch(`${mock.url}/__mock/health`)).status).toBe(200);
   });
 
-  it.each(["/api2/clients%ZZ.json", "/api2/clients%.json"])("answers 400 for malformed percent-encoding in %s", async (p) => {
-    const response = await fetch(`${mock.url}${p}`, { headers: { apikey: "k" } });
-    expect(response.status).toBe(400);
-    expect((await response.json()).message).toMatch(/not valid percent-encoding/);
-  });
+  it.each(["/api2/clients%ZZ.json", "/api2/clients%.json"])(
+    "answers 400 for malformed percent-encoding in %s",
+    async (p) => {
+      const response = await fetch(`${mock.url}${p}`, { headers: { apikey: "k" } });
+      expect(response.status).toBe(400);
+      expect((await response.json()).message).toMatch(/not valid percent-encoding/);
+    },
+  );
 
   it("refuses a body that is not JSON in Daftra's shape", async () => {
-    const response = await fetch(`${mock.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json" }, body: "{" });
+    const response = await fetch(`${mock.url}/api2/clients.json`, {
+      method: "POST",
+      headers: { apikey: "k", "content-type": "application/json" },
+      body: "{",
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ result: "failed", code: 400, message: "The request body is not valid JSON." });
+    expect(await response.json()).toMatchObject({
+      result: "failed",
+      code: 400,
+      message: "The request body is not valid JSON.",
+    });
   });
 
   it("reflects the origin and says it varies with it", async () => {
-    const response = await fetch(`${mock.url}/api2/site_info.json`, { headers: { apikey: "k", origin: "http://app.test" } });
+    const response = await fetch(`${mock.url}/api2/site_info.json`, {
+      headers: { apikey: "k", origin: "http://app.test" },
+    });
     expect(response.headers.get("access-control-allow-origin")).toBe("http://app.test");
     expect(response.headers.get("vary")).toMatch(/Origin/);
   });
@@ -89,7 +112,9 @@ describe("a Daftra mock with tight limits", () => {
   it("cuts off a client that never finishes its headers", async () => {
     const started = Date.now();
     const closed = await new Promise<string>((resolve, reject) => {
-      const socket = connect(mock.port, "127.0.0.1", () => socket.write("GET /api2/site_info.json HTTP/1.1\r\nHost: 127.0.0.1\r\napikey: k\r\n"));
+      const socket = connect(mock.port, "127.0.0.1", () =>
+        socket.write("GET /api2/site_info.json HTTP/1.1\r\nHost: 127.0.0.1\r\napikey: k\r\n"),
+      );
       let received = "";
       socket.on("data", (b) => (received += b.toString()));
       socket.on("close", () => resolve(received));
@@ -102,7 +127,8 @@ describe("a Daftra mock with tight limits", () => {
 
   it("keeps the last 1,000 violations, counts them all, and clears them", async () => {
     await mock.clearViolations();
-    const invalid = () => fetch(`${mock.url}/api2/invoices.json?limit=5000`, { headers: { apikey: "k" } }).then((r) => r.arrayBuffer());
+    const invalid = () =>
+      fetch(`${mock.url}/api2/invoices.json?limit=5000`, { headers: { apikey: "k" } }).then((r) => r.arrayBuffer());
     for (let batch = 0; batch < 55; batch++) await Promise.all(Array.from({ length: 20 }, invalid));
     const log = await mock.violationLog();
     expect(log.total).toBe(1100);
@@ -120,26 +146,45 @@ describe("the mock's own errors in each API's documented shape", () => {
   it("VMSAlpha: success false with an errors object, sent with 200 as the API does", () => {
     const answer = shapeOf("vmsalpha")(413, "too large");
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ success: false, errors: { message: "too large", type: expect.any(String), code: expect.any(String) } });
+    expect(answer.body).toMatchObject({
+      success: false,
+      errors: { message: "too large", type: expect.any(String), code: expect.any(String) },
+    });
   });
 
   it("EnKash: its ErrorResponse inside the envelope, with the real status", () => {
     const answer = shapeOf("enkash-ar")(413, "too large");
     expect(answer.status).toBe(413);
-    expect(answer.body).toMatchObject({ errorResponse: { errorMessage: "too large", errorType: expect.any(String), apiSubErrors: [] }, response_code: 413, response_message: "Payload Too Large" });
+    expect(answer.body).toMatchObject({
+      errorResponse: { errorMessage: "too large", errorType: expect.any(String), apiSubErrors: [] },
+      response_code: 413,
+      response_message: "Payload Too Large",
+    });
   });
 
   it("Daftra: result failed with the status as code", () => {
-    expect(shapeOf("daftra")(401, "two credentials")).toEqual({ status: 401, body: { result: "failed", code: 401, message: "two credentials" } });
+    expect(shapeOf("daftra")(401, "two credentials")).toEqual({
+      status: 401,
+      body: { result: "failed", code: 401, message: "two credentials" },
+    });
   });
 
   it.each([
-    ["vmsalpha", 200, (body: any) => expect(body).toMatchObject({ success: false, errors: { message: expect.stringMatching(/not valid JSON/) } })],
+    [
+      "vmsalpha",
+      200,
+      (body: any) =>
+        expect(body).toMatchObject({ success: false, errors: { message: expect.stringMatching(/not valid JSON/) } }),
+    ],
     ["enkash-ar", 400, (body: any) => expect(body.errorResponse.errorMessage).toMatch(/not valid JSON/)],
   ])("%s answers a bad JSON body in its own shape", async (api, status, check) => {
     const mock = await startMock({ api });
     try {
-      const response = await fetch(`${mock.url}/anything`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+      const response = await fetch(`${mock.url}/anything`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{",
+      });
       expect(response.status).toBe(status);
       const body = await response.json();
       check(body);
@@ -165,7 +210,11 @@ describe("proxy mode and invalid requests", () => {
   });
   afterAll(() => new Promise<void>((r) => upstream.close(() => r())));
   const invalidClient = (url: string) =>
-    fetch(`${url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json" }, body: JSON.stringify({ Client: { type: 7 } }) });
+    fetch(`${url}/api2/clients.json`, {
+      method: "POST",
+      headers: { apikey: "k", "content-type": "application/json" },
+      body: JSON.stringify({ Client: { type: 7 } }),
+    });
 
   it("forwards invalid requests by default", async () => {
     const proxy = await startMock({ upstream: upstreamUrl });
@@ -211,21 +260,36 @@ describe("what an outside API fuzzer found", () => {
 
   it("refuses a JSON body nested 100,000 deep with a 400 naming the limit, not a 500", async () => {
     const body = `{"Client": {"business_name": "x", "deep": ${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
-    const response = await fetch(`${daftra.url}/api2/clients.json`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body });
+    const response = await fetch(`${daftra.url}/api2/clients.json`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body,
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).message).toBe("The request body nests deeper than the mock's limit of 64 levels.");
   });
 
   it("reads a multipart file part without a Content-Type on the token endpoint (was a 500 '…reading trim')", async () => {
-    const body = '--B\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\npassword\r\n--B\r\nContent-Disposition: form-data; name="username"; filename="u.txt"\r\n\r\nu\r\n--B--\r\n';
-    const response = await fetch(`${daftra.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=B" }, body });
+    const body =
+      '--B\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\npassword\r\n--B\r\nContent-Disposition: form-data; name="username"; filename="u.txt"\r\n\r\nu\r\n--B--\r\n';
+    const response = await fetch(`${daftra.url}/v2/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=B" },
+      body,
+    });
     expect(response.status).toBeLessThan(500);
     expect([400, 401]).toContain(response.status);
   });
 
   it("ignores a Content-Type that is no media type on a request without a body, and refuses it with one", async () => {
-    expect((await fetch(`${daftra.url}/api2/clients.json`, { headers: { ...auth, "content-type": "!" } })).status).toBe(200);
-    const refused = await fetch(`${daftra.url}/api2/clients.json`, { method: "POST", headers: { ...auth, "content-type": "!" }, body: "{}" });
+    expect((await fetch(`${daftra.url}/api2/clients.json`, { headers: { ...auth, "content-type": "!" } })).status).toBe(
+      200,
+    );
+    const refused = await fetch(`${daftra.url}/api2/clients.json`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "!" },
+      body: "{}",
+    });
     expect(refused.status).toBe(400);
     expect((await refused.json()).message).toMatch(/^Content-Type: "!" is not a media type/);
   });
@@ -238,7 +302,11 @@ describe("what an outside API fuzzer found", () => {
   });
 
   it("answers invalid JSON on a v2 write that documents only 422 with 422", async () => {
-    const response = await fetch(`${daftra.url}/v2/api/entity/brand`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: '{"name": ' });
+    const response = await fetch(`${daftra.url}/v2/api/entity/brand`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: '{"name": ',
+    });
     expect(response.status).toBe(422);
   });
 
@@ -247,9 +315,20 @@ describe("what an outside API fuzzer found", () => {
     const response = await fetch(`${vms.url}/v1/get/`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(doc.components.examples.MissingToken.value);
-    const refused = await fetch(`${vms.url}/v1/oauth/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=b" });
+    const refused = await fetch(`${vms.url}/v1/oauth/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "a=b",
+    });
     const body = await refused.json();
-    expect(body).toMatchObject({ success: false, errors: { message: expect.stringMatching(/username/), type: expect.stringMatching(/^(OAuthException|APIMethodException)$/), code: expect.stringMatching(/^\d{4}$/) } });
+    expect(body).toMatchObject({
+      success: false,
+      errors: {
+        message: expect.stringMatching(/username/),
+        type: expect.stringMatching(/^(OAuthException|APIMethodException)$/),
+        code: expect.stringMatching(/^\d{4}$/),
+      },
+    });
     expect(Object.keys(body.errors).sort()).toEqual(["code", "message", "type"]);
   });
 });

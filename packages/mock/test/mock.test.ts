@@ -55,7 +55,13 @@ describe("startMock", () => {
     const token = await fetch(`${mock.url}/v2/oauth/token`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ client_id: "1", client_secret: "s", grant_type: "password", username: "u", password: "p" }),
+      body: JSON.stringify({
+        client_id: "1",
+        client_secret: "s",
+        grant_type: "password",
+        username: "u",
+        password: "p",
+      }),
     });
     expect(token.status).toBe(200);
   });
@@ -68,7 +74,11 @@ describe("Daftra-shaped answers", () => {
   });
   afterAll(() => mock.stop());
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${mock.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    fetch(`${mock.url}/api2/clients.json`, {
+      method: "POST",
+      headers: { apikey: "k", "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("names each offending field with a reason a person would write, as the vendor's documented 400 does", async () => {
     const response = await post({ Client: { email: "not-an-email", type: 7 } });
@@ -76,7 +86,11 @@ describe("Daftra-shaped answers", () => {
     const body = await response.json();
     expect(body).toMatchObject({ result: "failed", code: 400, message: "Bad Request" });
     // No validator jargon (anyOf, constant, "Request body property"): one sentence per field.
-    expect(body.validation_errors).toEqual({ business_name: "This field is required", email: "Please enter a valid email address", type: "Please choose one of: 2, 3" });
+    expect(body.validation_errors).toEqual({
+      business_name: "This field is required",
+      email: "Please enter a valid email address",
+      type: "Please choose one of: 2, 3",
+    });
   });
 
   it("names a query parameter out of range", async () => {
@@ -86,22 +100,35 @@ describe("Daftra-shaped answers", () => {
   });
 
   it("refuses an invoice without client_id", async () => {
-    const response = await fetch(`${mock.url}/api2/invoices.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json" }, body: JSON.stringify({ Invoice: {} }) });
+    const response = await fetch(`${mock.url}/api2/invoices.json`, {
+      method: "POST",
+      headers: { apikey: "k", "content-type": "application/json" },
+      body: JSON.stringify({ Invoice: {} }),
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).validation_errors.client_id).toBe("This field is required");
   });
 
   it.each([
     ["without the required fields", { client_id: "1", grant_type: "password" }],
-    ["with an unsupported grant type", { client_id: "1", client_secret: "s", grant_type: "client_credentials", username: "u", password: "p" }],
+    [
+      "with an unsupported grant type",
+      { client_id: "1", client_secret: "s", grant_type: "client_credentials", username: "u", password: "p" },
+    ],
   ])("refuses a token request %s, in the OAuth error shape", async (_what, body) => {
-    const response = await fetch(`${mock.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(`${mock.url}/v2/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toHaveProperty("error");
   });
 
   it("refuses an API key and a token together, as Daftra does", async () => {
-    const response = await fetch(`${mock.url}/api2/clients.json`, { headers: { apikey: "k", authorization: "Bearer t" } });
+    const response = await fetch(`${mock.url}/api2/clients.json`, {
+      headers: { apikey: "k", authorization: "Bearer t" },
+    });
     expect(response.status).toBe(401);
     expect((await response.json()).message).toMatch(/one credential, not several: .*apikey and bearer/);
   });
@@ -112,7 +139,11 @@ describe("Daftra-shaped answers", () => {
     ["code=401", 401, "Unauthorized"],
     ["code=400, example=closedPeriod", 400, "closed period"],
   ])("serves the documented answer for Prefer: %s", async (prefer, status, message) => {
-    const response = await fetch(`${mock.url}/api2/invoices/2415.json`, { method: "PUT", headers: { apikey: "k", prefer, "content-type": "application/json" }, body: JSON.stringify({ Invoice: { client_id: 512 } }) });
+    const response = await fetch(`${mock.url}/api2/invoices/2415.json`, {
+      method: "PUT",
+      headers: { apikey: "k", prefer, "content-type": "application/json" },
+      body: JSON.stringify({ Invoice: { client_id: 512 } }),
+    });
     expect(response.status).toBe(status);
     expect((await response.json()).message).toContain(message);
   });
@@ -172,7 +203,9 @@ describe("lifecycle", () => {
   it("reports Prism's own error when the document cannot be served", async () => {
     const bad = path.join(tmpdir(), `mizan-mock-bad-${process.pid}.json`);
     writeFileSync(bad, "{ not json");
-    await expect(startMock({ specFile: bad, startTimeoutMs: 20_000 })).rejects.toThrow(/The mock could not start: Error parsing/);
+    await expect(startMock({ specFile: bad, startTimeoutMs: 20_000 })).rejects.toThrow(
+      /The mock could not start: Error parsing/,
+    );
   });
 
   it("names the known APIs when asked for an unknown one", async () => {
@@ -183,7 +216,9 @@ describe("lifecycle", () => {
   it("takes Prism down when the process that started it is killed", async () => {
     const script = `import { startMock } from ${JSON.stringify(path.join(here, "..", "dist", "index.js"))};
       const m = await startMock({ port: 0 }); console.log(m.url);`;
-    const parent = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const parent = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       parent.stdout!.on("data", (b: Buffer) => resolve(b.toString().trim()));
       parent.on("exit", (code) => reject(new Error(`parent exited early (${code})`)));
@@ -195,26 +230,29 @@ describe("lifecycle", () => {
 
   // `npx @mizan/mock --api daftra &` then `kill $!`: the launcher (npx) dies, by whatever signal,
   // and may pass none on to the CLI it started. The CLI must end too, freeing its port.
-  it.each(["SIGTERM", "SIGINT", "SIGKILL"] as const)("the CLI ends when its launcher is killed by PID with %s", async (signal) => {
-    // A launcher that passes no signal on: it only starts the CLI and exits when signalled.
-    const launcher = `const { spawn } = require("node:child_process");
+  it.each(["SIGTERM", "SIGINT", "SIGKILL"] as const)(
+    "the CLI ends when its launcher is killed by PID with %s",
+    async (signal) => {
+      // A launcher that passes no signal on: it only starts the CLI and exits when signalled.
+      const launcher = `const { spawn } = require("node:child_process");
       spawn(process.execPath, [${JSON.stringify(cli)}, "--port", "0"], { stdio: ["ignore", "inherit", "inherit"] });
       for (const s of ["SIGTERM", "SIGINT"]) process.on(s, () => process.exit(0));
       setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ["-e", launcher], { stdio: ["ignore", "pipe", "inherit"] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      parent.stdout!.on("data", (b: Buffer) => {
-        out += b.toString();
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
+      const parent = spawn(process.execPath, ["-e", launcher], { stdio: ["ignore", "pipe", "inherit"] });
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        parent.stdout!.on("data", (b: Buffer) => {
+          out += b.toString();
+          const m = /listening on (\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        parent.on("exit", (code) => reject(new Error(`launcher exited early (${code}): ${out}`)));
       });
-      parent.on("exit", (code) => reject(new Error(`launcher exited early (${code}): ${out}`)));
-    });
-    expect(await refuses(url)).toBe(false);
-    process.kill(parent.pid!, signal);
-    expect(await eventually(() => refuses(url))).toBe(true);
-  });
+      expect(await refuses(url)).toBe(false);
+      process.kill(parent.pid!, signal);
+      expect(await eventually(() => refuses(url))).toBe(true);
+    },
+  );
 });
 
 describe("CLI", () => {

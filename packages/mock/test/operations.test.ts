@@ -16,7 +16,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "bin", "mizan-mock.js");
 const json = { apikey: "test-key", "content-type": "application/json" };
 
-const post = (url: string, body: unknown, headers: Record<string, string> = json) => fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+const post = (url: string, body: unknown, headers: Record<string, string> = json) =>
+  fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
 
 /** One sample of a metric from Prometheus text, by its labels (all of them given). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -39,7 +40,10 @@ describe("readiness and liveness", () => {
       const ready = await fetch(`${plain.url}/__mock/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ ready: true, checks: { api: "ok" } });
-      expect(await (await fetch(`${stateful.url}/__mock/ready`)).json()).toEqual({ ready: true, checks: { api: "ok", state: "ok" } });
+      expect(await (await fetch(`${stateful.url}/__mock/ready`)).json()).toEqual({
+        ready: true,
+        checks: { api: "ok", state: "ok" },
+      });
     } finally {
       await plain.stop();
       await stateful.stop();
@@ -54,7 +58,10 @@ describe("readiness and liveness", () => {
       checks: { state: () => (storeDown ? Promise.reject(new Error("the store does not answer")) : undefined) },
       draining: () => draining,
     });
-    const server = createServer((req, res) => void guard({ req, res, url: new URL(req.url!, "http://x"), pathname: req.url!, method: req.method! }));
+    const server = createServer(
+      (req, res) =>
+        void guard({ req, res, url: new URL(req.url!, "http://x"), pathname: req.url!, method: req.method! }),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const ready = async () => {
       const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/__mock/ready`);
@@ -66,7 +73,10 @@ describe("readiness and liveness", () => {
       expect(await ready()).toEqual([503, { ready: false, checks: { api: "ok", state: "the store does not answer" } }]);
       storeDown = false;
       draining = true;
-      expect(await ready()).toEqual([503, { ready: false, checks: { api: "ok", server: "shutting down", state: "ok" } }]);
+      expect(await ready()).toEqual([
+        503,
+        { ready: false, checks: { api: "ok", server: "shutting down", state: "ok" } },
+      ]);
     } finally {
       server.closeAllConnections();
       server.close();
@@ -92,7 +102,8 @@ describe("metrics", () => {
   };
 
   it("counts requests by API, operation and status, per server: two mocks in one process share nothing", async () => {
-    for (let i = 0; i < 3; i++) expect((await fetch(`${a.url}/api2/clients.json`, { headers: { apikey: "k" } })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await fetch(`${a.url}/api2/clients.json`, { headers: { apikey: "k" } })).status).toBe(200);
     expect((await fetch(`${b.url}/api2/clients.json`, { headers: { apikey: "k" } })).status).toBe(200);
     expect((await post(`${b.url}/api2/clients.json`, { Client: { city: "Riyadh" } })).status).toBe(400);
     const [textA, textB] = [await metrics(a), await metrics(b)];
@@ -106,14 +117,20 @@ describe("metrics", () => {
     expect(textA).not.toMatch(/status="400"/);
     // The latency histogram: every request falls in the +Inf bucket.
     expect(sample(textA, "mizan_mock_request_duration_seconds_count", { api: "daftra", operation })).toBe(3);
-    expect(sample(textA, "mizan_mock_request_duration_seconds_bucket", { api: "daftra", operation, le: "+Inf" })).toBe(3);
+    expect(sample(textA, "mizan_mock_request_duration_seconds_bucket", { api: "daftra", operation, le: "+Inf" })).toBe(
+      3,
+    );
     // The mock's own endpoints are not counted.
     expect(textA).not.toMatch(/__mock/);
   });
 
   it("reports the stateful mode's size", async () => {
     const before = await metrics(a);
-    const created = await post(`${a.url}/api2/clients.json`, { Client: { business_name: "Acme" } }, { ...json, "x-mock-session": "metrics" });
+    const created = await post(
+      `${a.url}/api2/clients.json`,
+      { Client: { business_name: "Acme" } },
+      { ...json, "x-mock-session": "metrics" },
+    );
     expect(created.status).toBe(202);
     const after = await metrics(a);
     // A new session, holding at least the record just created.
@@ -142,7 +159,15 @@ describe("body fields the live server would silently drop", () => {
     const response = await post(`${mock.url}/api2/clients.json`, { Client: { business_name: "ok", bussines_name: 1 } });
     expect(response.status).toBe(202);
     expect(await mock.violations()).toEqual([
-      { side: "request", method: "POST", path: "/api2/clients.json", status: 202, location: "request.body.Client.bussines_name", message: IGNORED_BY_THE_SERVER, severity: "Warning" },
+      {
+        side: "request",
+        method: "POST",
+        path: "/api2/clients.json",
+        status: 202,
+        location: "request.body.Client.bussines_name",
+        message: IGNORED_BY_THE_SERVER,
+        severity: "Warning",
+      },
     ]);
     const metrics = await (await fetch(`${mock.url}/__mock/metrics`)).text();
     expect(metrics).toMatch(/mizan_mock_violations_total\{api="daftra",operation="[^"]+",severity="warning"\} 1/);
@@ -150,32 +175,44 @@ describe("body fields the live server would silently drop", () => {
 
   it("logs nothing for a body of declared fields only (free-form objects: openapi-tools' undeclaredFieldsOf tests)", async () => {
     await mock.clearViolations();
-    expect((await post(`${mock.url}/api2/clients.json`, { Client: { business_name: "ok", city: "Riyadh" } })).status).toBe(202);
+    expect(
+      (await post(`${mock.url}/api2/clients.json`, { Client: { business_name: "ok", city: "Riyadh" } })).status,
+    ).toBe(202);
     expect(await mock.violations()).toEqual([]);
   });
 
   it("names request-controlled keys such as __proto__ without building objects from them", async () => {
     await mock.clearViolations();
-    const body = '{"Client":{"business_name":"ok","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}}';
+    const body =
+      '{"Client":{"business_name":"ok","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}}';
     const response = await fetch(`${mock.url}/api2/clients.json`, { method: "POST", headers: json, body });
     expect(response.status).toBe(202);
-    expect((await mock.violations()).map((v) => v.location).sort()).toEqual(["request.body.Client.__proto__", "request.body.Client.constructor"]);
+    expect((await mock.violations()).map((v) => v.location).sort()).toEqual([
+      "request.body.Client.__proto__",
+      "request.body.Client.constructor",
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("does not walk a body past its bound, and reports at most 20 fields", async () => {
     await mock.clearViolations();
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`extra_${i}`, i]));
-    expect((await post(`${mock.url}/api2/clients.json`, { Client: { business_name: "ok", ...many } })).status).toBe(202);
+    expect((await post(`${mock.url}/api2/clients.json`, { Client: { business_name: "ok", ...many } })).status).toBe(
+      202,
+    );
     expect(await mock.violations()).toHaveLength(20);
     await mock.clearViolations();
-    const huge = { Client: { business_name: "ok", notes: "x", misspelt: Array.from({ length: UNKNOWN_FIELDS_MAX_NODES }, () => 0) } };
+    const huge = {
+      Client: { business_name: "ok", notes: "x", misspelt: Array.from({ length: UNKNOWN_FIELDS_MAX_NODES }, () => 0) },
+    };
     await post(`${mock.url}/api2/clients.json`, huge);
     expect((await mock.violations()).filter((v) => v.severity === "Warning")).toEqual([]);
   });
 
   it("with strictBodies, refuses it with 400 in the operation's error shape, naming the field", async () => {
-    const response = await post(`${strict.url}/api2/clients.json`, { Client: { business_name: "ok", bussines_name: 1 } });
+    const response = await post(`${strict.url}/api2/clients.json`, {
+      Client: { business_name: "ok", bussines_name: 1 },
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { validation_errors?: Record<string, string> };
     expect(Object.keys(body.validation_errors ?? {})).toEqual(["bussines_name"]);
@@ -185,7 +222,9 @@ describe("body fields the live server would silently drop", () => {
 
 /** The CLI in its own process, on a free port; its stdout and stderr kept. */
 function runCli(args: string[]) {
-  const child = spawn(process.execPath, [cli, "--api", "daftra", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cli, "--api", "daftra", "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
@@ -215,7 +254,10 @@ const refused = (url: string) =>
 
 /** A POST whose body the test sends in two parts: it stays in flight until `finish` is called. */
 function slowPost(url: string) {
-  const req = request(`${url}/api2/clients.json`, { method: "POST", headers: { ...json, "transfer-encoding": "chunked" } });
+  const req = request(`${url}/api2/clients.json`, {
+    method: "POST",
+    headers: { ...json, "transfer-encoding": "chunked" },
+  });
   const answered = new Promise<{ status: number; connection: string | undefined; error?: string }>((resolve) => {
     req.once("response", (res) => {
       res.resume();
@@ -272,11 +314,41 @@ describe("the JSON request log", () => {
   it("writes one line per request with its operation, status, time, session and violations, and never a credential", async () => {
     const mock = runCli(["--log", "json"]);
     const url = await mock.url;
-    const secrets = { apikey: "SECRET-APIKEY-41", query: "SECRET-QUERYKEY-42", bearer: "SECRET-BEARER-43", password: "SECRET-PASSWORD-44", clientSecret: "SECRET-CLIENT-45" };
-    expect((await fetch(`${url}/api2/clients.json?apikey=${secrets.query}`, { headers: { apikey: secrets.apikey, "x-mock-session": "log-test" } })).status).toBe(200);
+    const secrets = {
+      apikey: "SECRET-APIKEY-41",
+      query: "SECRET-QUERYKEY-42",
+      bearer: "SECRET-BEARER-43",
+      password: "SECRET-PASSWORD-44",
+      clientSecret: "SECRET-CLIENT-45",
+    };
+    expect(
+      (
+        await fetch(`${url}/api2/clients.json?apikey=${secrets.query}`, {
+          headers: { apikey: secrets.apikey, "x-mock-session": "log-test" },
+        })
+      ).status,
+    ).toBe(200);
     await fetch(`${url}/v2/api/entity/client/list/1`, { headers: { authorization: `Bearer ${secrets.bearer}` } });
-    await post(`${url}/v2/oauth/token`, { client_id: "1", client_secret: secrets.clientSecret, grant_type: "password", username: "owner@example.com", password: secrets.password }, { "content-type": "application/json" });
-    expect((await post(`${url}/api2/clients.json`, { Client: { business_name: "ok", bussines_name: secrets.password } }, { ...json, apikey: secrets.apikey })).status).toBe(202);
+    await post(
+      `${url}/v2/oauth/token`,
+      {
+        client_id: "1",
+        client_secret: secrets.clientSecret,
+        grant_type: "password",
+        username: "owner@example.com",
+        password: secrets.password,
+      },
+      { "content-type": "application/json" },
+    );
+    expect(
+      (
+        await post(
+          `${url}/api2/clients.json`,
+          { Client: { business_name: "ok", bussines_name: secrets.password } },
+          { ...json, apikey: secrets.apikey },
+        )
+      ).status,
+    ).toBe(202);
     await fetch(`${url}/__mock/health`);
     mock.child.kill("SIGTERM");
     expect(await mock.exited).toBe(0);
@@ -288,7 +360,9 @@ describe("the JSON request log", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
     for (const line of lines) {
-      expect(Object.keys(line)).toEqual(expect.arrayContaining(["time", "method", "path", "operation", "status", "durationMs", "session"]));
+      expect(Object.keys(line)).toEqual(
+        expect.arrayContaining(["time", "method", "path", "operation", "status", "durationMs", "session"]),
+      );
       expect(Number.isNaN(Date.parse(String(line.time)))).toBe(false);
       expect(typeof line.durationMs).toBe("number");
     }
@@ -296,7 +370,13 @@ describe("the JSON request log", () => {
     expect(lines[0]!.operation).toMatch(/client/i);
     expect(lines[1]).toMatchObject({ method: "GET", path: "/v2/api/entity/client/list/1", session: null });
     expect(lines[2]).toMatchObject({ method: "POST", path: "/v2/oauth/token" });
-    expect(lines[3]).toMatchObject({ method: "POST", status: 202, violations: [{ severity: "Warning", location: "request.body.Client.bussines_name", message: IGNORED_BY_THE_SERVER }] });
+    expect(lines[3]).toMatchObject({
+      method: "POST",
+      status: 202,
+      violations: [
+        { severity: "Warning", location: "request.body.Client.bussines_name", message: IGNORED_BY_THE_SERVER },
+      ],
+    });
     for (const secret of Object.values(secrets)) expect(mock.stdout()).not.toContain(secret);
     expect(mock.stdout()).not.toContain("Bearer");
   });
@@ -307,11 +387,15 @@ describe("the vitest global setup's failOnWarnings", () => {
     const { mockGlobalSetup } = await import("../dist/vitest.js");
     const run = async (body: unknown) => {
       let url = "";
-      const teardown = await mockGlobalSetup("daftra", { failOnWarnings: true })({ provide: (_key, value) => (url = value) });
+      const teardown = await mockGlobalSetup("daftra", { failOnWarnings: true })({
+        provide: (_key, value) => (url = value),
+      });
       expect((await post(`${url}/api2/clients.json`, body)).status).toBe(202);
       return teardown();
     };
     await expect(run({ Client: { business_name: "ok" } })).resolves.toBeUndefined();
-    await expect(run({ Client: { business_name: "ok", bussines_name: 1 } })).rejects.toThrow(/1 warning\(s\)[\s\S]*POST \/api2\/clients\.json: Client\.bussines_name/);
+    await expect(run({ Client: { business_name: "ok", bussines_name: 1 } })).rejects.toThrow(
+      /1 warning\(s\)[\s\S]*POST \/api2\/clients\.json: Client\.bussines_name/,
+    );
   });
 });

@@ -46,11 +46,15 @@ function documentedRequest(doc: unknown): DocumentedRequest {
     const success = Object.keys(entry.op.responses).find((s) => /^2\d\d$/.test(s));
     const alternatives = securityAlternatives(doc, entry.security);
     // Headers only: an alternative with a query key is skipped.
-    const headers = alternatives.length ? alternatives.map(fakeCredentials).find((found) => found && !Object.keys(found.query).length)?.headers : {};
+    const headers = alternatives.length
+      ? alternatives.map(fakeCredentials).find((found) => found && !Object.keys(found.query).length)?.headers
+      : {};
     const { params } = exampleRequest(doc, entry, { optional: false });
     const simple = Object.values(params.query).every((v) => ["string", "number", "boolean"].includes(typeof v));
     if (!success || !headers || Object.keys(params.header).length || !simple) continue;
-    const filled = entry.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params.path[name])));
+    const filled = entry.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      encodeURIComponent(String(params.path[name])),
+    );
     const query = new URLSearchParams(Object.entries(params.query).map(([k, v]) => [k, String(v)])).toString();
     const schema = deref(doc, entry.op.responses[success]).content?.["application/json"]?.schema;
     return { key: entry.key, path: query ? `${filled}?${query}` : filled, headers, status: Number(success), schema };
@@ -60,12 +64,19 @@ function documentedRequest(doc: unknown): DocumentedRequest {
 
 /** Starts the installed CLI and resolves with its URL once it says it is listening. */
 function startCli(api: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(path.join(consumer, "node_modules", ".bin", "mizan-mock"), ["--api", api, "--port", "0"], { cwd: consumer, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(consumer, "node_modules", ".bin", "mizan-mock"), ["--api", api, "--port", "0"], {
+    cwd: consumer,
+    env: userEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(child);
   child.once("exit", () => children.delete(child));
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`mizan-mock --api ${api} did not start within 120 s:\n${out}`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`mizan-mock --api ${api} did not start within 120 s:\n${out}`)),
+      120_000,
+    );
     const read = (chunk: Buffer) => {
       out += chunk.toString();
       const url = /listening on (\S+)/.exec(out)?.[1];
@@ -99,11 +110,17 @@ describe("the packed @mizan/mock", () => {
     expect(JSON.stringify(packed)).not.toMatch(/workspace:/);
     expect(packed.private).toBeUndefined();
     const bundles = readdirSync(path.join(installed, "dist", "bundles"));
-    expect(bundles.sort()).toEqual(apis.flatMap((api) => [`${api}.mock.json`, `${api}.mock.operations.json.br`]).sort());
+    expect(bundles.sort()).toEqual(
+      apis.flatMap((api) => [`${api}.mock.json`, `${api}.mock.operations.json.br`]).sort(),
+    );
     // Each with Prism's operation model made from those very bytes, so an installed mock starts without rebuilding it.
     for (const api of apis) {
       const bundle = readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`));
-      const model = JSON.parse(brotliDecompressSync(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.operations.json.br`))).toString());
+      const model = JSON.parse(
+        brotliDecompressSync(
+          readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.operations.json.br`)),
+        ).toString(),
+      );
       expect(model.specSha256, api).toBe(createHash("sha256").update(bundle).digest("hex"));
     }
     // The installed copy resolves nothing from this repository.
@@ -112,7 +129,8 @@ describe("the packed @mizan/mock", () => {
 
   it("installs without the code generator's packages, whose absence generateTypes explains", async () => {
     // openapi-typescript and typescript are optional peers of @mizan/openapi-tools: the mock never generates code.
-    for (const name of ["openapi-typescript", "typescript"]) expect(existsSync(path.join(consumer, "node_modules", name)), name).toBe(false);
+    for (const name of ["openapi-typescript", "typescript"])
+      expect(existsSync(path.join(consumer, "node_modules", name)), name).toBe(false);
     const script = `import("@mizan/openapi-tools/codegen").then((m) => m.generateTypes({ openapi: "3.1.0", info: { title: "t", version: "1" }, paths: {} })).then(() => console.log("generated"), (e) => console.log(e.message));`;
     const said = await run(process.execPath, ["--input-type=module", "-e", script], consumer, 30_000);
     expect(said).toContain("npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3");
@@ -123,24 +141,30 @@ describe("the packed @mizan/mock", () => {
     for (const api of apis) expect(usage).toContain(api);
   }, 90_000);
 
-  it.each(apis)("serves %s from the CLI: a documented request gets its documented answer", async (api) => {
-    const doc = JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`), "utf8"));
-    const request = documentedRequest(doc);
-    const { child, url } = await startCli(api);
-    try {
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const response = await fetch(`${url}${request.path}`, { headers: request.headers });
-      const body = await response.json();
-      expect(response.status, `${request.key}: ${JSON.stringify(body)}`).toBe(request.status);
-      if (request.schema) expect(schemaValidator(doc)(request.schema, body)).toEqual([]);
-    } finally {
-      await stopChild(child);
-    }
-  }, 180_000);
+  it.each(apis)(
+    "serves %s from the CLI: a documented request gets its documented answer",
+    async (api) => {
+      const doc = JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`), "utf8"));
+      const request = documentedRequest(doc);
+      const { child, url } = await startCli(api);
+      try {
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const response = await fetch(`${url}${request.path}`, { headers: request.headers });
+        const body = await response.json();
+        expect(response.status, `${request.key}: ${JSON.stringify(body)}`).toBe(request.status);
+        if (request.schema) expect(schemaValidator(doc)(request.schema, body)).toEqual([]);
+      } finally {
+        await stopChild(child);
+      }
+    },
+    180_000,
+  );
 
   it("starts and stops with startMock() imported from the installed package", async () => {
     const api = apis[0]!;
-    const request = documentedRequest(JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`), "utf8")));
+    const request = documentedRequest(
+      JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`), "utf8")),
+    );
     writeFileSync(
       path.join(consumer, "start.mjs"),
       `import { availableApis, startMock } from "@mizan/mock";
@@ -154,7 +178,9 @@ try {
 }
 `,
     );
-    const result = JSON.parse((await run(process.execPath, ["start.mjs"], consumer, 150_000)).trim().split("\n").pop()!);
+    const result = JSON.parse(
+      (await run(process.execPath, ["start.mjs"], consumer, 150_000)).trim().split("\n").pop()!,
+    );
     expect(result.apis.sort()).toEqual([...apis].sort());
     expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(result.status).toBe(result.expected);
@@ -162,9 +188,17 @@ try {
 
   it("runs a vitest suite against the mock through mockGlobalSetup from @mizan/mock/vitest", async () => {
     const api = apis[apis.length - 1]!;
-    const request = documentedRequest(JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`), "utf8")));
-    writeFileSync(path.join(consumer, "vitest.config.mjs"), `export default { test: { include: ["mock.test.mjs"], globalSetup: ["./mock.global-setup.mjs"], hookTimeout: 150000 } };\n`);
-    writeFileSync(path.join(consumer, "mock.global-setup.mjs"), `import { mockGlobalSetup } from "@mizan/mock/vitest";\nexport default mockGlobalSetup(${JSON.stringify(api)});\n`);
+    const request = documentedRequest(
+      JSON.parse(readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`), "utf8")),
+    );
+    writeFileSync(
+      path.join(consumer, "vitest.config.mjs"),
+      `export default { test: { include: ["mock.test.mjs"], globalSetup: ["./mock.global-setup.mjs"], hookTimeout: 150000 } };\n`,
+    );
+    writeFileSync(
+      path.join(consumer, "mock.global-setup.mjs"),
+      `import { mockGlobalSetup } from "@mizan/mock/vitest";\nexport default mockGlobalSetup(${JSON.stringify(api)});\n`,
+    );
     writeFileSync(
       path.join(consumer, "mock.test.mjs"),
       `import { expect, inject, it } from "vitest";

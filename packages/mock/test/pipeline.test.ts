@@ -39,7 +39,10 @@ async function serveStages(stages: Guard[], prepare: (exchange: Exchange) => voi
     exchange.res.writeHead(299, { "content-type": "application/json" }).end(JSON.stringify({ passed: true }));
     return true;
   };
-  const handle = requestHandler({ before: [(e) => (prepare(e), false)], route: () => false, guards: stages, responders: [passed] }, shape);
+  const handle = requestHandler(
+    { before: [(e) => (prepare(e), false)], route: () => false, guards: stages, responders: [passed] },
+    shape,
+  );
   const server = createServer((req: IncomingMessage, res: ServerResponse) => handle(req, res));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -55,12 +58,24 @@ async function serveStages(stages: Guard[], prepare: (exchange: Exchange) => voi
 }
 
 const route = (over: Partial<Route> = {}): Route =>
-  ({ entry: { key: "GET /things/{id}", path: "/things/{id}" }, method: "get", regex: /^\/things\/[^/]+$/, specificity: 1, security: [], errorShape: shape, statuses: ["200", "404"], conditional: new Map(), ...over }) as unknown as Route;
+  ({
+    entry: { key: "GET /things/{id}", path: "/things/{id}" },
+    method: "get",
+    regex: /^\/things\/[^/]+$/,
+    specificity: 1,
+    security: [],
+    errorShape: shape,
+    statuses: ["200", "404"],
+    conditional: new Map(),
+    ...over,
+  }) as unknown as Route;
 
 describe("the handler", () => {
   it("stops at the first stage that answers, and turns a stage's exception into a 500 in the API's shape", async () => {
     const seen: string[] = [];
-    const mark = (name: string, answers = false): Guard => (e) => (seen.push(name), answers ? (e.res.writeHead(204).end(), true) : false);
+    const mark =
+      (name: string, answers = false): Guard =>
+      (e) => (seen.push(name), answers ? (e.res.writeHead(204).end(), true) : false);
     const { call } = await serveStages([mark("a"), mark("b", true), mark("c")]);
     expect((await call("/x")).status).toBe(204);
     expect(seen).toEqual(["a", "b"]);
@@ -72,11 +87,27 @@ describe("the handler", () => {
 describe("guards", () => {
   it("control: health, the violation log and its clearing; other paths pass", async () => {
     const violations = violationRecorder(2);
-    for (const n of [1, 2, 3]) violations.record({ side: "request", method: "GET", path: `/${n}`, status: 400, location: "request.query", message: "bad" });
-    const { call } = await serveStages([controlEndpoints({ health: () => ({ fastPath: { on: true } }), state: undefined, violations })]);
+    for (const n of [1, 2, 3])
+      violations.record({
+        side: "request",
+        method: "GET",
+        path: `/${n}`,
+        status: 400,
+        location: "request.query",
+        message: "bad",
+      });
+    const { call } = await serveStages([
+      controlEndpoints({ health: () => ({ fastPath: { on: true } }), state: undefined, violations }),
+    ]);
     expect((await call("/__mock/health")).body).toEqual({ ok: true, fastPath: { on: true } });
-    expect((await call("/__mock/violations")).body).toMatchObject({ total: 3, dropped: 1, violations: [{ path: "/2" }, { path: "/3" }] });
-    expect((await call("/__mock/violations", { method: "DELETE", headers: { "x-mock-control": "1" } })).status).toBe(204);
+    expect((await call("/__mock/violations")).body).toMatchObject({
+      total: 3,
+      dropped: 1,
+      violations: [{ path: "/2" }, { path: "/3" }],
+    });
+    expect((await call("/__mock/violations", { method: "DELETE", headers: { "x-mock-control": "1" } })).status).toBe(
+      204,
+    );
     expect((await call("/__mock/violations")).body).toEqual({ total: 0, dropped: 0, violations: [] });
     expect((await call("/__mock/reset", { method: "POST", headers: { "x-mock-control": "1" } })).status).toBe(409);
     expect((await call("/__mock/other")).status).toBe(299);
@@ -84,7 +115,10 @@ describe("guards", () => {
 
   it("cors: answers a preflight, and marks other answers for any origin", async () => {
     const { call } = await serveStages([cors]);
-    const preflight = await call("/x", { method: "OPTIONS", headers: { origin: "http://app.test", "access-control-request-method": "PUT" } });
+    const preflight = await call("/x", {
+      method: "OPTIONS",
+      headers: { origin: "http://app.test", "access-control-request-method": "PUT" },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-methods")).toBe("PUT");
     const plain = await call("/x", { headers: { origin: "http://app.test" } });
@@ -94,19 +128,31 @@ describe("guards", () => {
 
   it("body: a declared length over the limit gets 413 before reading; a read one is parsed, bad JSON is 400", async () => {
     const { call, last } = await serveStages([declaredBodyLimit(10, shape), bodyReader(10, () => shape, shape)]);
-    const big = await call("/x", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ long: "value" }) });
+    const big = await call("/x", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ long: "value" }),
+    });
     expect(big).toMatchObject({ status: 413, body: { message: expect.stringMatching(/limit of 10 bytes/) } });
     expect(big.headers.get("connection")).toBe("close");
-    expect((await call("/x", { method: "POST", headers: { "content-type": "application/json" }, body: '{"a":1}' })).status).toBe(299);
+    expect(
+      (await call("/x", { method: "POST", headers: { "content-type": "application/json" }, body: '{"a":1}' })).status,
+    ).toBe(299);
     expect(last()!.body).toEqual({ a: 1 });
-    expect(await call("/x", { method: "POST", headers: { "content-type": "application/json" }, body: "{no" })).toMatchObject({ status: 400, body: { message: "The request body is not valid JSON." } });
+    expect(
+      await call("/x", { method: "POST", headers: { "content-type": "application/json" }, body: "{no" }),
+    ).toMatchObject({ status: 400, body: { message: "The request body is not valid JSON." } });
     await call("/x", { method: "POST", headers: { "content-type": "text/plain" }, body: "a=1" });
     expect(last()!.body).toBe("a=1");
   });
 
   it("route: the most specific route for the method; a path that is not percent-encoding gets 400", async () => {
     const general = route();
-    const specific = route({ entry: { key: "GET /things/mine", path: "/things/mine" } as Route["entry"], regex: /^\/things\/mine$/, specificity: 2 });
+    const specific = route({
+      entry: { key: "GET /things/mine", path: "/things/mine" } as Route["entry"],
+      regex: /^\/things\/mine$/,
+      specificity: 2,
+    });
     const table: RouteTable = { routes: [general, specific], find: routeIndex([general, specific]) };
     const { call, last } = await serveStages([router(table, shape)]);
     await call("/things/mine");
@@ -120,9 +166,31 @@ describe("guards", () => {
   });
 
   it("faults: a failure rate of 1 fails every request with 503; a bad Prefer delay is 400; an undocumented Prefer code is forced", async () => {
-    const failing = await serveStages([faultInjection({ faults: faultInjector({ failureRate: 1, seed: 1 }), failureRate: 1, seed: 1, proxied: false, shapeOf: () => shape })]);
-    expect(await failing.call("/x")).toMatchObject({ status: 503, body: { message: expect.stringMatching(/failure rate 1, seed 1/) } });
-    const quiet = await serveStages([faultInjection({ faults: faultInjector({ seed: 1 }), failureRate: undefined, seed: 1, proxied: false, shapeOf: () => shape })], (e) => (e.route = route()));
+    const failing = await serveStages([
+      faultInjection({
+        faults: faultInjector({ failureRate: 1, seed: 1 }),
+        failureRate: 1,
+        seed: 1,
+        proxied: false,
+        shapeOf: () => shape,
+      }),
+    ]);
+    expect(await failing.call("/x")).toMatchObject({
+      status: 503,
+      body: { message: expect.stringMatching(/failure rate 1, seed 1/) },
+    });
+    const quiet = await serveStages(
+      [
+        faultInjection({
+          faults: faultInjector({ seed: 1 }),
+          failureRate: undefined,
+          seed: 1,
+          proxied: false,
+          shapeOf: () => shape,
+        }),
+      ],
+      (e) => (e.route = route()),
+    );
     expect((await quiet.call("/x")).status).toBe(299);
     expect((await quiet.call("/x", { headers: { prefer: "delay=soon" } })).status).toBe(400);
     expect((await quiet.call("/x", { headers: { prefer: "code=503" } })).status).toBe(503);
@@ -130,32 +198,64 @@ describe("guards", () => {
   });
 
   it("credentials: two alternatives at once get 401 naming both; one passes", async () => {
-    const security = [[{ key: "apikey", type: "apiKey", in: "header", name: "apikey" }], [{ key: "bearer", type: "http", scheme: "bearer" }]];
+    const security = [
+      [{ key: "apikey", type: "apiKey", in: "header", name: "apikey" }],
+      [{ key: "bearer", type: "http", scheme: "bearer" }],
+    ];
     const { call } = await serveStages([oneCredential], (e) => (e.route = route({ security } as Partial<Route>)));
     expect((await call("/x", { headers: { apikey: "k" } })).status).toBe(299);
-    expect(await call("/x", { headers: { apikey: "k", authorization: "Bearer t" } })).toMatchObject({ status: 401, body: { message: expect.stringMatching(/apikey and bearer/) } });
+    expect(await call("/x", { headers: { apikey: "k", authorization: "Bearer t" } })).toMatchObject({
+      status: 401,
+      body: { message: expect.stringMatching(/apikey and bearer/) },
+    });
   });
 
   it("query: a bad nested query is 400, or logged and forwarded in proxy mode", async () => {
     const checkQuery = (query: URLSearchParams) => (query.has("filter[x]") ? "filter[x]: unknown field" : undefined);
     const violations = violationRecorder();
-    const strict = await serveStages([queryCheck({ forwardInvalid: false, violations })], (e) => (e.route = route({ checkQuery })));
-    expect(await strict.call("/x?filter[x]=1")).toMatchObject({ status: 400, body: { message: "filter[x]: unknown field" } });
+    const strict = await serveStages(
+      [queryCheck({ forwardInvalid: false, violations })],
+      (e) => (e.route = route({ checkQuery })),
+    );
+    expect(await strict.call("/x?filter[x]=1")).toMatchObject({
+      status: 400,
+      body: { message: "filter[x]: unknown field" },
+    });
     expect((await strict.call("/x?ok=1")).status).toBe(299);
-    const proxy = await serveStages([queryCheck({ forwardInvalid: true, violations })], (e) => (e.route = route({ checkQuery })));
+    const proxy = await serveStages(
+      [queryCheck({ forwardInvalid: true, violations })],
+      (e) => (e.route = route({ checkQuery })),
+    );
     expect((await proxy.call("/x?filter[x]=1")).status).toBe(299);
-    expect(violations.log().violations).toMatchObject([{ location: "request.query", message: "filter[x]: unknown field" }]);
+    expect(violations.log().violations).toMatchObject([
+      { location: "request.query", message: "filter[x]: unknown field" },
+    ]);
   });
 });
 
 describe("responders", () => {
-  const acceptedResult: PrismResult = { _tag: "Right", right: { output: { statusCode: 200, headers: { "content-type": "application/json" }, body: { from: "prism" } }, validations: { input: [], output: [] } } };
-  const refusedResult: PrismResult = { _tag: "Right", right: { output: { statusCode: 422, body: {} }, validations: { input: [{ severity: 0, code: "type", message: "bad" }], output: [] } } };
+  const acceptedResult: PrismResult = {
+    _tag: "Right",
+    right: {
+      output: { statusCode: 200, headers: { "content-type": "application/json" }, body: { from: "prism" } },
+      validations: { input: [], output: [] },
+    },
+  };
+  const refusedResult: PrismResult = {
+    _tag: "Right",
+    right: {
+      output: { statusCode: 422, body: {} },
+      validations: { input: [{ severity: 0, code: "type", message: "bad" }], output: [] },
+    },
+  };
 
   it("stateful: answers from the state once the request is known valid; leaves refused ones to Prism", async () => {
     const state = { answer: async () => ({ status: 202, body: { id: 1 } }), reset: () => {} } as State;
     let result = acceptedResult;
-    const { call } = await serveStages([stateful({ state, fastVerdictOf: () => undefined, prismResultOf: async () => result })], (e) => (e.route = route()));
+    const { call } = await serveStages(
+      [stateful({ state, fastVerdictOf: () => undefined, prismResultOf: async () => result })],
+      (e) => (e.route = route()),
+    );
     expect(await call("/x")).toMatchObject({ status: 202, body: { id: 1 } });
     result = refusedResult;
     expect((await call("/x")).status).toBe(299);
@@ -165,7 +265,14 @@ describe("responders", () => {
     let result = acceptedResult;
     let prismAsked = 0;
     const answers = new Map<string, StoredAnswer>();
-    const fast = fastPath({ on: true, doc: {}, compile: () => () => true, compileQuery: () => () => true, prismResultOf: async () => (prismAsked++, result), serialize: (body) => JSON.stringify(body) });
+    const fast = fastPath({
+      on: true,
+      doc: {},
+      compile: () => () => true,
+      compileQuery: () => () => true,
+      prismResultOf: async () => (prismAsked++, result),
+      serialize: (body) => JSON.stringify(body),
+    });
     const r = route();
     const { call } = await serveStages([fast.responder], (e) => {
       e.route = r;
@@ -193,9 +300,18 @@ describe("options", () => {
 
   it("reads a command line into the options startMock() takes", () => {
     const options = optionsFromArgs({ api: "daftra", port: "0", stateful: true, delay: "100-200", "max-body": "5" });
-    expect(options).toMatchObject({ api: "daftra", port: 0, host: "127.0.0.1", stateful: true, delayMs: { min: 100, max: 200 }, maxBodyBytes: 5 });
+    expect(options).toMatchObject({
+      api: "daftra",
+      port: 0,
+      host: "127.0.0.1",
+      stateful: true,
+      delayMs: { min: 100, max: 200 },
+      maxBodyBytes: 5,
+    });
     expect(() => optionsFromArgs({ port: "x" })).toThrow(/--port must be an integer from 0 to 65535, got "x"/);
-    expect(() => optionsFromArgs({ stateful: true, proxy: "http://127.0.0.1:9" })).toThrow(/--stateful and --proxy cannot be combined/);
+    expect(() => optionsFromArgs({ stateful: true, proxy: "http://127.0.0.1:9" })).toThrow(
+      /--stateful and --proxy cannot be combined/,
+    );
   });
 
   it("checks the options of the API by their property names", () => {

@@ -6,7 +6,12 @@ import { hostAllowed, hostNameOf } from "../src/pipeline/host.js";
 import { startMock, type RunningMock } from "./serve.js";
 
 /** A request with a Host (and other headers) fetch would not let us set. */
-function raw(url: string, path: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  method = "GET",
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}${path}`, { method, headers, setHost: !("host" in headers) }, (res) => {
       let body = "";
@@ -23,7 +28,8 @@ describe("host names", () => {
     expect(hostNameOf("Example.COM:4010")).toBe("example.com");
     expect(hostNameOf("[::1]:4010")).toBe("::1");
     expect(hostNameOf("127.0.0.1")).toBe("127.0.0.1");
-    for (const name of ["127.0.0.1", "::1", "10.0.0.7", "localhost", "api.localhost"]) expect(hostAllowed(name, "127.0.0.1"), name).toBe(true);
+    for (const name of ["127.0.0.1", "::1", "10.0.0.7", "localhost", "api.localhost"])
+      expect(hostAllowed(name, "127.0.0.1"), name).toBe(true);
     expect(hostAllowed("evil.example", "127.0.0.1")).toBe(false);
     expect(hostAllowed("mock", "0.0.0.0")).toBe(false);
     expect(hostAllowed("mock", "0.0.0.0", ["mock"])).toBe(true);
@@ -40,16 +46,22 @@ describe("a mock on 127.0.0.1", () => {
   let allowing: RunningMock;
   const port = () => new URL(mock.url).port;
   beforeAll(async () => {
-    [mock, allowing] = await Promise.all([startMock({ api: "daftra", stateful: true, maxBodyBytes: 1024 * 1024 }), startMock({ api: "daftra", allowedHosts: ["mock"] })]);
+    [mock, allowing] = await Promise.all([
+      startMock({ api: "daftra", stateful: true, maxBodyBytes: 1024 * 1024 }),
+      startMock({ api: "daftra", allowedHosts: ["mock"] }),
+    ]);
   });
   afterAll(() => Promise.all([mock.stop(), allowing.stop()]));
 
   it("refuses a Host it does not listen on (DNS rebinding), answers its own names and --allowed-hosts", async () => {
     const refused = await raw(mock.url, "/api2/clients.json", { host: `evil.example:${port()}`, apikey: "k" });
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body).error).toMatch(/does not answer requests for host "evil.example".*--allowed-hosts evil.example/);
+    expect(JSON.parse(refused.body).error).toMatch(
+      /does not answer requests for host "evil.example".*--allowed-hosts evil.example/,
+    );
     expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
-    for (const host of [`localhost:${port()}`, `127.0.0.1:${port()}`, "[::1]"]) expect((await raw(mock.url, "/api2/clients.json", { host, apikey: "k" })).status, host).toBe(200);
+    for (const host of [`localhost:${port()}`, `127.0.0.1:${port()}`, "[::1]"])
+      expect((await raw(mock.url, "/api2/clients.json", { host, apikey: "k" })).status, host).toBe(200);
     expect((await raw(allowing.url, "/api2/clients.json", { host: "mock:4010", apikey: "k" })).status).toBe(200);
     expect((await raw(allowing.url, "/api2/clients.json", { host: "other:4010", apikey: "k" })).status).toBe(403);
   });
@@ -60,7 +72,12 @@ describe("a mock on 127.0.0.1", () => {
       expect(reset.status, origin).toBe(403);
       expect(reset.headers["access-control-allow-origin"]).toBeUndefined();
     }
-    const preflight = await raw(mock.url, "/__mock/reset", { origin: "http://evil.example", "access-control-request-method": "POST" }, "OPTIONS");
+    const preflight = await raw(
+      mock.url,
+      "/__mock/reset",
+      { origin: "http://evil.example", "access-control-request-method": "POST" },
+      "OPTIONS",
+    );
     expect(preflight.status).toBe(403);
     expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
     expect((await raw(mock.url, "/__mock/health", { "sec-fetch-site": "cross-site" })).status).toBe(403);
@@ -70,10 +87,16 @@ describe("a mock on 127.0.0.1", () => {
     expect(JSON.parse(simple.body).error).toMatch(/x-mock-control/);
     expect((await raw(mock.url, "/__mock/reset", { "x-mock-control": "1" }, "POST")).status).toBe(204);
     expect((await raw(mock.url, "/__mock/reset", { "content-type": "application/json" }, "POST")).status).toBe(204);
-    expect((await raw(mock.url, "/__mock/reset", { origin: mock.url, "x-mock-control": "1" }, "POST")).status).toBe(204);
+    expect((await raw(mock.url, "/__mock/reset", { origin: mock.url, "x-mock-control": "1" }, "POST")).status).toBe(
+      204,
+    );
     await mock.reset();
     // The API itself still serves pages in a browser (CORS).
-    expect((await raw(mock.url, "/api2/clients.json", { origin: "http://app.example", apikey: "k" })).headers["access-control-allow-origin"]).toBe("http://app.example");
+    expect(
+      (await raw(mock.url, "/api2/clients.json", { origin: "http://app.example", apikey: "k" })).headers[
+        "access-control-allow-origin"
+      ],
+    ).toBe("http://app.example");
   });
 
   it("reads //api2/clients.json as a path, not as host api2", async () => {
@@ -86,11 +109,18 @@ describe("a mock on 127.0.0.1", () => {
     const upload = () =>
       new Promise<{ status: number; connection?: string }>((resolve, reject) => {
         let answered = false;
-        const req = request(`${mock.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json", "content-length": String(64 * 1024 * 1024) } }, (res) => {
-          answered = true;
-          res.resume();
-          res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
-        });
+        const req = request(
+          `${mock.url}/api2/clients.json`,
+          {
+            method: "POST",
+            headers: { apikey: "k", "content-type": "application/json", "content-length": String(64 * 1024 * 1024) },
+          },
+          (res) => {
+            answered = true;
+            res.resume();
+            res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          },
+        );
         req.on("error", (error) => (answered ? undefined : reject(error)));
         const chunk = Buffer.alloc(256 * 1024, 0x20);
         let sent = 0;
@@ -110,13 +140,25 @@ describe("a mock on 127.0.0.1", () => {
     try {
       let status = 0;
       for (let n = 0; n < 40 && status !== 507; n++) {
-        const response = await fetch(`${small.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json", "x-mock-session": "big" }, body: JSON.stringify({ Client: { business_name: "x", notes: "y".repeat(100_000) } }) });
+        const response = await fetch(`${small.url}/api2/clients.json`, {
+          method: "POST",
+          headers: { apikey: "k", "content-type": "application/json", "x-mock-session": "big" },
+          body: JSON.stringify({ Client: { business_name: "x", notes: "y".repeat(100_000) } }),
+        });
         status = response.status;
         if (status === 507) expect((await response.json()).message).toMatch(/memory budget is 1048576 bytes/);
       }
       expect(status).toBe(507);
       await small.reset();
-      expect((await fetch(`${small.url}/api2/clients.json`, { method: "POST", headers: { apikey: "k", "content-type": "application/json" }, body: JSON.stringify({ Client: { business_name: "fits" } }) })).status).toBe(202);
+      expect(
+        (
+          await fetch(`${small.url}/api2/clients.json`, {
+            method: "POST",
+            headers: { apikey: "k", "content-type": "application/json" },
+            body: JSON.stringify({ Client: { business_name: "fits" } }),
+          })
+        ).status,
+      ).toBe(202);
     } finally {
       await small.stop();
     }

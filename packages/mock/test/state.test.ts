@@ -30,7 +30,12 @@ function client(url: string, session?: string, headers: Record<string, string> =
   return async (method: string, p: string, body?: unknown, extra: Record<string, string> = {}) => {
     const response = await fetch(`${url}${p}`, {
       method,
-      headers: { ...headers, ...(session === undefined ? {} : { [SESSION_HEADER]: session }), ...(body === undefined ? {} : { "content-type": "application/json" }), ...extra },
+      headers: {
+        ...headers,
+        ...(session === undefined ? {} : { [SESSION_HEADER]: session }),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...extra,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,7 +52,9 @@ describe("a stateful Daftra mock", () => {
 
   it("v1 clients: create, read, update, list, delete, then the documented 404", async () => {
     const call = client(mock.url, "v1-clients");
-    const created = await call("POST", "/api2/clients.json", { Client: { business_name: "شركة الاختبار", email: "qa@test.example", city: "جدة" } });
+    const created = await call("POST", "/api2/clients.json", {
+      Client: { business_name: "شركة الاختبار", email: "qa@test.example", city: "جدة" },
+    });
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ code: 202, result: "successful" });
     const id = created.body.id;
@@ -58,14 +65,25 @@ describe("a stateful Daftra mock", () => {
     const read = await call("GET", `/api2/clients/${id}.json`);
     expect(read.status).toBe(200);
     // As written, and the example's other fields around it.
-    expect(read.body.data.Client).toMatchObject({ id, business_name: "شركة الاختبار", email: "qa@test.example", city: "جدة", default_currency_code: "SAR" });
+    expect(read.body.data.Client).toMatchObject({
+      id,
+      business_name: "شركة الاختبار",
+      email: "qa@test.example",
+      city: "جدة",
+      default_currency_code: "SAR",
+    });
 
     // The suffix-less path form is the same resource.
-    expect((await call("PUT", `/api2/clients/${id}`, { Client: { city: "الدمام", credit_limit: 5000 } })).body).toEqual({ code: 200, result: "successful" });
+    expect((await call("PUT", `/api2/clients/${id}`, { Client: { city: "الدمام", credit_limit: 5000 } })).body).toEqual(
+      { code: 200, result: "successful" },
+    );
     const updated = (await call("GET", `/api2/clients/${id}`)).body.data.Client;
     expect(updated).toMatchObject({ id, business_name: "شركة الاختبار", city: "الدمام", credit_limit: 5000 });
     // The path read before the update shows it too (read answers are kept only until a write).
-    expect((await call("GET", `/api2/clients/${id}.json`)).body.data.Client).toMatchObject({ city: "الدمام", credit_limit: 5000 });
+    expect((await call("GET", `/api2/clients/${id}.json`)).body.data.Client).toMatchObject({
+      city: "الدمام",
+      credit_limit: 5000,
+    });
 
     const list = await call("GET", "/api2/clients.json");
     const ids = list.body.data.map((item: { Client: { id: number } }) => item.Client.id);
@@ -73,8 +91,14 @@ describe("a stateful Daftra mock", () => {
     expect(list.body.data.at(-1).Client).toMatchObject({ business_name: "شركة الاختبار", city: "الدمام" });
     expect(list.body.pagination).toEqual({ prev: null, next: null, page: 1, page_count: 1, total_results: ids.length });
 
-    expect(await call("DELETE", `/api2/clients/${id}.json`)).toEqual({ status: 200, body: { code: 200, result: "successful" } });
-    const notFound = (method: string) => ({ status: 404, body: documented("daftra", `${method} /api2/clients/{id}.json`, "404") });
+    expect(await call("DELETE", `/api2/clients/${id}.json`)).toEqual({
+      status: 200,
+      body: { code: 200, result: "successful" },
+    });
+    const notFound = (method: string) => ({
+      status: 404,
+      body: documented("daftra", `${method} /api2/clients/{id}.json`, "404"),
+    });
     expect(notFound("GET").body).toMatchObject({ result: "failed", code: 404 });
     expect(await call("GET", `/api2/clients/${id}.json`)).toEqual(notFound("GET"));
     expect(await call("PUT", `/api2/clients/${id}.json`, { Client: { city: "x" } })).toEqual(notFound("PUT"));
@@ -95,27 +119,47 @@ describe("a stateful Daftra mock", () => {
     expect(read.InvoiceItem).toEqual([{ item: "استشارة", unit_price: 250, quantity: 4 }]);
 
     await call("PUT", `/api2/invoices/${id}.json`, { Invoice: { client_id: 513, notes: "معدلة" } });
-    expect((await call("GET", `/api2/invoices/${id}.json`)).body.data.Invoice).toMatchObject({ id, currency_code: "EGP", notes: "معدلة" });
+    expect((await call("GET", `/api2/invoices/${id}.json`)).body.data.Invoice).toMatchObject({
+      id,
+      currency_code: "EGP",
+      notes: "معدلة",
+    });
 
     const list = (await call("GET", "/api2/invoices.json")).body;
     expect(list.data.at(-1).Invoice).toMatchObject({ id, notes: "معدلة" });
     expect(list.pagination.total_results).toBe(list.data.length);
 
     expect((await call("DELETE", `/api2/invoices/${id}.json`)).status).toBe(200);
-    expect(await call("GET", `/api2/invoices/${id}.json`)).toEqual({ status: 404, body: documented("daftra", "GET /api2/invoices/{id}.json", "404") });
+    expect(await call("GET", `/api2/invoices/${id}.json`)).toEqual({
+      status: 404,
+      body: documented("daftra", "GET /api2/invoices/{id}.json", "404"),
+    });
   });
 
   it("v1 client appointments: the body's FollowUpReminder is read back as ClientAppointment (x-mock-resource wrappers)", async () => {
     const call = client(mock.url, "v1-appointments");
-    const created = await call("POST", "/api2/client_appointments.json", { FollowUpReminder: { item_id: 512, date: "2026-05-03 09:30:00", body: "مراجعة عرض السعر" } });
+    const created = await call("POST", "/api2/client_appointments.json", {
+      FollowUpReminder: { item_id: 512, date: "2026-05-03 09:30:00", body: "مراجعة عرض السعر" },
+    });
     expect(created.status).toBe(202);
     const id = created.body.id;
     const read = await call("GET", `/api2/client_appointments/${id}.json`);
-    expect(read.body.data.ClientAppointment).toMatchObject({ id, item_id: 512, date: "2026-05-03 09:30:00", body: "مراجعة عرض السعر" });
+    expect(read.body.data.ClientAppointment).toMatchObject({
+      id,
+      item_id: 512,
+      date: "2026-05-03 09:30:00",
+      body: "مراجعة عرض السعر",
+    });
     expect(read.body.data.FollowUpReminder).toBeUndefined();
     await call("PUT", `/api2/client_appointments/${id}.json`, { FollowUpReminder: { body: "تم التأجيل" } });
-    expect((await call("GET", `/api2/client_appointments/${id}.json`)).body.data.ClientAppointment).toMatchObject({ id, item_id: 512, body: "تم التأجيل" });
-    const listed = (await call("GET", "/api2/client_appointments.json")).body.data.map((item: { ClientAppointment: { id: number } }) => item.ClientAppointment.id);
+    expect((await call("GET", `/api2/client_appointments/${id}.json`)).body.data.ClientAppointment).toMatchObject({
+      id,
+      item_id: 512,
+      body: "تم التأجيل",
+    });
+    const listed = (await call("GET", "/api2/client_appointments.json")).body.data.map(
+      (item: { ClientAppointment: { id: number } }) => item.ClientAppointment.id,
+    );
     expect(listed).toContain(id);
     expect((await call("DELETE", `/api2/client_appointments/${id}.json`)).status).toBe(200);
     expect((await call("GET", `/api2/client_appointments/${id}.json`)).status).toBe(404);
@@ -129,7 +173,13 @@ describe("a stateful Daftra mock", () => {
     const pages = Math.ceil(total / 2);
     const second = (await call("GET", "/api2/clients.json?limit=2&page=2")).body;
     expect(second.data).toHaveLength(2);
-    expect(second.pagination).toEqual({ prev: "/api2/clients.json?page=1&limit=2", next: pages > 2 ? "/api2/clients.json?page=3&limit=2" : null, page: 2, page_count: pages, total_results: total });
+    expect(second.pagination).toEqual({
+      prev: "/api2/clients.json?page=1&limit=2",
+      next: pages > 2 ? "/api2/clients.json?page=3&limit=2" : null,
+      page: 2,
+      page_count: pages,
+      total_results: total,
+    });
     const last = (await call("GET", `/api2/clients.json?limit=2&page=${pages}`)).body;
     expect(last.data.at(-1).Client.business_name).toBe("عميل 2");
     expect(last.pagination.next).toBeNull();
@@ -144,17 +194,39 @@ describe("a stateful Daftra mock", () => {
     const id = created.body.id;
     expect((await call("GET", `/v2/api/entity/brand/${id}/1`)).body).toMatchObject({ id, name: "علامة الاختبار" });
     // The update answers with the record's id; the path's id wins over the body's.
-    expect((await call("PUT", `/v2/api/entity/brand/${id}`, { id: 1, name: "علامة معدلة" })).body).toMatchObject({ id });
+    expect((await call("PUT", `/v2/api/entity/brand/${id}`, { id: 1, name: "علامة معدلة" })).body).toMatchObject({
+      id,
+    });
     expect((await call("GET", `/v2/api/entity/brand/${id}/1`)).body).toMatchObject({ id, name: "علامة معدلة" });
 
     const all = (await call("GET", "/v2/api/entity/brand/list/1")).body;
     expect(all.data.at(-1)).toMatchObject({ id, name: "علامة معدلة" });
-    expect(all).toMatchObject({ current_page: 1, last_page: 1, total: all.data.length, from: 1, to: all.data.length, next_page_url: null });
+    expect(all).toMatchObject({
+      current_page: 1,
+      last_page: 1,
+      total: all.data.length,
+      from: 1,
+      to: all.data.length,
+      next_page_url: null,
+    });
     const page = (await call("GET", `/v2/api/entity/brand/list/1?per_page=1&page=${all.total}`)).body;
-    expect(page).toMatchObject({ current_page: all.total, last_page: all.total, per_page: 1, from: all.total, to: all.total, next_page_url: null });
+    expect(page).toMatchObject({
+      current_page: all.total,
+      last_page: all.total,
+      per_page: 1,
+      from: all.total,
+      to: all.total,
+      next_page_url: null,
+    });
     expect(page.data).toEqual([expect.objectContaining({ id })]);
-    expect(page.prev_page_url).toBe(`https://your-account.daftra.com/v2/api/entity/brand/list/1?page=${all.total - 1}&per_page=1`);
-    expect(page.links.map((link: { label: string }) => link.label)).toEqual(["&laquo; Previous", ...Array.from({ length: all.total }, (_, i) => String(i + 1)), "Next &raquo;"]);
+    expect(page.prev_page_url).toBe(
+      `https://your-account.daftra.com/v2/api/entity/brand/list/1?page=${all.total - 1}&per_page=1`,
+    );
+    expect(page.links.map((link: { label: string }) => link.label)).toEqual([
+      "&laquo; Previous",
+      ...Array.from({ length: all.total }, (_, i) => String(i + 1)),
+      "Next &raquo;",
+    ]);
 
     // v2 has no delete of brands; an id never created is the documented not-found.
     const recordNotFound = { status: 400, body: { message: "Record not found" } };
@@ -189,11 +261,15 @@ describe("a stateful Daftra mock", () => {
 
   it("answers an id that was never created with the documented not-found, and seeds lists from the examples", async () => {
     const call = client(mock.url, "never-created");
-    expect(await call("GET", "/api2/clients/999999.json")).toEqual({ status: 404, body: documented("daftra", "GET /api2/clients/{id}.json", "404") });
+    expect(await call("GET", "/api2/clients/999999.json")).toEqual({
+      status: 404,
+      body: documented("daftra", "GET /api2/clients/{id}.json", "404"),
+    });
     // The seeded records are the list example's, readable one by one.
     const list = (await call("GET", "/api2/clients.json")).body;
     expect(list.data.length).toBeGreaterThan(0);
-    for (const { Client } of list.data) expect((await call("GET", `/api2/clients/${Client.id}.json`)).body.data.Client).toMatchObject(Client);
+    for (const { Client } of list.data)
+      expect((await call("GET", `/api2/clients/${Client.id}.json`)).body.data.Client).toMatchObject(Client);
   });
 
   it("refuses an invalid create and stores nothing", async () => {
@@ -207,14 +283,26 @@ describe("a stateful Daftra mock", () => {
     expect(v2Refused.status).toBe(422);
     expect((await call("GET", "/api2/clients.json")).body).toEqual(before);
     // Nor without credentials.
-    expect((await client(mock.url, "invalid-create", {})("POST", "/api2/clients.json", { Client: { business_name: "x" } })).status).toBe(401);
+    expect(
+      (await client(mock.url, "invalid-create", {})("POST", "/api2/clients.json", { Client: { business_name: "x" } }))
+        .status,
+    ).toBe(401);
     expect((await call("GET", "/api2/clients.json")).body).toEqual(before);
   });
 
   it("keeps a __proto__ key in a body as data: it changes no field and is not answered back", async () => {
-    const send = (method: string, p: string, text: string) => fetch(`${mock.url}${p}`, { method, headers: { apikey: "k", "content-type": "application/json", [SESSION_HEADER]: "proto" }, body: text });
-    const exampleCity = (documented("daftra", "GET /api2/clients/{id}.json", "200") as { data: { Client: { city: string } } }).data.Client.city;
-    const { id } = await (await send("POST", "/api2/clients.json", '{"Client":{"business_name":"p","__proto__":{"city":"X"}}}')).json();
+    const send = (method: string, p: string, text: string) =>
+      fetch(`${mock.url}${p}`, {
+        method,
+        headers: { apikey: "k", "content-type": "application/json", [SESSION_HEADER]: "proto" },
+        body: text,
+      });
+    const exampleCity = (
+      documented("daftra", "GET /api2/clients/{id}.json", "200") as { data: { Client: { city: string } } }
+    ).data.Client.city;
+    const { id } = await (
+      await send("POST", "/api2/clients.json", '{"Client":{"business_name":"p","__proto__":{"city":"X"}}}')
+    ).json();
     const read = async () => (await client(mock.url, "proto")("GET", `/api2/clients/${id}.json`)).body.data.Client;
     expect(await read()).toMatchObject({ id, business_name: "p", city: exampleCity });
     expect((await send("PUT", `/api2/clients/${id}.json`, '{"Client":{"__proto__":{"city":"Y"}}}')).status).toBe(200);
@@ -226,17 +314,25 @@ describe("a stateful Daftra mock", () => {
   it("keeps sessions apart, also when their tests write at the same time", async () => {
     const sessions = ["parallel-a", "parallel-b", "parallel-c"];
     const ids = await Promise.all(
-      sessions.map(async (session) => (await client(mock.url, session)("POST", "/api2/clients.json", { Client: { business_name: session } })).body.id as number),
+      sessions.map(
+        async (session) =>
+          (await client(mock.url, session)("POST", "/api2/clients.json", { Client: { business_name: session } })).body
+            .id as number,
+      ),
     );
     for (const [i, session] of sessions.entries()) {
       const call = client(mock.url, session);
-      const names = (await call("GET", "/api2/clients.json")).body.data.map((item: { Client: { business_name: string } }) => item.Client.business_name);
+      const names = (await call("GET", "/api2/clients.json")).body.data.map(
+        (item: { Client: { business_name: string } }) => item.Client.business_name,
+      );
       expect(names.filter((name: string) => name.startsWith("parallel-"))).toEqual([session]);
       expect((await call("GET", `/api2/clients/${ids[i]}.json`)).body.data.Client.business_name).toBe(session);
     }
     // Without the header: the default session, which saw none of it.
     const plain = (await client(mock.url)("GET", "/api2/clients.json")).body.data;
-    expect(plain.some((item: { Client: { business_name: string } }) => item.Client.business_name.startsWith("parallel-"))).toBe(false);
+    expect(
+      plain.some((item: { Client: { business_name: string } }) => item.Client.business_name.startsWith("parallel-")),
+    ).toBe(false);
   });
 
   it("forgets one session's writes on reset, or every session's", async () => {
@@ -260,10 +356,18 @@ describe("a stateful Daftra mock", () => {
 
   it("still gives a documented answer on request, and refuses a bad session name", async () => {
     const call = client(mock.url, "prefer");
-    expect(await call("GET", "/api2/clients/512.json", undefined, { prefer: "code=404" })).toEqual({ status: 404, body: documented("daftra", "GET /api2/clients/{id}.json", "404") });
-    expect((await call("GET", "/api2/clients/777777.json", undefined, { prefer: "code=200" })).body.data.Client.id).toBe(512);
+    expect(await call("GET", "/api2/clients/512.json", undefined, { prefer: "code=404" })).toEqual({
+      status: 404,
+      body: documented("daftra", "GET /api2/clients/{id}.json", "404"),
+    });
+    expect(
+      (await call("GET", "/api2/clients/777777.json", undefined, { prefer: "code=200" })).body.data.Client.id,
+    ).toBe(512);
     const long = await client(mock.url, "x".repeat(201))("GET", "/api2/clients.json");
-    expect(long).toMatchObject({ status: 400, body: { result: "failed", message: `The ${SESSION_HEADER} header must be one name of at most 200 characters.` } });
+    expect(long).toMatchObject({
+      status: 400,
+      body: { result: "failed", message: `The ${SESSION_HEADER} header must be one name of at most 200 characters.` },
+    });
     const get = await fetch(`${mock.url}/__mock/reset`);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
@@ -280,22 +384,40 @@ describe("a stateful VMSAlpha mock (multipart create, an exit that removes)", ()
   it("adds a visitor, reads and lists them, records the exit, then answers 3404", async () => {
     const auth = { authorization: "Token test-token", [SESSION_HEADER]: "vms" };
     const form = new FormData();
-    for (const [name, value] of Object.entries({ access_token: "test-token", cardno: "42", name: "Meera Iyer", mobile: "9876500042", purpose: "Interview" })) form.set(name, value);
+    for (const [name, value] of Object.entries({
+      access_token: "test-token",
+      cardno: "42",
+      name: "Meera Iyer",
+      mobile: "9876500042",
+      purpose: "Interview",
+    }))
+      form.set(name, value);
     form.set("image", new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], { type: "image/jpeg" }), "meera.jpg");
-    const added = await fetch(`${mock.url}/v1/add/`, { method: "POST", headers: { [SESSION_HEADER]: "vms" }, body: form });
+    const added = await fetch(`${mock.url}/v1/add/`, {
+      method: "POST",
+      headers: { [SESSION_HEADER]: "vms" },
+      body: form,
+    });
     const { success, visitor_id: id } = await added.json();
     expect(success).toBe(true);
     expect(id).toMatch(/^[0-9a-f]{40}$/);
 
     const read = await (await fetch(`${mock.url}/v1/get/${id}`, { headers: auth })).json();
     // The form's fields the record declares; the token and the photo are not part of it.
-    expect(read).toEqual({ success: true, data: [expect.objectContaining({ visitor_id: id, name: "Meera Iyer", mobile: "9876500042", purpose: "Interview" })] });
+    expect(read).toEqual({
+      success: true,
+      data: [
+        expect.objectContaining({ visitor_id: id, name: "Meera Iyer", mobile: "9876500042", purpose: "Interview" }),
+      ],
+    });
     expect(read.data[0]).not.toHaveProperty("access_token");
     const list = await (await fetch(`${mock.url}/v1/get/`, { headers: auth })).json();
     expect(list.data.at(-1)).toMatchObject({ visitor_id: id, name: "Meera Iyer" });
 
     expect(await (await fetch(`${mock.url}/v1/exit/${id}`, { headers: auth })).json()).toEqual({ success: true });
-    expect(await (await fetch(`${mock.url}/v1/exit/${id}`, { headers: auth })).json()).toEqual(documented("vmsalpha", "GET /v1/exit/{visitorId}", "200", "notFound"));
+    expect(await (await fetch(`${mock.url}/v1/exit/${id}`, { headers: auth })).json()).toEqual(
+      documented("vmsalpha", "GET /v1/exit/{visitorId}", "200", "notFound"),
+    );
     const gone = await fetch(`${mock.url}/v1/get/${id}`, { headers: auth });
     expect(gone.status).toBe(200);
     expect(await gone.json()).toEqual(documented("vmsalpha", "GET /v1/get/{visitorId}", "200", "notFound"));
@@ -306,11 +428,25 @@ describe("a stateful VMSAlpha mock (multipart create, an exit that removes)", ()
   it("refuses a form it cannot read (no closing boundary), in the API's error shape, and stores nothing", async () => {
     const headers = { authorization: "Token test-token", [SESSION_HEADER]: "vms-cut" };
     const before = await (await fetch(`${mock.url}/v1/get/`, { headers })).json();
-    const part = (name: string, value: string, extra = "") => `--XX\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`;
-    const fields = [part("access_token", "t"), part("cardno", "42"), part("name", "A"), part("mobile", "9876500042"), part("purpose", "p"), part("image", "JPEG", '; filename="a.jpg"\r\nContent-Type: image/jpeg')].join("");
-    const cut = await fetch(`${mock.url}/v1/add/`, { method: "POST", headers: { ...headers, "content-type": "multipart/form-data; boundary=XX" }, body: `${fields}--XX` });
+    const part = (name: string, value: string, extra = "") =>
+      `--XX\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n${value}\r\n`;
+    const fields = [
+      part("access_token", "t"),
+      part("cardno", "42"),
+      part("name", "A"),
+      part("mobile", "9876500042"),
+      part("purpose", "p"),
+      part("image", "JPEG", '; filename="a.jpg"\r\nContent-Type: image/jpeg'),
+    ].join("");
+    const cut = await fetch(`${mock.url}/v1/add/`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "multipart/form-data; boundary=XX" },
+      body: `${fields}--XX`,
+    });
     expect(cut.status).toBe(200);
-    expect((await cut.json()).errors).toMatchObject({ message: expect.stringMatching(/^The (form|multipart) body could not be read/) });
+    expect((await cut.json()).errors).toMatchObject({
+      message: expect.stringMatching(/^The (form|multipart) body could not be read/),
+    });
     expect(await (await fetch(`${mock.url}/v1/get/`, { headers })).json()).toEqual(before);
   });
 });
@@ -330,23 +466,40 @@ describe("the stateful mode's limits", () => {
   });
   const LIST = "GET /api2/clients.json";
   const CREATE = "POST /api2/clients.json";
-  const createClient = (state: ReturnType<typeof createState>, session: string, name: string) => state.answer(request(CREATE, "/api2/clients.json", session, { Client: { business_name: name } }));
+  const createClient = (state: ReturnType<typeof createState>, session: string, name: string) =>
+    state.answer(request(CREATE, "/api2/clients.json", session, { Client: { business_name: name } }));
 
   it("refuses a session beyond the limit, and a create beyond the record limit, without storing", async () => {
     const state = createState(doc, { maxSessions: 2, maxRecords: 3 });
     // Reads keep nothing: a session is made by its first write.
-    for (const name of ["one", "two", "three", "four"]) expect((await state.answer(request(LIST, "/api2/clients.json", name)))!.status).toBe(200);
+    for (const name of ["one", "two", "three", "four"])
+      expect((await state.answer(request(LIST, "/api2/clients.json", name)))!.status).toBe(200);
     expect(state.stats()).toMatchObject({ sessions: 0, recordBytes: 0 });
     await state.answer(request("DELETE /api2/clients/{id}.json", "/api2/clients/1.json", "two"));
     await state.answer(request("DELETE /api2/clients/{id}.json", "/api2/clients/1.json", "three"));
-    expect(await createClient(state, "one", "x")).toEqual({ status: 507, body: { message: expect.stringMatching(/at most 2 sessions/) } });
+    expect(await createClient(state, "one", "x")).toEqual({
+      status: 507,
+      body: { message: expect.stringMatching(/at most 2 sessions/) },
+    });
     state.reset("three");
     // Two seeded clients, so one more fits.
-    expect((await state.answer(request("POST /api2/clients.json", "/api2/clients.json", "one", { Client: { business_name: "x" } })))!.status).toBe(202);
-    expect(await state.answer(request("POST /api2/clients.json", "/api2/clients.json", "one", { Client: { business_name: "y" } }))).toEqual({ status: 507, body: { message: expect.stringMatching(/at most 3 records/) } });
-    expect((await state.answer(request("GET /api2/clients.json", "/api2/clients.json", "one")))!.body).toMatchObject({ pagination: { total_results: 3 } });
+    expect(
+      (await state.answer(
+        request("POST /api2/clients.json", "/api2/clients.json", "one", { Client: { business_name: "x" } }),
+      ))!.status,
+    ).toBe(202);
+    expect(
+      await state.answer(
+        request("POST /api2/clients.json", "/api2/clients.json", "one", { Client: { business_name: "y" } }),
+      ),
+    ).toEqual({ status: 507, body: { message: expect.stringMatching(/at most 3 records/) } });
+    expect((await state.answer(request("GET /api2/clients.json", "/api2/clients.json", "one")))!.body).toMatchObject({
+      pagination: { total_results: 3 },
+    });
     state.reset("one");
-    expect((await state.answer(request("GET /api2/clients.json", "/api2/clients.json", "one")))!.body).toMatchObject({ pagination: { total_results: 2 } });
+    expect((await state.answer(request("GET /api2/clients.json", "/api2/clients.json", "one")))!.body).toMatchObject({
+      pagination: { total_results: 2 },
+    });
   });
 
   it("keys rendered answers on the parsed request: junk parameters and spellings of one page are one entry", async () => {
@@ -365,7 +518,9 @@ describe("the stateful mode's limits", () => {
     expect(after.bytes - before.bytes).toBe(2 * [...answers][0]!.length);
     // A write makes a new version; the old answer is not served again.
     await createClient(state, "s", "late");
-    expect((await state.answer(request(LIST, "/api2/clients.json", "s", undefined, "limit=100")))!.body).toMatchObject({ pagination: { total_results: 33 } });
+    expect((await state.answer(request(LIST, "/api2/clients.json", "s", undefined, "limit=100")))!.body).toMatchObject({
+      pagination: { total_results: 33 },
+    });
   });
 
   it("bounds the answer cache in bytes, dropping the least recently used answers", async () => {
@@ -374,7 +529,9 @@ describe("the stateful mode's limits", () => {
     for (let n = 0; n < 60; n++) await createClient(state, "s", `client ${"x".repeat(200)} ${n}`);
     let largest = 0;
     for (let page = 1; page <= 400; page++) {
-      const answer = await state.answer(request(LIST, "/api2/clients.json", "s", undefined, `limit=${(page % 40) + 1}&page=${page % 7}`));
+      const answer = await state.answer(
+        request(LIST, "/api2/clients.json", "s", undefined, `limit=${(page % 40) + 1}&page=${page % 7}`),
+      );
       largest = Math.max(largest, answer!.text!.length);
       const { answerCache } = state.stats();
       expect(answerCache.bytes).toBeLessThanOrEqual(limit);
@@ -396,7 +553,12 @@ describe("the stateful mode's limits", () => {
       else refused = answer as { status: number; body: unknown };
       await state.answer(request(LIST, "/api2/clients.json", `session ${n % 50}`, undefined, `limit=50&page=${n}`));
     }
-    expect(refused).toEqual({ status: 507, body: { message: `The mock's stateful store is full (its memory budget is ${maxBytes} bytes); reset it with POST /__mock/reset, or start it with a larger budget.` } });
+    expect(refused).toEqual({
+      status: 507,
+      body: {
+        message: `The mock's stateful store is full (its memory budget is ${maxBytes} bytes); reset it with POST /__mock/reset, or start it with a larger budget.`,
+      },
+    });
     expect(stored).toBeGreaterThan(100);
     const full = state.stats();
     expect(full.bytes).toBeLessThanOrEqual(maxBytes + 2 * 2048);
@@ -405,7 +567,12 @@ describe("the stateful mode's limits", () => {
     state.reset("session 1");
     expect(state.stats().recordBytes).toBeLessThan(full.recordBytes);
     state.reset();
-    expect(state.stats()).toMatchObject({ sessions: 0, recordBytes: 0, bytes: 0, answerCache: { entries: 0, bytes: 0 } });
+    expect(state.stats()).toMatchObject({
+      sessions: 0,
+      recordBytes: 0,
+      bytes: 0,
+      answerCache: { entries: 0, bytes: 0 },
+    });
     expect((await createClient(state, "again", "fits"))!.status).toBe(202);
   });
 
@@ -433,7 +600,10 @@ describe("stateful mode off, and from the CLI", () => {
   });
 
   it("refuses --stateful with --proxy", () => {
-    const res = spawnSync(process.execPath, [cli, "--stateful", "--proxy", "http://127.0.0.1:9"], { encoding: "utf8", timeout: 20_000 });
+    const res = spawnSync(process.execPath, [cli, "--stateful", "--proxy", "http://127.0.0.1:9"], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/--stateful and --proxy cannot be combined/);
   });

@@ -9,8 +9,16 @@ import { getHttpConfigFromRequest, parsePrefer, serialize } from "../src/vendor/
 const require = createRequire(import.meta.url);
 const prismServerDir = path.dirname(require.resolve("@stoplight/prism-http-server/package.json"));
 const prism = {
-  ...(require(path.join(prismServerDir, "dist", "getHttpConfigFromRequest.js")) as { getHttpConfigFromRequest: (req: unknown) => { _tag: string; left?: { status: number; detail: string }; right?: unknown } }),
-  ...(require(path.join(prismServerDir, "dist", "serialize.js")) as { serialize: (payload: unknown, contentType: unknown) => unknown }),
+  ...(require(path.join(prismServerDir, "dist", "getHttpConfigFromRequest.js")) as {
+    getHttpConfigFromRequest: (req: unknown) => {
+      _tag: string;
+      left?: { status: number; detail: string };
+      right?: unknown;
+    };
+  }),
+  ...(require(path.join(prismServerDir, "dist", "serialize.js")) as {
+    serialize: (payload: unknown, contentType: unknown) => unknown;
+  }),
 };
 
 const requests = [
@@ -35,20 +43,26 @@ describe("getHttpConfigFromRequest (vendored)", () => {
     expect(getHttpConfigFromRequest(req)).toEqual(theirs);
   });
 
-  it.each(["code=abc", "code=1000", "dynamic=maybe", "dynamic"])("refuses Prefer: %s with 422, as Prism does", (prefer) => {
-    const req = { method: "get", url: { path: "/", query: {} }, headers: { prefer } };
-    const theirs = prism.getHttpConfigFromRequest(req);
-    const ours = getHttpConfigFromRequest(req);
-    expect(theirs._tag).toBe("Left");
-    expect(ours._tag).toBe("Left");
-    expect(ours._tag === "Left" && ours.left.status).toBe(theirs.left!.status);
-  });
+  it.each(["code=abc", "code=1000", "dynamic=maybe", "dynamic"])(
+    "refuses Prefer: %s with 422, as Prism does",
+    (prefer) => {
+      const req = { method: "get", url: { path: "/", query: {} }, headers: { prefer } };
+      const theirs = prism.getHttpConfigFromRequest(req);
+      const ours = getHttpConfigFromRequest(req);
+      expect(theirs._tag).toBe("Left");
+      expect(ours._tag).toBe("Left");
+      expect(ours._tag === "Left" && ours.left.status).toBe(theirs.left!.status);
+    },
+  );
 
   it("keeps request-named preferences as data, never on a prototype", () => {
     const read = parsePrefer("__proto__=x, constructor=y");
     expect(Object.getPrototypeOf(read)).toBeNull();
     expect(({} as Record<string, unknown>).x).toBeUndefined();
-    expect(getHttpConfigFromRequest({ url: {}, headers: { prefer: "__proto__=x, code=404" } })).toEqual({ _tag: "Right", right: { code: 404, exampleKey: undefined, dynamic: undefined, seed: undefined } });
+    expect(getHttpConfigFromRequest({ url: {}, headers: { prefer: "__proto__=x, code=404" } })).toEqual({
+      _tag: "Right",
+      right: { code: 404, exampleKey: undefined, dynamic: undefined, seed: undefined },
+    });
   });
 });
 

@@ -14,7 +14,11 @@ export interface CodegenOptions {
 /** The operations.ts module: operation ids, security per operation, urlencoded operations, paged lists. */
 export declare function generateOperations(doc: any, banner?: string, options?: CodegenOptions): string;
 /** How a GET operation (an `operationsOf` entry) pages, if it fits one of the styles. */
-export declare function listMeta(doc: any, entry: { op: any; parameters: any[] }, styles?: PaginationStyle[]): { style: PaginationStyle; wrapper?: string } | undefined;
+export declare function listMeta(
+  doc: any,
+  entry: { op: any; parameters: any[] },
+  styles?: PaginationStyle[],
+): { style: PaginationStyle; wrapper?: string } | undefined;
 /** The security exceptions of an API as URL matchers, most concrete first (see codegen.mjs). */
 export declare function securityMatchers(
   rows: { key: string; security: string[][] }[],

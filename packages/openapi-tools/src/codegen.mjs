@@ -19,7 +19,9 @@ async function typeGenerator() {
     return { openapiTS, astToString, ts };
   } catch (error) {
     if (error?.code !== "ERR_MODULE_NOT_FOUND" && error?.code !== "MODULE_NOT_FOUND") throw error;
-    throw new Error(`generateTypes needs openapi-typescript (an optional peer dependency of @mizan/openapi-tools) and the typescript it prints with: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error.message})`);
+    throw new Error(
+      `generateTypes needs openapi-typescript (an optional peer dependency of @mizan/openapi-tools) and the typescript it prints with: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error.message})`,
+    );
   }
 }
 
@@ -43,7 +45,11 @@ export async function generateTypes(doc, banner = "") {
 /** The schema at a dotted property path ("pagination.page_count"), through $refs and allOf. */
 function schemaAt(doc, schema, dotted) {
   let nodes = [schema];
-  for (const key of dotted.split(".")) nodes = nodes.flatMap((n) => branches(doc, n)).map((n) => n.properties?.[key]).filter(Boolean);
+  for (const key of dotted.split("."))
+    nodes = nodes
+      .flatMap((n) => branches(doc, n))
+      .map((n) => n.properties?.[key])
+      .filter(Boolean);
   return nodes.length ? { allOf: nodes } : undefined;
 }
 
@@ -54,16 +60,27 @@ function schemaAt(doc, schema, dotted) {
  * ({"Client": {...}} -> "Client").
  */
 export function listMeta(doc, { op, parameters }, styles = []) {
-  const schema = op.responses?.["200"] && branches(doc, op.responses["200"]).map((r) => r.content?.["application/json"]?.schema).find(Boolean);
+  const schema =
+    op.responses?.["200"] &&
+    branches(doc, op.responses["200"])
+      .map((r) => r.content?.["application/json"]?.schema)
+      .find(Boolean);
   if (!schema) return undefined;
   const isArray = (s) => branches(doc, s).some((b) => b.type === "array" || b.items);
   const style = styles.find(
-    (s) => parameters.some((p) => p.in === "query" && p.name === s.page) && isArray(schemaAt(doc, schema, s.items)) && (!s.lastPage || schemaAt(doc, schema, s.lastPage)),
+    (s) =>
+      parameters.some((p) => p.in === "query" && p.name === s.page) &&
+      isArray(schemaAt(doc, schema, s.items)) &&
+      (!s.lastPage || schemaAt(doc, schema, s.lastPage)),
   );
   if (!style) return undefined;
-  const items = branches(doc, schemaAt(doc, schema, style.items)).flatMap((d) => (d.items ? branches(doc, d.items) : []));
+  const items = branches(doc, schemaAt(doc, schema, style.items)).flatMap((d) =>
+    d.items ? branches(doc, d.items) : [],
+  );
   const keys = [...new Set(items.flatMap((i) => i.required ?? []))];
-  const wrapped = keys.length === 1 && items.some((i) => branches(doc, i.properties?.[keys[0]]).some((b) => b.type === "object" || b.properties));
+  const wrapped =
+    keys.length === 1 &&
+    items.some((i) => branches(doc, i.properties?.[keys[0]]).some((b) => b.type === "object" || b.properties));
   return { style, wrapper: wrapped ? keys[0] : undefined };
 }
 
@@ -72,7 +89,11 @@ function runtimeScheme(scheme = {}) {
   const http = scheme.type === "http" ? scheme.scheme?.toLowerCase() : undefined;
   if (http === "bearer" || http === "basic") return { type: http };
   if (scheme.type === "apiKey" && scheme.in === "header") {
-    return { type: "apiKey", header: scheme.name.toLowerCase(), ...(scheme["x-token-prefix"] ? { prefix: scheme["x-token-prefix"] } : {}) };
+    return {
+      type: "apiKey",
+      header: scheme.name.toLowerCase(),
+      ...(scheme["x-token-prefix"] ? { prefix: scheme["x-token-prefix"] } : {}),
+    };
   }
   return undefined;
 }
@@ -96,7 +117,13 @@ export function securityMatchers(rows, defaultSecurity) {
   const listed = rows.filter((r) => !same(r));
   const templates = listed.filter((r) => r.key.includes("{"));
   const shadowed = rows.filter(
-    (r) => same(r) && templates.some((t) => t.key.split(" ")[0] === r.key.split(" ")[0] && pathTemplateRegex(t.key.split(" ")[1]).test(r.key.split(" ")[1])),
+    (r) =>
+      same(r) &&
+      templates.some(
+        (t) =>
+          t.key.split(" ")[0] === r.key.split(" ")[0] &&
+          pathTemplateRegex(t.key.split(" ")[1]).test(r.key.split(" ")[1]),
+      ),
   );
   return [...listed, ...shadowed]
     .map((r) => ({ method: r.key.split(" ")[0], template: r.key.split(" ")[1], security: r.security }))
@@ -116,7 +143,12 @@ export function generateOperations(doc, banner = "", options = {}) {
   const lists = [];
   for (const entry of operationsOf(doc)) {
     const { key, path, method, op, security, requestMediaType } = entry;
-    rows.push({ key, operationId: op.operationId, security: alternatives(security), urlencoded: requestMediaType === "application/x-www-form-urlencoded" });
+    rows.push({
+      key,
+      operationId: op.operationId,
+      security: alternatives(security),
+      urlencoded: requestMediaType === "application/x-www-form-urlencoded",
+    });
     const list = method === "get" ? listMeta(doc, entry, options.pagination) : undefined;
     if (list) lists.push([path, list]);
   }
@@ -126,8 +158,12 @@ export function generateOperations(doc, banner = "", options = {}) {
     if (runtime) schemes[name] = runtime;
   }
   const urlencodedKeys = rows.filter((r) => r.urlencoded).map((r) => r.key);
-  const nestedQuery = operationsOf(doc).flatMap((e) => e.parameters).filter((p) => p.in === "query" && p.style === "deepObject" && nestsValues(doc, p.schema));
-  const imports = urlencodedKeys.length ? `import { urlencodedMiddleware, type Middleware, type SecurityTable } from "@mizan/client-core";` : `import type { Middleware, SecurityTable } from "@mizan/client-core";`;
+  const nestedQuery = operationsOf(doc)
+    .flatMap((e) => e.parameters)
+    .filter((p) => p.in === "query" && p.style === "deepObject" && nestsValues(doc, p.schema));
+  const imports = urlencodedKeys.length
+    ? `import { urlencodedMiddleware, type Middleware, type SecurityTable } from "@mizan/client-core";`
+    : `import type { Middleware, SecurityTable } from "@mizan/client-core";`;
   return `${banner}${imports}
 
 /** Each operation's id, keyed by "METHOD /path" as written in the spec. */
@@ -145,7 +181,9 @@ export const security: SecurityTable = {
   schemes: ${json(schemes)},
   default: ${json(defaultSecurity)},
   match: [
-${securityMatchers(rows, defaultSecurity).map(({ method, regex, security }) => `    [${json(method)}, ${regex}, ${json(security)}],`).join("\n")}
+${securityMatchers(rows, defaultSecurity)
+  .map(({ method, regex, security }) => `    [${json(method)}, ${regex}, ${json(security)}],`)
+  .join("\n")}
   ],
 };
 
@@ -182,6 +220,13 @@ export { bracketQuery as querySerializer } from "@mizan/client-core";
 
 /** Whether an object parameter holds objects or lists among its values (deeper than deepObject's one level). */
 function nestsValues(doc, schema) {
-  const deeper = (s) => branches(doc, s).some((b) => b.type === "object" || b.type === "array" || b.properties || b.items || b.additionalProperties);
-  return branches(doc, schema).some((b) => Object.values(b.properties ?? {}).some(deeper) || (typeof b.additionalProperties === "object" && deeper(b.additionalProperties)));
+  const deeper = (s) =>
+    branches(doc, s).some(
+      (b) => b.type === "object" || b.type === "array" || b.properties || b.items || b.additionalProperties,
+    );
+  return branches(doc, schema).some(
+    (b) =>
+      Object.values(b.properties ?? {}).some(deeper) ||
+      (typeof b.additionalProperties === "object" && deeper(b.additionalProperties)),
+  );
 }

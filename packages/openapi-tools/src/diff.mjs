@@ -11,8 +11,14 @@ function change(list, breaking, kind, operation, location, message) {
 // An anyOf/oneOf whose members are all single-typed values (`{type, const}`, `{type, enum}` or
 // `{type: "null"}`) is one enum written out per value, as loosenResponses writes mixed enums for
 // other generators: it is compared as the enum it is, not as alternatives.
-const enumOnly = (v) => v !== null && typeof v === "object" && Object.keys(v).every((k) => k === "type" || k === "enum" || k === "const") && typeof v.type === "string" && (Array.isArray(v.enum) || v.const !== undefined || v.type === "null");
-const enumVariantsOf = (s) => ["anyOf", "oneOf"].map((k) => s[k]).find((list) => Array.isArray(list) && list.length > 0 && list.every(enumOnly));
+const enumOnly = (v) =>
+  v !== null &&
+  typeof v === "object" &&
+  Object.keys(v).every((k) => k === "type" || k === "enum" || k === "const") &&
+  typeof v.type === "string" &&
+  (Array.isArray(v.enum) || v.const !== undefined || v.type === "null");
+const enumVariantsOf = (s) =>
+  ["anyOf", "oneOf"].map((k) => s[k]).find((list) => Array.isArray(list) && list.length > 0 && list.every(enumOnly));
 
 /** A schema with its allOf branches folded in: types, enum, properties, required, items. */
 function flatten(doc, schema) {
@@ -89,10 +95,14 @@ function compareSchema(ctx, oldSchema, newSchema, location, seen = new Map()) {
   if (a.enumValues || b.enumValues) {
     const removed = a.enumValues ? a.enumValues.filter((v) => !b.enumValues?.some((w) => same(v, w))) : [];
     const added = b.enumValues ? b.enumValues.filter((v) => !a.enumValues?.some((w) => same(v, w))) : [];
-    if (!a.enumValues) change(out, request, "enum-narrowed", operation, location, `now limited to ${show(b.enumValues)}`);
-    else if (removed.length) change(out, request, "enum-narrowed", operation, location, `enum values removed: ${show(removed)}`);
-    if (!b.enumValues) change(out, !request, "enum-widened", operation, location, `no longer limited to ${show(a.enumValues)}`);
-    else if (a.enumValues && added.length) change(out, !request, "enum-widened", operation, location, `enum values added: ${show(added)}`);
+    if (!a.enumValues)
+      change(out, request, "enum-narrowed", operation, location, `now limited to ${show(b.enumValues)}`);
+    else if (removed.length)
+      change(out, request, "enum-narrowed", operation, location, `enum values removed: ${show(removed)}`);
+    if (!b.enumValues)
+      change(out, !request, "enum-widened", operation, location, `no longer limited to ${show(a.enumValues)}`);
+    else if (a.enumValues && added.length)
+      change(out, !request, "enum-widened", operation, location, `enum values added: ${show(added)}`);
   }
 
   // Properties.
@@ -116,7 +126,8 @@ function compareSchema(ctx, oldSchema, newSchema, location, seen = new Map()) {
   for (const name of Object.keys(b.properties)) {
     if (name in a.properties) continue;
     const where = `${location}.${name}`;
-    if (request && b.required.has(name)) change(out, true, "field-required", operation, where, "new required request field");
+    if (request && b.required.has(name))
+      change(out, true, "field-required", operation, where, "new required request field");
     else change(out, false, "field-added", operation, where, `${side} field added`);
   }
 
@@ -142,11 +153,14 @@ function same(a, b) {
 
 /** An alternative of a security requirement list, as a comparable string (schemes sorted). */
 function securityKeys(doc, security) {
-  return securityAlternatives(doc, security).map((schemes) =>
-    schemes
-      .map(({ key, type, in: where, name, scheme, tokenPrefix }) => JSON.stringify({ key, type, in: where, name, scheme: scheme?.toLowerCase(), tokenPrefix }))
-      .sort()
-      .join(" + ") || "(none)",
+  return securityAlternatives(doc, security).map(
+    (schemes) =>
+      schemes
+        .map(({ key, type, in: where, name, scheme, tokenPrefix }) =>
+          JSON.stringify({ key, type, in: where, name, scheme: scheme?.toLowerCase(), tokenPrefix }),
+        )
+        .sort()
+        .join(" + ") || "(none)",
   );
 }
 
@@ -162,8 +176,10 @@ function compareParameters(ctx, oldOp, newOp) {
       change(out, true, "parameter-removed", operation, where, "parameter removed");
       continue;
     }
-    if (!p.required && q.required) change(out, true, "parameter-required", operation, where, "parameter is now required");
-    if (p.required && !q.required) change(out, false, "parameter-optional", operation, where, "parameter is now optional");
+    if (!p.required && q.required)
+      change(out, true, "parameter-required", operation, where, "parameter is now required");
+    if (p.required && !q.required)
+      change(out, false, "parameter-optional", operation, where, "parameter is now optional");
     compareSchema({ ...ctx, side: "request" }, p.schema, q.schema, where);
   }
   for (const [key, q] of newParams) {
@@ -185,15 +201,24 @@ function compareRequestBody(ctx, oldOp, newOp) {
     else change(out, false, "request-body-added", operation, "request body", "optional request body added");
     return;
   }
-  if (!a.required && b.required) change(out, true, "request-body-required", operation, "request body", "request body is now required");
+  if (!a.required && b.required)
+    change(out, true, "request-body-required", operation, "request body", "request body is now required");
   const oldContent = a.content ?? {};
   const newContent = b.content ?? {};
   for (const type of Object.keys(oldContent)) {
-    if (!(type in newContent)) change(out, true, "media-type-removed", operation, `request body ${type}`, "request media type removed");
-    else compareSchema({ ...ctx, side: "request" }, oldContent[type].schema, newContent[type].schema, `request body ${type}`);
+    if (!(type in newContent))
+      change(out, true, "media-type-removed", operation, `request body ${type}`, "request media type removed");
+    else
+      compareSchema(
+        { ...ctx, side: "request" },
+        oldContent[type].schema,
+        newContent[type].schema,
+        `request body ${type}`,
+      );
   }
   for (const type of Object.keys(newContent)) {
-    if (!(type in oldContent)) change(out, false, "media-type-added", operation, `request body ${type}`, "request media type added");
+    if (!(type in oldContent))
+      change(out, false, "media-type-added", operation, `request body ${type}`, "request media type added");
   }
 }
 
@@ -210,8 +235,15 @@ function compareResponses(ctx, oldOp, newOp) {
     const oldContent = deref(oldDoc, raw)?.content ?? {};
     const newContent = deref(newDoc, newResponses[status])?.content ?? {};
     for (const type of Object.keys(oldContent)) {
-      if (!(type in newContent)) change(out, true, "media-type-removed", operation, `${where} ${type}`, "response media type removed");
-      else compareSchema({ ...ctx, side: "response" }, oldContent[type].schema, newContent[type].schema, `${where} ${type}`);
+      if (!(type in newContent))
+        change(out, true, "media-type-removed", operation, `${where} ${type}`, "response media type removed");
+      else
+        compareSchema(
+          { ...ctx, side: "response" },
+          oldContent[type].schema,
+          newContent[type].schema,
+          `${where} ${type}`,
+        );
     }
     for (const type of Object.keys(newContent)) {
       // A body where there was none is new data; a second media type is one callers may not parse.
@@ -222,7 +254,8 @@ function compareResponses(ctx, oldOp, newOp) {
     }
   }
   for (const status of Object.keys(newResponses)) {
-    if (!(status in oldResponses)) change(out, false, "status-added", operation, `response ${status}`, "response status added");
+    if (!(status in oldResponses))
+      change(out, false, "status-added", operation, `response ${status}`, "response status added");
   }
 }
 
@@ -253,12 +286,20 @@ export function diffDocuments(oldDoc, newDoc) {
     if (oldAuth.length === 0 && newAuth.length > 0) {
       change(out, true, "security-changed", key, "security", "operation now requires authentication");
     } else if (lostAuth.length) {
-      change(out, true, "security-changed", key, "security", `security changed: ${describeAuth(lostAuth)} no longer accepted`);
+      change(
+        out,
+        true,
+        "security-changed",
+        key,
+        "security",
+        `security changed: ${describeAuth(lostAuth)} no longer accepted`,
+      );
     } else if (gainedAuth.length && oldAuth.length) {
       change(out, false, "security-added", key, "security", `security alternative added: ${describeAuth(gainedAuth)}`);
     }
 
-    if (!oldOp.op.deprecated && newOp.op.deprecated) change(out, false, "operation-deprecated", key, "operation", "operation deprecated");
+    if (!oldOp.op.deprecated && newOp.op.deprecated)
+      change(out, false, "operation-deprecated", key, "operation", "operation deprecated");
   }
   for (const key of newOps.keys()) {
     if (!oldOps.has(key)) change(out, false, "operation-added", key, "operation", "operation added");

@@ -8,13 +8,30 @@ export declare function examplesOf(doc: any): { where: string; schema: any; valu
  * where a branch names the record's fields without allowing others, only those count (what a
  * reader may rely on).
  */
-export declare function undeclaredFieldsOf(doc: any, schema: any, options?: { forReading?: boolean }): (value: unknown, at?: string) => string[];
-export declare function undeclaredFields(doc: any, schema: any, value: unknown, at?: string, options?: { forReading?: boolean }): string[];
-export declare function documentSchemaCompiler(doc: any, ajvOptions?: Record<string, unknown>): (schema: any) => import("ajv").ValidateFunction;
+export declare function undeclaredFieldsOf(
+  doc: any,
+  schema: any,
+  options?: { forReading?: boolean },
+): (value: unknown, at?: string) => string[];
+export declare function undeclaredFields(
+  doc: any,
+  schema: any,
+  value: unknown,
+  at?: string,
+  options?: { forReading?: boolean },
+): string[];
+export declare function documentSchemaCompiler(
+  doc: any,
+  ajvOptions?: Record<string, unknown>,
+): (schema: any) => import("ajv").ValidateFunction;
 export declare function schemaValidator(doc: any): (schema: any, value: unknown) => string[];
 export declare function exampleProblems(doc: any): string[];
 export declare function exampleRequest(
   doc: any,
   entry: Pick<OperationEntry, "parameters" | "requestBody" | "requestMediaType">,
   options?: { optional?: boolean },
-): { params: { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown> }; body: unknown; contentType?: string };
+): {
+  params: { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown> };
+  body: unknown;
+  contentType?: string;
+};

@@ -17,13 +17,17 @@ export function examplesOf(doc) {
   const fromContent = (where, content) => {
     for (const [type, media] of Object.entries(content ?? {})) {
       const values =
-        media.example !== undefined ? [["example", media.example]] : Object.entries(media.examples ?? {}).map(([k, e]) => [k, deref(doc, e).value]);
-      for (const [name, value] of values) found.push({ where: `${where} ${type} ${name}`, schema: media.schema, value });
+        media.example !== undefined
+          ? [["example", media.example]]
+          : Object.entries(media.examples ?? {}).map(([k, e]) => [k, deref(doc, e).value]);
+      for (const [name, value] of values)
+        found.push({ where: `${where} ${type} ${name}`, schema: media.schema, value });
     }
   };
   for (const { key, op, requestBody } of operationsOf(doc)) {
     if (requestBody) fromContent(`${key} request`, requestBody.content);
-    for (const [status, response] of Object.entries(op.responses ?? {})) fromContent(`${key} ${status}`, deref(doc, response).content);
+    for (const [status, response] of Object.entries(op.responses ?? {}))
+      fromContent(`${key} ${status}`, deref(doc, response).content);
   }
   return found;
 }
@@ -33,7 +37,10 @@ function rewriteRefs(node) {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (!node || typeof node !== "object") return node;
   return Object.fromEntries(
-    Object.entries(node).map(([k, v]) => [k, k === "$ref" && typeof v === "string" && v.startsWith("#") ? `bundle.json${v}` : rewriteRefs(v)]),
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === "$ref" && typeof v === "string" && v.startsWith("#") ? `bundle.json${v}` : rewriteRefs(v),
+    ]),
   );
 }
 
@@ -43,7 +50,8 @@ function rewriteRefs(node) {
  * than reading them (the stateful mock prunes each answer with one).
  */
 export function undeclaredFieldsOf(doc, schema, { forReading = false } = {}) {
-  const allowsMore = (s) => (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties;
+  const allowsMore = (s) =>
+    (s.additionalProperties !== undefined && s.additionalProperties !== false) || s.patternProperties;
   const compile = (schemas) => {
     const all = schemas.flatMap((s) => branches(doc, s, EVERY_BRANCH));
     // A schema that names no properties is free-form, and so is one where some branch allows
@@ -67,7 +75,9 @@ export function undeclaredFieldsOf(doc, schema, { forReading = false } = {}) {
       // declared names are kept, so the values' own keys never grow this.
       property(key) {
         if (properties.has(key)) return properties.get(key);
-        const declared = all.map((s) => (Object.hasOwn(s.properties ?? {}, key) ? s.properties[key] : undefined)).filter(Boolean);
+        const declared = all
+          .map((s) => (Object.hasOwn(s.properties ?? {}, key) ? s.properties[key] : undefined))
+          .filter(Boolean);
         if (!declared.length) return undefined;
         const compiled = compile(declared);
         properties.set(key, compiled);

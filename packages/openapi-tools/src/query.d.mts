@@ -1,7 +1,10 @@
 /** Key segments refused in a bracket query (`__proto__`, `constructor`, `prototype`). */
 export declare const FORBIDDEN_KEYS: ReadonlySet<string>;
 /** The nested value of each named deepObject parameter in a query, and the keys it could not read. */
-export declare function readBracketQuery(entries: Iterable<[string, string]>, names: string[]): { values: Record<string, unknown>; problems: string[] } /* null-prototype objects */;
+export declare function readBracketQuery(
+  entries: Iterable<[string, string]>,
+  names: string[],
+): { values: Record<string, unknown>; problems: string[] } /* null-prototype objects */;
 /** A checker of an operation's deepObject query parameters: a message naming the offending key, or undefined. */
 export declare function bracketQueryChecker(
   doc: any,

@@ -62,7 +62,13 @@ export function readBracketQuery(entries, names) {
   return { values, problems };
 }
 
-const bracketed = (name, instancePath) => name + instancePath.split("/").slice(1).map((s) => `[${s.replace(/~1/g, "/").replace(/~0/g, "~")}]`).join("");
+const bracketed = (name, instancePath) =>
+  name +
+  instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => `[${s.replace(/~1/g, "/").replace(/~0/g, "~")}]`)
+    .join("");
 
 // The error that best says what to change, when a value fails several branches of a schema.
 const RANK = { additionalProperties: 0, enum: 1, type: 2 };
@@ -75,8 +81,10 @@ function explain(name, errors) {
     return `${at}[${e.params.additionalProperty}]: unknown key "${e.params.additionalProperty}"${allowed.length ? `; use one of: ${allowed.join(", ")}` : ""}`;
   }
   if (e.keyword === "enum") return `${at}: must be one of: ${e.params.allowedValues.join(", ")}`;
-  if (e.keyword === "type" && [e.params.type].flat().includes("array")) return `${at}: must be a list, written ${at}[]=<value> once per value`;
-  if (e.keyword === "type" && [e.params.type].flat().includes("object")) return `${at}: must name its keys, as in ${at}[<key>]=<value>`;
+  if (e.keyword === "type" && [e.params.type].flat().includes("array"))
+    return `${at}: must be a list, written ${at}[]=<value> once per value`;
+  if (e.keyword === "type" && [e.params.type].flat().includes("object"))
+    return `${at}: must name its keys, as in ${at}[<key>]=<value>`;
   return `${at}: ${e.message}`;
 }
 
@@ -85,14 +93,21 @@ function explain(name, errors) {
  * gives them), or undefined when it has none; its schemas are compiled on first use. It returns a message naming the offending key
  * and what is allowed, or undefined when the query is fine.
  */
-export function bracketQueryChecker(doc, parameters, compile = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true })) {
+export function bracketQueryChecker(
+  doc,
+  parameters,
+  compile = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }),
+) {
   const params = parameters.filter((p) => p.in === "query" && p.style === "deepObject");
   if (!params.length) return undefined;
   // Compiled on the first query checked: a mock with a hundred such operations starts faster.
   let validators;
   return (entries) => {
     validators ??= params.map((p) => [p.name, compile(p.schema ?? {})]);
-    const { values, problems } = readBracketQuery(entries, params.map((p) => p.name));
+    const { values, problems } = readBracketQuery(
+      entries,
+      params.map((p) => p.name),
+    );
     if (problems.length) return problems[0];
     for (const [name, validate] of validators) {
       if (values[name] !== undefined && !validate(values[name])) return explain(name, validate.errors);
@@ -152,7 +167,8 @@ function meets(record, field, condition) {
   if (!isPlainObject(condition)) return same(value, condition);
   return Object.entries(condition).every(([operator, operand]) => {
     const test = Object.hasOwn(FILTER_OPERATORS, operator) ? FILTER_OPERATORS[operator] : undefined;
-    if (!test) throw new Error(`Unknown filter operator "${operator}". Known: ${Object.keys(FILTER_OPERATORS).join(", ")}.`);
+    if (!test)
+      throw new Error(`Unknown filter operator "${operator}". Known: ${Object.keys(FILTER_OPERATORS).join(", ")}.`);
     return test(value, operand);
   });
 }
@@ -169,7 +185,11 @@ export function filterAndSort(records, entries, { filters = [], sort } = {}, rea
   for (const { param, match } of filters) {
     const conditions = Object.entries(isPlainObject(values[param]) ? values[param] : {});
     if (!conditions.length) continue;
-    kept = kept.filter((record) => (match === "any" ? conditions.some : conditions.every).call(conditions, ([field, condition]) => meets(read(record), field, condition)));
+    kept = kept.filter((record) =>
+      (match === "any" ? conditions.some : conditions.every).call(conditions, ([field, condition]) =>
+        meets(read(record), field, condition),
+      ),
+    );
   }
   const keys = sort && isPlainObject(values[sort]) ? Object.entries(values[sort]) : [];
   if (!keys.length) return kept;

@@ -50,7 +50,8 @@ const NUMERIC_STRING = "^-?\\d+(\\.\\d+)?$";
 const INTEGER_STRING = "^-?\\d+$";
 
 /** A string that is exactly how its number prints ("0", "12", "2.5"; not "01" or "1.0"). */
-const isNumericCode = (value) => typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value;
+const isNumericCode = (value) =>
+  typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value;
 
 /** The list with `last` (null, or the type "null") moved to its end, so that generated types read `... | null`. */
 const moveLast = (list, last) => (list.includes(last) ? [...list.filter((v) => v !== last), last] : list);
@@ -76,7 +77,8 @@ export function widenNode(node, { numericCodes = false } = {}) {
     added.add("integer");
     added.add("string");
   }
-  if (codes.length && !isInteger && !isNumber) added.add(codes.every((v) => Number.isInteger(Number(v))) ? "integer" : "number");
+  if (codes.length && !isInteger && !isNumber)
+    added.add(codes.every((v) => Number.isInteger(Number(v))) ? "integer" : "number");
 
   if (values) {
     const widened = [...values];
@@ -98,7 +100,16 @@ export function widenNode(node, { numericCodes = false } = {}) {
   node.type = moveLast([...added], "null");
 }
 
-const jsonTypeOf = (v) => (v === null ? "null" : typeof v === "boolean" ? "boolean" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : "string");
+const jsonTypeOf = (v) =>
+  v === null
+    ? "null"
+    : typeof v === "boolean"
+      ? "boolean"
+      : typeof v === "number"
+        ? Number.isInteger(v)
+          ? "integer"
+          : "number"
+        : "string";
 
 /**
  * An enum mixing JSON types (`[1, 2, "1", "2", null]`) is valid JSON Schema, but generators that
@@ -109,12 +120,18 @@ const jsonTypeOf = (v) => (v === null ? "null" : typeof v === "boolean" ? "boole
  * `1 | 2 | "1" | "2" | null`; the node keeps its annotations (description, readOnly, ...).
  */
 const ANNOTATION = /^(description|title|readOnly|writeOnly|deprecated|x-.*)$/;
-const isConstLeaf = (v) => v !== null && typeof v === "object" && typeof v.type === "string" && Object.keys(v).every((k) => k === "type" || k === "const") && (v.const !== undefined || v.type === "null");
+const isConstLeaf = (v) =>
+  v !== null &&
+  typeof v === "object" &&
+  typeof v.type === "string" &&
+  Object.keys(v).every((k) => k === "type" || k === "const") &&
+  (v.const !== undefined || v.type === "null");
 
 /** The typed consts a union of them holds, through nested anyOf with annotations only; else undefined. */
 function constLeaves(node, top = true) {
   if (isConstLeaf(node)) return [node];
-  if (!Array.isArray(node?.anyOf) || (!top && Object.keys(node).some((k) => k !== "anyOf" && !ANNOTATION.test(k)))) return undefined;
+  if (!Array.isArray(node?.anyOf) || (!top && Object.keys(node).some((k) => k !== "anyOf" && !ANNOTATION.test(k))))
+    return undefined;
   const leaves = [];
   for (const member of node.anyOf) {
     const found = constLeaves(member, false);
@@ -148,12 +165,17 @@ function splitMixedEnum(node) {
   const groups = new Map();
   for (const v of node.enum) {
     const type = jsonTypeOf(v);
-    const key = type === "integer" && asArray(node.type).includes("number") && !asArray(node.type).includes("integer") ? "number" : type;
+    const key =
+      type === "integer" && asArray(node.type).includes("number") && !asArray(node.type).includes("integer")
+        ? "number"
+        : type;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(v);
   }
   if (groups.size < 2 || node.anyOf !== undefined) return;
-  node.anyOf = [...groups].flatMap(([type, values]) => (type === "null" ? [{ type: "null" }] : values.map((value) => ({ type, const: value }))));
+  node.anyOf = [...groups].flatMap(([type, values]) =>
+    type === "null" ? [{ type: "null" }] : values.map((value) => ({ type, const: value })),
+  );
   delete node.type;
   delete node.enum;
 }
@@ -172,16 +194,22 @@ function makeNullable(prop) {
 export function nullOptional(node, required = []) {
   if (!node.properties || typeof node.properties !== "object") return;
   const keep = new Set([...(node.required ?? []), ...required]);
-  for (const [key, prop] of Object.entries(node.properties)) if (!keep.has(key) && prop && typeof prop === "object") node.properties[key] = makeNullable(prop);
+  for (const [key, prop] of Object.entries(node.properties))
+    if (!keep.has(key) && prop && typeof prop === "object") node.properties[key] = makeNullable(prop);
 }
 
 // Dates in the account's display format (rule "account-dates"): day or month first, with "/", "-"
 // or "." between the parts, optionally followed by a time.
-const DISPLAY_DATE = "(?:\\d{2}/\\d{2}/\\d{4}|\\d{2}-\\d{2}-\\d{4}|\\d{2}\\.\\d{2}\\.\\d{4})(?: \\d{2}:\\d{2}(?::\\d{2})?)?";
+const DISPLAY_DATE =
+  "(?:\\d{2}/\\d{2}/\\d{4}|\\d{2}-\\d{2}-\\d{4}|\\d{2}\\.\\d{2}\\.\\d{4})(?: \\d{2}:\\d{2}(?::\\d{2})?)?";
 const DISPLAY_FORMS = ["DD/MM/YYYY", "MM/DD/YYYY", "DD-MM-YYYY", "DD.MM.YYYY"].map((form) => `${form}[ HH:MM[:SS]]`);
 const ISO_DATE_PATTERN = /^\^\\d\{4\}-\\d\{2\}-\\d\{2\}/;
-const ISO_FORMS = { "\\d{4}-\\d{2}-\\d{2}": "YYYY-MM-DD", "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}": "YYYY-MM-DD HH:MM:SS" };
-const ACCOUNT_DATE_NOTE = "A response may also give it in the account's display format, day or month first (`15/06/2026`, `06/15/2026`, `15-06-2026`, `15.06.2026`), optionally with a time (`14:32`).";
+const ISO_FORMS = {
+  "\\d{4}-\\d{2}-\\d{2}": "YYYY-MM-DD",
+  "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}": "YYYY-MM-DD HH:MM:SS",
+};
+const ACCOUNT_DATE_NOTE =
+  "A response may also give it in the account's display format, day or month first (`15/06/2026`, `06/15/2026`, `15-06-2026`, `15.06.2026`), optionally with a time (`14:32`).";
 const ACCOUNT_DATE_ASSUMPTION =
   "That responses may use the account's display date format (Site Info's date_format: day or month first, with /, - or . between the parts, optionally with a time) rests on evidence, not on the docs for this field: the vendor's own examples write requisition, booking and v2 dates as dd/mm/yyyy, and a live-account note (hellye-star/daftra-pdf-generator) reads estimate dates day first.";
 
@@ -192,7 +220,13 @@ const ACCOUNT_DATE_ASSUMPTION =
  * says how the field is written and is kept, and so is any enum or const.
  */
 function acceptAccountDate(node) {
-  if (!asArray(node.type).includes("string") || node.enum !== undefined || node.const !== undefined || node["x-date-formats"]) return;
+  if (
+    !asArray(node.type).includes("string") ||
+    node.enum !== undefined ||
+    node.const !== undefined ||
+    node["x-date-formats"]
+  )
+    return;
   let iso;
   if (typeof node.pattern === "string") {
     if (!ISO_DATE_PATTERN.test(node.pattern) || node.pattern.includes("/")) return;
@@ -204,7 +238,9 @@ function acceptAccountDate(node) {
   node.pattern = `^(?:${iso}|${DISPLAY_DATE})$`;
   node["x-date-formats"] = [ISO_FORMS[iso] ?? `^${iso}$`, ...DISPLAY_FORMS];
   node.description = node.description ? `${node.description.trimEnd()} ${ACCOUNT_DATE_NOTE}` : ACCOUNT_DATE_NOTE;
-  node["x-assumption"] = node["x-assumption"] ? `${node["x-assumption"]} ${ACCOUNT_DATE_ASSUMPTION}` : ACCOUNT_DATE_ASSUMPTION;
+  node["x-assumption"] = node["x-assumption"]
+    ? `${node["x-assumption"]} ${ACCOUNT_DATE_ASSUMPTION}`
+    : ACCOUNT_DATE_ASSUMPTION;
   node["x-assumption-kind"] ??= "inference";
 }
 
@@ -247,10 +283,20 @@ export function loosenResponses(input, options = {}) {
   const composers = options.nullOptional ? requiredByComposers(doc) : undefined;
   const dates = !!options.accountDates;
   const numericCodes = !!options.numericCodes;
-  const optionsFor = (name) => ({ nulls: composers && { required: [...(composers.get(`${SCHEMA_PREFIX}${name}`) ?? [])] }, dates, numericCodes });
+  const optionsFor = (name) => ({
+    nulls: composers && { required: [...(composers.get(`${SCHEMA_PREFIX}${name}`) ?? [])] },
+    dates,
+    numericCodes,
+  });
   const { requestParts, responseParts } = sides(doc);
-  const requestSide = reachableSchemas(doc, requestParts.flatMap((p) => [...schemaRefsIn(p)]));
-  const responseSide = reachableSchemas(doc, responseParts.flatMap((p) => [...schemaRefsIn(p)]));
+  const requestSide = reachableSchemas(
+    doc,
+    requestParts.flatMap((p) => [...schemaRefsIn(p)]),
+  );
+  const responseSide = reachableSchemas(
+    doc,
+    responseParts.flatMap((p) => [...schemaRefsIn(p)]),
+  );
 
   // A schema used on both sides needs a response copy when widening changes it, or when it
   // refers to another schema that needs one. Iterate to a fixed point.
@@ -299,7 +345,8 @@ export function loosenResponses(input, options = {}) {
     if (done.has(response)) continue;
     done.add(response);
     for (const media of Object.values(response.content ?? {})) {
-      if (media.schema) widenDeep(media.schema, renameRef, { nulls: composers && { required: [] }, dates, numericCodes });
+      if (media.schema)
+        widenDeep(media.schema, renameRef, { nulls: composers && { required: [] }, dates, numericCodes });
     }
     for (const header of Object.values(response.headers ?? {})) {
       if (header.schema) widenDeep(header.schema, renameRef);
@@ -340,7 +387,9 @@ export function addSuffixlessAliases(input) {
  */
 export function orderPathsForRouting(input) {
   const doc = clone(input);
-  doc.paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => templateSpecificity(a) - templateSpecificity(b)));
+  doc.paths = Object.fromEntries(
+    Object.entries(doc.paths ?? {}).sort(([a], [b]) => templateSpecificity(a) - templateSpecificity(b)),
+  );
   return doc;
 }
 

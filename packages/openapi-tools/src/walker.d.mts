@@ -48,7 +48,11 @@ export interface OperationRoute extends OperationEntry {
   specificity: number;
 }
 export declare function operationRoutes(doc: any): OperationRoute[];
-export declare function routeFor<R extends { method: string; regex: RegExp; specificity: number }>(routes: readonly R[], method: string, path: string): R | undefined;
+export declare function routeFor<R extends { method: string; regex: RegExp; specificity: number }>(
+  routes: readonly R[],
+  method: string,
+  path: string,
+): R | undefined;
 export declare function pathTemplateMatcher(template: string): (path: string) => Record<string, string> | undefined;
 export declare function pathTemplateParams(template: string, path: string): Record<string, string> | undefined;
 export declare function branches(doc: any, schema: any, options?: { keywords?: readonly string[] }): any[];

@@ -120,7 +120,11 @@ export function templateSpecificity(template) {
 
 /** Every operation with its path's regex and specificity, ready for `routeFor`. */
 export function operationRoutes(doc) {
-  return operationsOf(doc).map((entry) => ({ ...entry, regex: pathTemplateRegex(entry.path), specificity: templateSpecificity(entry.path) }));
+  return operationsOf(doc).map((entry) => ({
+    ...entry,
+    regex: pathTemplateRegex(entry.path),
+    specificity: templateSpecificity(entry.path),
+  }));
 }
 
 /**

@@ -83,7 +83,15 @@ describe("diffDocuments", () => {
       const { required, properties } = getBody(doc);
       doc.components.schemas = {
         "Item~Base": { type: "object", required: ["id"], properties: { id: properties.id } },
-        Item: { allOf: [{ $ref: "#/components/schemas/Item~0Base" }, { required: required.filter((r) => r !== "id"), properties: { status: properties.status, note: properties.note } }] },
+        Item: {
+          allOf: [
+            { $ref: "#/components/schemas/Item~0Base" },
+            {
+              required: required.filter((r) => r !== "id"),
+              properties: { status: properties.status, note: properties.note },
+            },
+          ],
+        },
       };
       getOp(doc).responses[200].content["application/json"].schema = { $ref: "#/components/schemas/Item" };
       doc.components.parameters = { Id: doc.paths["/items/{id}"].parameters[0] };
@@ -93,13 +101,33 @@ describe("diffDocuments", () => {
   });
 
   it("reads a mixed enum written as anyOf of typed consts, or of one enum per type, as the same enum", () => {
-    const consts = (doc) => (getBody(doc).properties.status = { anyOf: [1, 2, "1", "2"].map((v) => ({ type: typeof v === "number" ? "integer" : "string", const: v })).concat([{ type: "null" }]) });
-    expect(diffDocuments(api((doc) => (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] })), api(consts))).toEqual([]);
-    const mixed = (doc) => (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] });
-    const split = (doc) => (getBody(doc).properties.status = { anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1", "2"] }, { type: "null" }] });
+    const consts = (doc) =>
+      (getBody(doc).properties.status = {
+        anyOf: [1, 2, "1", "2"]
+          .map((v) => ({ type: typeof v === "number" ? "integer" : "string", const: v }))
+          .concat([{ type: "null" }]),
+      });
+    expect(
+      diffDocuments(
+        api(
+          (doc) =>
+            (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] }),
+        ),
+        api(consts),
+      ),
+    ).toEqual([]);
+    const mixed = (doc) =>
+      (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] });
+    const split = (doc) =>
+      (getBody(doc).properties.status = {
+        anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1", "2"] }, { type: "null" }],
+      });
     expect(diffDocuments(api(mixed), api(split))).toEqual([]);
     // Dropping a value is still seen.
-    const fewer = (doc) => (getBody(doc).properties.status = { anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1"] }, { type: "null" }] });
+    const fewer = (doc) =>
+      (getBody(doc).properties.status = {
+        anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1"] }, { type: "null" }],
+      });
     expect(diffDocuments(api(mixed), api(fewer)).map((c) => c.kind)).toContain("enum-narrowed");
   });
 
@@ -119,42 +147,127 @@ describe("diffDocuments", () => {
     );
     expect(changes.filter((c) => c.breaking)).toEqual([]);
     expect(changes.map((c) => c.kind).sort()).toEqual(
-      ["enum-widened", "field-added", "field-added", "operation-added", "parameter-added", "security-added", "status-added", "type-widened"].sort(),
+      [
+        "enum-widened",
+        "field-added",
+        "field-added",
+        "operation-added",
+        "parameter-added",
+        "security-added",
+        "status-added",
+        "type-widened",
+      ].sort(),
     );
   });
 
   const cases = [
     ["a removed operation", "operation-removed", "DELETE", (doc) => delete doc.paths["/items"].post],
     ["a removed parameter", "parameter-removed", "parameter fields (query)", (doc) => getOp(doc).parameters.pop()],
-    ["a removed response field", "field-removed", "response 200 application/json.note", (doc) => delete getBody(doc).properties.note],
-    ["a new required request field", "field-required", "request body application/json.memo", (doc) => {
-      postBody(doc).properties.memo = { type: "string" };
-      postBody(doc).required.push("memo");
-    }],
-    ["a new required parameter", "parameter-required", "parameter page (query)", (doc) => getOp(doc).parameters.push({ name: "page", in: "query", required: true, schema: { type: "integer" } })],
-    ["a parameter made required", "parameter-required", "parameter fields (query)", (doc) => (getOp(doc).parameters[0].required = true)],
-    ["a narrowed request type", "type-narrowed", "request body application/json.amount", (doc) => (postBody(doc).properties.amount.type = "integer")],
-    ["a narrowed request enum", "enum-narrowed", "request body application/json.kind", (doc) => postBody(doc).properties.kind.enum.pop()],
-    ["a new enum on a request field", "enum-narrowed", "request body application/json.name", (doc) => (postBody(doc).properties.name.enum = ["x"])],
-    ["a narrowed path parameter", "enum-narrowed", "parameter id (path)", (doc) => (doc.paths["/items/{id}"].parameters[0].schema = { type: "integer", enum: [1] })],
-    ["an added response enum value", "enum-widened", "response 200 application/json.status", (doc) => getBody(doc).properties.status.enum.push("void")],
-    ["an added response type", "type-widened", "response 200 application/json.id", (doc) => (getBody(doc).properties.id.type = ["integer", "null"])],
-    ["a response field no longer required", "field-optional", "response 200 application/json.status", (doc) => getBody(doc).required.pop()],
+    [
+      "a removed response field",
+      "field-removed",
+      "response 200 application/json.note",
+      (doc) => delete getBody(doc).properties.note,
+    ],
+    [
+      "a new required request field",
+      "field-required",
+      "request body application/json.memo",
+      (doc) => {
+        postBody(doc).properties.memo = { type: "string" };
+        postBody(doc).required.push("memo");
+      },
+    ],
+    [
+      "a new required parameter",
+      "parameter-required",
+      "parameter page (query)",
+      (doc) => getOp(doc).parameters.push({ name: "page", in: "query", required: true, schema: { type: "integer" } }),
+    ],
+    [
+      "a parameter made required",
+      "parameter-required",
+      "parameter fields (query)",
+      (doc) => (getOp(doc).parameters[0].required = true),
+    ],
+    [
+      "a narrowed request type",
+      "type-narrowed",
+      "request body application/json.amount",
+      (doc) => (postBody(doc).properties.amount.type = "integer"),
+    ],
+    [
+      "a narrowed request enum",
+      "enum-narrowed",
+      "request body application/json.kind",
+      (doc) => postBody(doc).properties.kind.enum.pop(),
+    ],
+    [
+      "a new enum on a request field",
+      "enum-narrowed",
+      "request body application/json.name",
+      (doc) => (postBody(doc).properties.name.enum = ["x"]),
+    ],
+    [
+      "a narrowed path parameter",
+      "enum-narrowed",
+      "parameter id (path)",
+      (doc) => (doc.paths["/items/{id}"].parameters[0].schema = { type: "integer", enum: [1] }),
+    ],
+    [
+      "an added response enum value",
+      "enum-widened",
+      "response 200 application/json.status",
+      (doc) => getBody(doc).properties.status.enum.push("void"),
+    ],
+    [
+      "an added response type",
+      "type-widened",
+      "response 200 application/json.id",
+      (doc) => (getBody(doc).properties.id.type = ["integer", "null"]),
+    ],
+    [
+      "a response field no longer required",
+      "field-optional",
+      "response 200 application/json.status",
+      (doc) => getBody(doc).required.pop(),
+    ],
     ["changed auth", "security-changed", "security", (doc) => (getOp(doc).security = [{ basic: [] }])],
-    ["auth on an anonymous operation", "security-changed", "security", (doc) => {
-      doc.security = [];
-      doc.paths["/items"].post.security = [{ token: [] }];
-    }, (doc) => (doc.security = [])],
-    ["a changed auth scheme", "security-changed", "security", (doc) => (doc.components.securitySchemes.token.name = "X-Key")],
+    [
+      "auth on an anonymous operation",
+      "security-changed",
+      "security",
+      (doc) => {
+        doc.security = [];
+        doc.paths["/items"].post.security = [{ token: [] }];
+      },
+      (doc) => (doc.security = []),
+    ],
+    [
+      "a changed auth scheme",
+      "security-changed",
+      "security",
+      (doc) => (doc.components.securitySchemes.token.name = "X-Key"),
+    ],
     ["a removed response status", "status-removed", "response 404", (doc) => delete getOp(doc).responses[404]],
-    ["a changed request media type", "media-type-removed", "request body application/json", (doc) => {
-      const rb = doc.paths["/items"].post.requestBody;
-      rb.content = { "multipart/form-data": rb.content["application/json"] };
-    }],
-    ["a changed response media type", "media-type-removed", "response 200 application/json", (doc) => {
-      const r = getOp(doc).responses[200];
-      r.content = { "application/xml": r.content["application/json"] };
-    }],
+    [
+      "a changed request media type",
+      "media-type-removed",
+      "request body application/json",
+      (doc) => {
+        const rb = doc.paths["/items"].post.requestBody;
+        rb.content = { "multipart/form-data": rb.content["application/json"] };
+      },
+    ],
+    [
+      "a changed response media type",
+      "media-type-removed",
+      "response 200 application/json",
+      (doc) => {
+        const r = getOp(doc).responses[200];
+        r.content = { "application/xml": r.content["application/json"] };
+      },
+    ],
   ];
 
   it.each(cases)("reports %s", (_, kind, location, edit, editOld = () => {}) => {
@@ -173,11 +286,22 @@ describe("diffDocuments", () => {
 
   it("follows recursive schemas without looping", () => {
     const tree = (doc) => {
-      doc.components.schemas = { Node: { type: "object", properties: { child: { $ref: "#/components/schemas/Node" }, name: { type: "string" } } } };
+      doc.components.schemas = {
+        Node: {
+          type: "object",
+          properties: { child: { $ref: "#/components/schemas/Node" }, name: { type: "string" } },
+        },
+      };
       getBody(doc).properties.node = { $ref: "#/components/schemas/Node" };
     };
     expect(diffDocuments(api(tree), api(tree))).toEqual([]);
-    const found = diffDocuments(api(tree), api((doc) => { tree(doc); delete doc.components.schemas.Node.properties.name; }));
+    const found = diffDocuments(
+      api(tree),
+      api((doc) => {
+        tree(doc);
+        delete doc.components.schemas.Node.properties.name;
+      }),
+    );
     expect(found.map((c) => c.location)).toEqual(["response 200 application/json.node.name"]);
   });
 });
@@ -195,9 +319,15 @@ describe("changelogMarkdown", () => {
     );
     const md = changelogMarkdown(changes, { title: "daftra API" });
     expect(md).toContain("## daftra API");
-    expect(md).toMatch(/### Added\n\n- `POST \/items` — request body application\/json\.memo: request field added\n- `GET \/other`: operation added/);
-    expect(md).toMatch(/### Changed\n\n- \*\*Breaking:\*\* `GET \/items\/\{id\}` — parameter fields \(query\): parameter is now required/);
-    expect(md).toMatch(/### Removed\n\n- \*\*Breaking:\*\* `GET \/items\/\{id\}` — response 200 application\/json\.note: response field removed/);
+    expect(md).toMatch(
+      /### Added\n\n- `POST \/items` — request body application\/json\.memo: request field added\n- `GET \/other`: operation added/,
+    );
+    expect(md).toMatch(
+      /### Changed\n\n- \*\*Breaking:\*\* `GET \/items\/\{id\}` — parameter fields \(query\): parameter is now required/,
+    );
+    expect(md).toMatch(
+      /### Removed\n\n- \*\*Breaking:\*\* `GET \/items\/\{id\}` — response 200 application\/json\.note: response field removed/,
+    );
     expect(changelogMarkdown([])).toContain("No changes to the API.");
   });
 });

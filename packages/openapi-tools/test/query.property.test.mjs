@@ -4,7 +4,13 @@
 // reads back what a well-formed query writes. Runs are bounded by count and seeded (repeatable).
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { bracketQueryChecker, FILTER_OPERATORS, filterAndSort, FORBIDDEN_KEYS, readBracketQuery } from "../src/query.mjs";
+import {
+  bracketQueryChecker,
+  FILTER_OPERATORS,
+  filterAndSort,
+  FORBIDDEN_KEYS,
+  readBracketQuery,
+} from "../src/query.mjs";
 
 const SEED = 20261207;
 const RUNS = 400;
@@ -12,11 +18,35 @@ const baseline = Object.getOwnPropertyNames(Object.prototype).sort();
 const counts = { cases: 0 };
 afterAll(() => console.log(`[query properties] seed ${SEED}: ${counts.cases} generated cases, 5 properties`));
 
-const hostile = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "length", "0", "", "[", "]", "][", "%5B", "a b", "é");
+const hostile = fc.constantFrom(
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "length",
+  "0",
+  "",
+  "[",
+  "]",
+  "][",
+  "%5B",
+  "a b",
+  "é",
+);
 const segment = fc.oneof(hostile, fc.string({ maxLength: 6 }));
 /** A query key: a parameter name, then bracket pairs holding any text (brackets too), maybe junk after. */
-const key = fc.tuple(fc.constantFrom("filter", "filter[or]", "sort", "page", "filte", ""), fc.array(segment, { maxLength: 5 }), fc.constantFrom("", "[]", "x", "[", "]")).map(([name, path, tail]) => `${name}${path.map((s) => `[${s}]`).join("")}${tail}`);
-const entries = fc.array(fc.tuple(fc.oneof(key, fc.string({ maxLength: 20 })), fc.string({ maxLength: 10 })), { maxLength: 25 });
+const key = fc
+  .tuple(
+    fc.constantFrom("filter", "filter[or]", "sort", "page", "filte", ""),
+    fc.array(segment, { maxLength: 5 }),
+    fc.constantFrom("", "[]", "x", "[", "]"),
+  )
+  .map(([name, path, tail]) => `${name}${path.map((s) => `[${s}]`).join("")}${tail}`);
+const entries = fc.array(fc.tuple(fc.oneof(key, fc.string({ maxLength: 20 })), fc.string({ maxLength: 10 })), {
+  maxLength: 25,
+});
 
 /** Every object in a value, with the key path that reached it. */
 function* objectsOf(value, path = []) {
@@ -42,7 +72,9 @@ describe("readBracketQuery under any query", () => {
         for (const [object, path] of objectsOf(values)) {
           if (!Array.isArray(object)) expect(Object.getPrototypeOf(object), path.join(".")).toBeNull();
           for (const k of path) expect(FORBIDDEN_KEYS.has(k)).toBe(false);
-          leaves += Array.isArray(object) ? object.length : Object.values(object).filter((v) => typeof v === "string").length;
+          leaves += Array.isArray(object)
+            ? object.length
+            : Object.values(object).filter((v) => typeof v === "string").length;
         }
         // Every value comes from one entry: no entry can make more than one leaf.
         expect(leaves).toBeLessThanOrEqual(list.length);
@@ -55,7 +87,16 @@ describe("readBracketQuery under any query", () => {
   it("reads back what a well-formed query writes (round trip)", () => {
     const safeKey = fc.stringMatching(/^[a-z_][a-z0-9_.]{0,7}$/).filter((k) => !FORBIDDEN_KEYS.has(k));
     const tree = fc.letrec((tie) => ({
-      node: fc.dictionary(safeKey, fc.oneof({ depthSize: "small" }, fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 3 }), tie("node")), { minKeys: 1, maxKeys: 4 }),
+      node: fc.dictionary(
+        safeKey,
+        fc.oneof(
+          { depthSize: "small" },
+          fc.string({ maxLength: 8 }),
+          fc.array(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 3 }),
+          tie("node"),
+        ),
+        { minKeys: 1, maxKeys: 4 },
+      ),
     })).node;
     const write = (value, prefix, out) => {
       for (const [k, v] of Object.entries(value)) {
@@ -79,11 +120,41 @@ describe("readBracketQuery under any query", () => {
 });
 
 describe("bracketQueryChecker and filterAndSort under any query", () => {
-  const doc = { components: { schemas: { Ops: { type: "object", additionalProperties: false, properties: Object.fromEntries(Object.keys(FILTER_OPERATORS).map((op) => [op, { type: ["string", "array"] }])) } } } };
+  const doc = {
+    components: {
+      schemas: {
+        Ops: {
+          type: "object",
+          additionalProperties: false,
+          properties: Object.fromEntries(
+            Object.keys(FILTER_OPERATORS).map((op) => [op, { type: ["string", "array"] }]),
+          ),
+        },
+      },
+    },
+  };
   const parameters = [
-    { in: "query", name: "filter", style: "deepObject", schema: { type: "object", additionalProperties: { anyOf: [{ type: "string" }, { $ref: "#/components/schemas/Ops" }] } } },
-    { in: "query", name: "filter[or]", style: "deepObject", schema: { type: "object", additionalProperties: { $ref: "#/components/schemas/Ops" } } },
-    { in: "query", name: "sort", style: "deepObject", schema: { type: "object", additionalProperties: { enum: ["asc", "desc"] } } },
+    {
+      in: "query",
+      name: "filter",
+      style: "deepObject",
+      schema: {
+        type: "object",
+        additionalProperties: { anyOf: [{ type: "string" }, { $ref: "#/components/schemas/Ops" }] },
+      },
+    },
+    {
+      in: "query",
+      name: "filter[or]",
+      style: "deepObject",
+      schema: { type: "object", additionalProperties: { $ref: "#/components/schemas/Ops" } },
+    },
+    {
+      in: "query",
+      name: "sort",
+      style: "deepObject",
+      schema: { type: "object", additionalProperties: { enum: ["asc", "desc"] } },
+    },
   ];
   const check = bracketQueryChecker(doc, parameters);
   const records = Array.from({ length: 12 }, (_, i) => ({ id: i, name: `n${i % 5}`, group: { id: i % 3 } }));
@@ -95,7 +166,13 @@ describe("bracketQueryChecker and filterAndSort under any query", () => {
         const verdict = check(list);
         expect(verdict === undefined || typeof verdict === "string").toBe(true);
         if (verdict === undefined) {
-          const kept = filterAndSort(records, list, { filters: [{ param: "filter", match: "all" }, { param: "filter[or]", match: "any" }], sort: "sort" });
+          const kept = filterAndSort(records, list, {
+            filters: [
+              { param: "filter", match: "all" },
+              { param: "filter[or]", match: "any" },
+            ],
+            sort: "sort",
+          });
           expect(kept.length).toBeLessThanOrEqual(records.length);
           for (const record of kept) expect(records).toContain(record);
         }

@@ -6,7 +6,9 @@ const q = (text) => new URLSearchParams(text);
 describe("readBracketQuery", () => {
   it("reads nested keys, lists and the longest parameter name", () => {
     const { values, problems } = readBracketQuery(
-      q("filter[name][like]=acme&filter[status][in][]=1&filter[status][in][]=2&filter[branch_id]=3&filter[or][email][like]=a&sort[created]=desc&page=2"),
+      q(
+        "filter[name][like]=acme&filter[status][in][]=1&filter[status][in][]=2&filter[branch_id]=3&filter[or][email][like]=a&sort[created]=desc&page=2",
+      ),
       ["filter", "filter[or]", "sort"],
     );
     expect(problems).toEqual([]);
@@ -29,29 +31,67 @@ describe("bracketQueryChecker", () => {
     components: {
       schemas: {
         Value: { type: ["string", "number"] },
-        Ops: { type: "object", additionalProperties: false, properties: { eq: { $ref: "#/components/schemas/Value" }, in: { type: "array", items: { $ref: "#/components/schemas/Value" } }, is_null: { type: "integer", enum: [1] } } },
+        Ops: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            eq: { $ref: "#/components/schemas/Value" },
+            in: { type: "array", items: { $ref: "#/components/schemas/Value" } },
+            is_null: { type: "integer", enum: [1] },
+          },
+        },
       },
     },
   };
   const parameters = [
-    { in: "query", name: "filter", style: "deepObject", schema: { type: "object", additionalProperties: { anyOf: [{ $ref: "#/components/schemas/Value" }, { $ref: "#/components/schemas/Ops" }] } } },
-    { in: "query", name: "filter[or]", style: "deepObject", schema: { type: "object", additionalProperties: { $ref: "#/components/schemas/Ops" } } },
-    { in: "query", name: "sort", style: "deepObject", schema: { type: "object", additionalProperties: { enum: ["asc", "desc"] } } },
+    {
+      in: "query",
+      name: "filter",
+      style: "deepObject",
+      schema: {
+        type: "object",
+        additionalProperties: { anyOf: [{ $ref: "#/components/schemas/Value" }, { $ref: "#/components/schemas/Ops" }] },
+      },
+    },
+    {
+      in: "query",
+      name: "filter[or]",
+      style: "deepObject",
+      schema: { type: "object", additionalProperties: { $ref: "#/components/schemas/Ops" } },
+    },
+    {
+      in: "query",
+      name: "sort",
+      style: "deepObject",
+      schema: { type: "object", additionalProperties: { enum: ["asc", "desc"] } },
+    },
     { in: "query", name: "page", schema: { type: "integer" } },
   ];
   const check = bracketQueryChecker(doc, parameters);
 
   it("accepts the documented forms", () => {
-    expect(check(q("filter[a]=1&filter[b][eq]=x&filter[c][in][]=1&filter[c][in][]=2&filter[d][is_null]=1&filter[or][e][eq]=2&sort[a]=asc&page=3"))).toBeUndefined();
+    expect(
+      check(
+        q(
+          "filter[a]=1&filter[b][eq]=x&filter[c][in][]=1&filter[c][in][]=2&filter[d][is_null]=1&filter[or][e][eq]=2&sort[a]=asc&page=3",
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it("names an unknown operator and lists the allowed ones", () => {
-    expect(check(q("filter[name][likee]=x"))).toBe('filter[name][likee]: unknown key "likee"; use one of: eq, in, is_null');
+    expect(check(q("filter[name][likee]=x"))).toBe(
+      'filter[name][likee]: unknown key "likee"; use one of: eq, in, is_null',
+    );
   });
 
   it("says how to write a list, a group condition and a sort order", () => {
-    expect(check(q("filter[status][in]=1"))).toBe("filter[status][in]: must be a list, written filter[status][in][]=<value> once per value");
-    expect(check(q("filter[or][email]=a"))).toBe("filter[or][email]: must name its keys, as in filter[or][email][<key>]=<value>");
+    expect(check(q("filter[status][in]=1"))).toBe(
+      "filter[status][in]: must be a list, written filter[status][in][]=<value> once per value",
+    );
+    expect(check(q("filter[or][email]=a"))).toBe(
+      "filter[or][email]: must name its keys, as in filter[or][email][<key>]=<value>",
+    );
     expect(check(q("sort[created]=down"))).toBe("sort[created]: must be one of: asc, desc");
     expect(check(q("filter[d][is_null]=2"))).toBe("filter[d][is_null]: must be one of: 1");
   });
@@ -68,7 +108,13 @@ describe("filterAndSort: what the filter grammar means for stored records", () =
     { id: 3, name: "acme supplies", status: 3, created: "2025-12-31", email: "a@acme.example" },
     { id: 10, name: "Other", status: 1, created: null },
   ];
-  const roles = { filters: [{ param: "filter", match: "all" }, { param: "filter[or]", match: "any" }], sort: "sort" };
+  const roles = {
+    filters: [
+      { param: "filter", match: "all" },
+      { param: "filter[or]", match: "any" },
+    ],
+    sort: "sort",
+  };
   const ids = (query) => filterAndSort(records, q(query), roles).map((r) => r.id);
 
   it("keeps the records meeting every filter condition: equals, like, in, ranges, is_null, related fields", () => {
@@ -104,7 +150,9 @@ describe("filterAndSort: what the filter grammar means for stored records", () =
   it("reads fields through the given accessor, and names an operator it does not know", () => {
     const wrapped = records.map((r) => ({ data: r }));
     expect(filterAndSort(wrapped, q("filter[id]=3"), roles, (r) => r.data).map((r) => r.data.id)).toEqual([3]);
-    expect(() => filterAndSort(records, q("filter[id][near]=3"), roles)).toThrow(/Unknown filter operator "near"\. Known: eq, /);
+    expect(() => filterAndSort(records, q("filter[id][near]=3"), roles)).toThrow(
+      /Unknown filter operator "near"\. Known: eq, /,
+    );
   });
 
   it("declaredOperators finds the operator names of a filter schema through refs and anyOf", () => {
@@ -112,17 +160,29 @@ describe("filterAndSort: what the filter grammar means for stored records", () =
       components: {
         schemas: {
           Operators: { type: "object", properties: { eq: {}, like: {}, in: { type: "array" } } },
-          Filter: { type: "object", additionalProperties: { anyOf: [{ type: "string" }, { $ref: "#/components/schemas/Operators" }] } },
+          Filter: {
+            type: "object",
+            additionalProperties: { anyOf: [{ type: "string" }, { $ref: "#/components/schemas/Operators" }] },
+          },
         },
       },
     };
     expect(declaredOperators(doc, { $ref: "#/components/schemas/Filter" }).sort()).toEqual(["eq", "in", "like"]);
-    expect(declaredOperators(doc, { type: "object", additionalProperties: { type: "string", enum: ["asc", "desc"] } })).toEqual([]);
+    expect(
+      declaredOperators(doc, { type: "object", additionalProperties: { type: "string", enum: ["asc", "desc"] } }),
+    ).toEqual([]);
   });
 });
 
 describe("hostile keys (prototype pollution)", () => {
-  const HOSTILE = ["filter[__proto__][prefer]=code=503", "filter[or][__proto__][prefer]=code=503", "filter[constructor][prototype][prefer]=code=503", "sort[__proto__][x-mock-session]=P", "filter[a][__proto__][]=x", "filter[prototype]=x"];
+  const HOSTILE = [
+    "filter[__proto__][prefer]=code=503",
+    "filter[or][__proto__][prefer]=code=503",
+    "filter[constructor][prototype][prefer]=code=503",
+    "sort[__proto__][x-mock-session]=P",
+    "filter[a][__proto__][]=x",
+    "filter[prototype]=x",
+  ];
 
   it.each(HOSTILE)("%s: refused with the parameter named, Object.prototype untouched", (query) => {
     const { values, problems } = readBracketQuery(q(query), ["filter", "filter[or]", "sort"]);
@@ -144,14 +204,20 @@ describe("hostile keys (prototype pollution)", () => {
   it("filterAndSort ignores hostile keys instead of following them", () => {
     const records = [{ id: 2 }, { id: 1 }];
     const roles = { filters: [{ param: "filter", match: "all" }], sort: "sort" };
-    expect(filterAndSort(records, q("sort[__proto__][id]=desc&filter[constructor][prototype][x]=1"), roles)).toEqual(records);
+    expect(filterAndSort(records, q("sort[__proto__][id]=desc&filter[constructor][prototype][x]=1"), roles)).toEqual(
+      records,
+    );
     expect(Object.prototype).not.toHaveProperty("id");
     expect(Object.prototype).not.toHaveProperty("x");
   });
 
   it("bracketQueryChecker refuses them before any schema is compiled", () => {
-    const check = bracketQueryChecker({}, [{ in: "query", name: "filter", style: "deepObject", schema: { type: "object" } }]);
-    expect(check(q("filter[__proto__][prefer]=code=503"))).toMatch(/^filter\[__proto__\]\[prefer\]: "__proto__" cannot be a key/);
+    const check = bracketQueryChecker({}, [
+      { in: "query", name: "filter", style: "deepObject", schema: { type: "object" } },
+    ]);
+    expect(check(q("filter[__proto__][prefer]=code=503"))).toMatch(
+      /^filter\[__proto__\]\[prefer\]: "__proto__" cannot be a key/,
+    );
     expect(Object.prototype).not.toHaveProperty("prefer");
   });
 });

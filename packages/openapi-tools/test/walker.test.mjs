@@ -21,13 +21,13 @@ const doc = {
   security: [{ key: [] }, { token: [] }],
   paths: {
     "/things/{id}.json": {
-      parameters: [
-        { $ref: "#/components/parameters/Id" },
-        { name: "lang", in: "query", schema: { type: "string" } },
-      ],
+      parameters: [{ $ref: "#/components/parameters/Id" }, { name: "lang", in: "query", schema: { type: "string" } }],
       get: {
         operationId: "getThing",
-        parameters: [{ name: "lang", in: "query", required: true, schema: { enum: ["ar", "en"] } }, { name: "lang", in: "header", schema: { type: "string" } }],
+        parameters: [
+          { name: "lang", in: "query", required: true, schema: { enum: ["ar", "en"] } },
+          { name: "lang", in: "header", schema: { type: "string" } },
+        ],
         responses: { 200: { $ref: "#/components/responses/Thing" } },
       },
       put: {
@@ -42,11 +42,21 @@ const doc = {
   components: {
     parameters: { Id: { name: "id", in: "path", required: true, schema: { type: "integer" } } },
     requestBodies: {
-      Thing: { content: { "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/Thing" } }, "application/json": {} } },
+      Thing: {
+        content: {
+          "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/Thing" } },
+          "application/json": {},
+        },
+      },
     },
     responses: { Thing: { $ref: "#/components/responses/ThingBody" }, ThingBody: { description: "a thing" } },
     schemas: {
-      Thing: { allOf: [{ $ref: "#/components/schemas/Base" }, { properties: { name: { type: "string" }, id: { type: "string" } } }] },
+      Thing: {
+        allOf: [
+          { $ref: "#/components/schemas/Base" },
+          { properties: { name: { type: "string" }, id: { type: "string" } } },
+        ],
+      },
       Base: { properties: { id: { type: "integer" } }, anyOf: [{ properties: { extra: {} } }] },
       "a/b~c": { const: 1 },
       "with space": { const: 2 },
@@ -77,7 +87,9 @@ describe("refs", () => {
     expect(deref(doc, { type: "string" })).toEqual({ type: "string" });
   });
   it("refuses a circular chain instead of looping", () => {
-    const loop = { components: { schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } } } };
+    const loop = {
+      components: { schemas: { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } } },
+    };
     expect(() => deref(loop, { $ref: "#/components/schemas/A" })).toThrow(/Circular/);
   });
 });
@@ -142,7 +154,11 @@ describe("security", () => {
   });
   it("lists the alternatives with their schemes and the x-token-prefix", () => {
     expect(securityAlternatives(doc, doc.security).map((alt) => alt.map((s) => s.key))).toEqual([["key"], ["token"]]);
-    expect(primarySchemeOf(doc, [{ prefixed: [] }])).toMatchObject({ key: "prefixed", name: "Authorization", tokenPrefix: "Token" });
+    expect(primarySchemeOf(doc, [{ prefixed: [] }])).toMatchObject({
+      key: "prefixed",
+      name: "Authorization",
+      tokenPrefix: "Token",
+    });
     expect(primarySchemeOf(doc, [])).toBeUndefined();
   });
 });
@@ -183,7 +199,10 @@ describe("routeFor", () => {
   });
 
   it("takes the last listed of equally specific templates, as Prism does", () => {
-    const twins = operationRoutes({ openapi: "3.1.0", paths: { "/{a}/x": { get: { operationId: "one" } }, "/y/{b}": { get: { operationId: "two" } } } });
+    const twins = operationRoutes({
+      openapi: "3.1.0",
+      paths: { "/{a}/x": { get: { operationId: "one" } }, "/y/{b}": { get: { operationId: "two" } } },
+    });
     expect(routeFor(twins, "GET", "/y/x")?.op.operationId).toBe("two");
   });
 });
@@ -191,7 +210,12 @@ describe("routeFor", () => {
 describe("pathTemplateParams", () => {
   it("names each template variable's value, percent-decoded", () => {
     expect(pathTemplateParams("/clients/{id}.json", "/clients/512.json")).toEqual({ id: "512" });
-    expect(pathTemplateParams("/entity/le_workflow-type-entity-{workflowId}/{id}/{level}", "/entity/le_workflow-type-entity-7/3/1")).toEqual({ workflowId: "7", id: "3", level: "1" });
+    expect(
+      pathTemplateParams(
+        "/entity/le_workflow-type-entity-{workflowId}/{id}/{level}",
+        "/entity/le_workflow-type-entity-7/3/1",
+      ),
+    ).toEqual({ workflowId: "7", id: "3", level: "1" });
     expect(pathTemplateParams("/notes/{type}", "/notes/a%20b")).toEqual({ type: "a b" });
   });
   it("keeps a value that is not valid percent-encoding as sent, and refuses a path of another shape", () => {
@@ -200,7 +224,11 @@ describe("pathTemplateParams", () => {
   });
   it("compiles a template once for many paths", () => {
     const match = pathTemplateMatcher("/v1/get/{visitorId}");
-    expect(["/v1/get/1a2b", "/v1/get/", "/v1/get/9f"].map(match)).toEqual([{ visitorId: "1a2b" }, undefined, { visitorId: "9f" }]);
+    expect(["/v1/get/1a2b", "/v1/get/", "/v1/get/9f"].map(match)).toEqual([
+      { visitorId: "1a2b" },
+      undefined,
+      { visitorId: "9f" },
+    ]);
   });
 });
 
@@ -209,8 +237,18 @@ describe("jsonExamples", () => {
     components: { examples: { Gone: { value: { success: false } } } },
   };
   it("gives a single example without a name, named ones by name, refs followed", () => {
-    expect(jsonExamples(withExamples, { content: { "application/json": { example: { a: 1 } } } })).toEqual([[undefined, { a: 1 }]]);
-    expect(jsonExamples(withExamples, { content: { "application/json": { examples: { ok: { value: { success: true } }, gone: { $ref: "#/components/examples/Gone" } } } } })).toEqual([
+    expect(jsonExamples(withExamples, { content: { "application/json": { example: { a: 1 } } } })).toEqual([
+      [undefined, { a: 1 }],
+    ]);
+    expect(
+      jsonExamples(withExamples, {
+        content: {
+          "application/json": {
+            examples: { ok: { value: { success: true } }, gone: { $ref: "#/components/examples/Gone" } },
+          },
+        },
+      }),
+    ).toEqual([
       ["ok", { success: true }],
       ["gone", { success: false }],
     ]);

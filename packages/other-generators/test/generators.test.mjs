@@ -30,15 +30,33 @@ function run(command, args, cwd = work) {
 }
 
 const generators = {
-  "openapi-typescript": (bundle, out) => [process.execPath, [path.join(tools, "openapi-typescript", "bin", "cli.js"), bundle, "-o", path.join(out, "schema.ts")]],
-  "hey-api": (bundle, out) => [node24, [path.join(tools, "@hey-api", "openapi-ts", "bin", "run.js"), "-i", bundle, "-o", out]],
-  orval: (bundle, out) => [node24, [path.join(tools, "orval", "dist", "bin", "orval.mjs"), "--input", bundle, "--output", path.join(out, "client.ts"), "--client", "fetch"]],
+  "openapi-typescript": (bundle, out) => [
+    process.execPath,
+    [path.join(tools, "openapi-typescript", "bin", "cli.js"), bundle, "-o", path.join(out, "schema.ts")],
+  ],
+  "hey-api": (bundle, out) => [
+    node24,
+    [path.join(tools, "@hey-api", "openapi-ts", "bin", "run.js"), "-i", bundle, "-o", out],
+  ],
+  orval: (bundle, out) => [
+    node24,
+    [
+      path.join(tools, "orval", "dist", "bin", "orval.mjs"),
+      "--input",
+      bundle,
+      "--output",
+      path.join(out, "client.ts"),
+      "--client",
+      "fetch",
+    ],
+  ],
 };
 
 const generated = new Map();
 
 beforeAll(async () => {
-  if (!existsSync(path.join(tools, ".mizan-installed"))) throw new Error(`The tools are not installed in ${tools}: run \`npm run setup\` (or this package's build).`);
+  if (!existsSync(path.join(tools, ".mizan-installed")))
+    throw new Error(`The tools are not installed in ${tools}: run \`npm run setup\` (or this package's build).`);
   // One generator per API at a time, the three APIs side by side: a 2-core machine.
   await Promise.all(
     apis.map(async (api) => {
@@ -81,7 +99,11 @@ describe("the generated clients", () => {
         include: ["**/*.ts"],
       }),
     );
-    const { status, output } = await run(process.execPath, [path.join(tools, "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+    const { status, output } = await run(process.execPath, [
+      path.join(tools, "typescript", "bin", "tsc"),
+      "-p",
+      "tsconfig.json",
+    ]);
     // Duplicate keys in orval's enum constants (TS1117) were the failure this guards against.
     expect(output.match(/error TS\d+/g) ?? [], output.slice(0, 4000)).toEqual([]);
     expect(status).toBe(0);
@@ -92,7 +114,13 @@ describe("the generated clients", () => {
     for (const api of apis) {
       const bundle = JSON.parse(readFileSync(api.bundle, "utf8"));
       const sdk = readFileSync(path.join(work, api.name, "hey-api", "sdk.gen.ts"), "utf8");
-      const missing = Object.values(bundle.paths).flatMap((item) => Object.values(item).filter((op) => op?.operationId).map((op) => op.operationId)).filter((id) => !sdk.includes(`${id}`));
+      const missing = Object.values(bundle.paths)
+        .flatMap((item) =>
+          Object.values(item)
+            .filter((op) => op?.operationId)
+            .map((op) => op.operationId),
+        )
+        .filter((id) => !sdk.includes(`${id}`));
       expect(missing, api.name).toEqual([]);
     }
   });
@@ -103,7 +131,18 @@ describe.each(apis.map((api) => [api.name, api]))("Spectral spectral:oas on %s",
     const ruleset = path.join(work, ".spectral.yaml");
     writeFileSync(ruleset, 'extends: ["spectral:oas"]\n');
     const report = path.join(work, `${name}.spectral.json`);
-    const { output } = await run(process.execPath, [path.join(tools, "@stoplight", "spectral-cli", "dist", "index.js"), "lint", api.bundle, "--ruleset", ruleset, "--format", "json", "--output", report, "--quiet"]);
+    const { output } = await run(process.execPath, [
+      path.join(tools, "@stoplight", "spectral-cli", "dist", "index.js"),
+      "lint",
+      api.bundle,
+      "--ruleset",
+      ruleset,
+      "--format",
+      "json",
+      "--output",
+      report,
+      "--quiet",
+    ]);
     const { readFileSync } = await import("node:fs");
     expect(existsSync(report), output).toBe(true);
     const errors = JSON.parse(readFileSync(report, "utf8")).filter((p) => p.severity === 0);

@@ -53,6 +53,11 @@ for (const name of RUNTIMES) {
     best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
     version = res.stdout.split("\n")[0].trim();
   }
-  rows.push({ runtime: name, version, "installed MB": (bytes / 1e6).toFixed(1), "start-up ms (best of 5)": best.toFixed(0) });
+  rows.push({
+    runtime: name,
+    version,
+    "installed MB": (bytes / 1e6).toFixed(1),
+    "start-up ms (best of 5)": best.toFixed(0),
+  });
 }
 console.table(rows);

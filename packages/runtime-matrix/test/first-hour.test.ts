@@ -6,7 +6,16 @@
 // packages' third-party dependencies from the registry (or its cache); everything after the
 // installs talks to 127.0.0.1 only. Slow (installs), so its time limits are generous.
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +35,9 @@ const NATIVE = "7.0.2";
 const PROJECTS = [LOWEST, "5.8.3", NEWEST_5, NATIVE];
 /** The project that runs the mock and the program (any would do; one keeps the run short). */
 const RUNNER = NEWEST_5;
-const TYPES_NODE = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")).devDependencies["@types/node"];
+const TYPES_NODE = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")).devDependencies[
+  "@types/node"
+];
 
 /** The fenced blocks of a language in a Markdown text. */
 function blocks(markdown: string, lang: string): string[] {
@@ -45,8 +56,11 @@ function commandsOf(block: string): string[] {
 const packLine = commandsOf(blocks(readme, "sh").find((b) => / pack --pack-destination /.test(b)) ?? "");
 const projectLines = commandsOf(blocks(readme, "sh").find((b) => b.includes("npx @mizan/mock")) ?? "");
 const program = blocks(readme, "ts").find((b) => b.includes("createDaftraClient")) ?? "";
-const mockReadme = ["packages/mock/README.md", "apps/mock/README.md"].map((f) => path.join(repoRoot, f)).find(existsSync)!;
-const mockProgram = blocks(readFileSync(mockReadme, "utf8"), "ts").find((b) => b.includes("startMock") && b.includes("node:test")) ?? "";
+const mockReadme = ["packages/mock/README.md", "apps/mock/README.md"]
+  .map((f) => path.join(repoRoot, f))
+  .find(existsSync)!;
+const mockProgram =
+  blocks(readFileSync(mockReadme, "utf8"), "ts").find((b) => b.includes("startMock") && b.includes("node:test")) ?? "";
 
 function sh(command: string, cwd: string, { env = userEnv(), timeoutMs = 300_000 } = {}): Promise<string> {
   return runCommand("sh", ["-c", command], { cwd, env, timeoutMs, children });
@@ -57,13 +71,16 @@ async function npm(command: string, cwd: string): Promise<string> {
   try {
     return await sh(command, cwd);
   } catch (error) {
-    if (!/npm error code (E[A-Z]*NET|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ERR_SSL|UNABLE_TO)/.test(String(error))) throw error;
+    if (!/npm error code (E[A-Z]*NET|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ERR_SSL|UNABLE_TO)/.test(String(error)))
+      throw error;
     return sh(command, cwd);
   }
 }
 
-const installedTypeScript = (dir: string) => JSON.parse(readFileSync(path.join(dir, "node_modules", "typescript", "package.json"), "utf8")).version;
-const declaredTypeScript = (dir: string) => JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).devDependencies?.typescript;
+const installedTypeScript = (dir: string) =>
+  JSON.parse(readFileSync(path.join(dir, "node_modules", "typescript", "package.json"), "utf8")).version;
+const declaredTypeScript = (dir: string) =>
+  JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).devDependencies?.typescript;
 
 /** The project's own `tsc`, as `npx tsc` finds it: exit status and output. */
 async function typeCheck(dir: string): Promise<{ ok: boolean; output: string }> {
@@ -90,27 +107,50 @@ async function playProject(typescript: string, packs: string): Promise<Project> 
   const dir = path.join(work, `project-ts-${typescript}`);
   mkdirSync(dir);
   for (const file of readdirSync(packs)) copyFileSync(path.join(packs, file), path.join(dir, file));
-  const project: Project = { dir, typescript, commonJs: { ok: true, output: "" }, beforeMock: { installed: "", declared: "" } };
+  const project: Project = {
+    dir,
+    typescript,
+    commonJs: { ok: true, output: "" },
+    beforeMock: { installed: "", declared: "" },
+  };
   writeFileSync(
     path.join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, outDir: "out", types: ["node"] }, include: ["*.ts"] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        outDir: "out",
+        types: ["node"],
+      },
+      include: ["*.ts"],
+    }),
   );
   writeFileSync(path.join(dir, "main.ts"), program);
   writeFileSync(path.join(dir, "mock.test.ts"), mockProgram);
   for (const command of projectLines) {
     if (command.startsWith("npx ")) continue; // the mock starts in the test below
-    if (/@mizan\/mock|mizan-mock-/.test(command)) project.beforeMock = { installed: installedTypeScript(dir), declared: declaredTypeScript(dir) };
+    if (/@mizan\/mock|mizan-mock-/.test(command))
+      project.beforeMock = { installed: installedTypeScript(dir), declared: declaredTypeScript(dir) };
     if (command === "npm pkg set type=module") project.commonJs = await typeCheck(dir);
     await npm(command, dir);
     // The user's project had its TypeScript before any of ours.
-    if (command === "npm init -y") await npm(`npm install --save-dev --save-exact --no-audit --no-fund typescript@${typescript} @types/node@${TYPES_NODE}`, dir);
+    if (command === "npm init -y")
+      await npm(
+        `npm install --save-dev --save-exact --no-audit --no-fund typescript@${typescript} @types/node@${TYPES_NODE}`,
+        dir,
+      );
   }
   return project;
 }
 
 beforeAll(async () => {
   expect(packLine.length, "the README's pack line").toBe(1);
-  expect(projectLines.some((c) => c.startsWith("npx @mizan/mock")), "the README's npx line").toBe(true);
+  expect(
+    projectLines.some((c) => c.startsWith("npx @mizan/mock")),
+    "the README's npx line",
+  ).toBe(true);
   // The pack line, verbatim, from the repository root, with ~ standing for this test's folder.
   await sh(packLine[0]!, repoRoot, { env: { ...userEnv(), HOME: work }, timeoutMs: 300_000 });
   const packs = path.join(work, "mizan-packs");
@@ -128,7 +168,10 @@ afterAll(async () => {
 
 describe("the first hour, from the root README", () => {
   it("packs exactly the tarballs the install lines name", () => {
-    const named = projectLines.flatMap((c) => c.split(/\s+/)).filter((w) => w.endsWith(".tgz")).map((w) => path.basename(w));
+    const named = projectLines
+      .flatMap((c) => c.split(/\s+/))
+      .filter((w) => w.endsWith(".tgz"))
+      .map((w) => path.basename(w));
     expect(named.sort()).toEqual(readdirSync(path.join(work, "mizan-packs")).sort());
   });
 
@@ -137,7 +180,8 @@ describe("the first hour, from the root README", () => {
     expect(license).toMatch(/^MIT License/);
     const installed = path.join(projects.get(RUNNER)!.dir, "node_modules", "@mizan");
     expect(readdirSync(installed).sort()).toEqual(["client-core", "daftra-client", "mock", "openapi-tools"]);
-    for (const name of readdirSync(installed)) expect(readFileSync(path.join(installed, name, "LICENSE"), "utf8"), name).toBe(license);
+    for (const name of readdirSync(installed))
+      expect(readFileSync(path.join(installed, name, "LICENSE"), "utf8"), name).toBe(license);
   });
 
   it.each(PROJECTS)("leaves the project's TypeScript %s where it was when the mock is installed", (typescript) => {
@@ -157,18 +201,27 @@ describe("the first hour, from the root README", () => {
     expect(readme).toMatch(/TS1309/);
   });
 
-  it.each([LOWEST, NEWEST_5, NATIVE])("type-checks the README's programs with TypeScript %s", async (typescript) => {
-    const { dir } = projects.get(typescript)!;
-    expect(await sh("npx --no-install tsc -v", dir)).toContain(`Version ${typescript}`);
-    const { ok, output } = await typeCheck(dir);
-    expect(ok, output).toBe(true);
-  }, 240_000);
+  it.each([LOWEST, NEWEST_5, NATIVE])(
+    "type-checks the README's programs with TypeScript %s",
+    async (typescript) => {
+      const { dir } = projects.get(typescript)!;
+      expect(await sh("npx --no-install tsc -v", dir)).toContain(`Version ${typescript}`);
+      const { ok, output } = await typeCheck(dir);
+      expect(ok, output).toBe(true);
+    },
+    240_000,
+  );
 
   it("starts the mock with the README's npx line and runs the README's program against it", async () => {
     const { dir } = projects.get(RUNNER)!;
     const npxLine = projectLines.find((c) => c.startsWith("npx @mizan/mock"))!;
     // $PORT, as the README says, so this run takes a free port instead of 4010.
-    const launcher = spawn("sh", ["-c", npxLine], { cwd: dir, env: { ...userEnv(), PORT: "0" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const launcher = spawn("sh", ["-c", npxLine], {
+      cwd: dir,
+      env: { ...userEnv(), PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     children.add(launcher);
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -195,8 +248,12 @@ describe("the first hour, from the root README", () => {
         expect(ok, output).toBe(true);
       }
       writeFileSync(compiled, readFileSync(compiled, "utf8").replaceAll("http://127.0.0.1:4010", url));
-      const printed = (await runCommand(process.execPath, [compiled], { cwd: dir, timeoutMs: 60_000, children })).trim();
-      const expected = (await (await fetch(`${url}/api2/clients/512.json`, { headers: { apikey: "any-key" } })).json()) as { data: { Client: { business_name: string } } };
+      const printed = (
+        await runCommand(process.execPath, [compiled], { cwd: dir, timeoutMs: 60_000, children })
+      ).trim();
+      const expected = (await (
+        await fetch(`${url}/api2/clients/512.json`, { headers: { apikey: "any-key" } })
+      ).json()) as { data: { Client: { business_name: string } } };
       expect(printed).toBe(expected.data.Client.business_name);
     } finally {
       await stopChild(launcher);

@@ -5,7 +5,17 @@
 // serialiser wrote, and a NotFoundError for `Prefer: code=404`. The runtimes are devDependencies
 // installed by `npm run setup`; nothing is downloaded here but the client's own npm dependencies.
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -43,9 +53,20 @@ function expectTheSameAnswers(printed: string) {
   const result = JSON.parse(line);
   expect(result.record).toMatchObject({ status: 200, hasBusinessName: true, error: null });
   expect(result.record.id).toEqual(expect.any(Number));
-  expect(result.list).toMatchObject({ status: 200, error: null, query: "?filter[name][like]=a&filter[id][in][]=3&filter[id][in][]=4&sort[id]=desc" });
+  expect(result.list).toMatchObject({
+    status: 200,
+    error: null,
+    query: "?filter[name][like]=a&filter[id][in][]=3&filter[id][in][]=4&sort[id]=desc",
+  });
   expect(result.list.count).toBeGreaterThan(0);
-  expect(result.notFound).toEqual({ thrown: true, name: "NotFoundError", isNotFoundError: true, status: 404, method: "GET", path: "/api2/invoices/999.json" });
+  expect(result.notFound).toEqual({
+    thrown: true,
+    name: "NotFoundError",
+    isNotFoundError: true,
+    status: 404,
+    method: "GET",
+    path: "/api2/invoices/999.json",
+  });
   return result;
 }
 
@@ -78,7 +99,8 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   consumer = await installPacked(clientDir, work, { children });
-  for (const file of readdirSync(path.join(packageDir, "consumer"))) copyFileSync(path.join(packageDir, "consumer", file), path.join(consumer, file));
+  for (const file of readdirSync(path.join(packageDir, "consumer")))
+    copyFileSync(path.join(packageDir, "consumer", file), path.join(consumer, file));
 }, 600_000);
 
 afterAll(async () => {
@@ -98,14 +120,24 @@ describe("the packed @mizan/daftra-client", () => {
     ["Node 24", () => bin("node"), (url) => ["main.mjs", url], /^v24\./],
     ["Bun", () => bin("bun"), (url) => ["main.mjs", url], /^1\./],
     // Deno reads the installed node_modules (there is a package.json) and may reach only the mock.
-    ["Deno", () => bin("deno"), (url) => ["run", "--no-prompt", `--allow-net=${new URL(url).host}`, "--allow-read=.", "main.mjs", url], /^deno 2\./],
+    [
+      "Deno",
+      () => bin("deno"),
+      (url) => ["run", "--no-prompt", `--allow-net=${new URL(url).host}`, "--allow-read=.", "main.mjs", url],
+      /^deno 2\./,
+    ],
   ];
 
   it.each(commandLine)("runs on %s", async (_name, binary, args, version) => {
     expect(await runCommand(binary(), ["--version"], { cwd: consumer, timeoutMs: 60_000, children })).toMatch(version);
     // Deno caches what it compiles: in the temp folder, not the user's home.
     const env = { ...userEnv(), DENO_DIR: path.join(work, "deno-cache") };
-    const printed = await runCommand(binary(), args(inject("mockUrl")), { cwd: consumer, timeoutMs: 90_000, env, children });
+    const printed = await runCommand(binary(), args(inject("mockUrl")), {
+      cwd: consumer,
+      timeoutMs: 90_000,
+      env,
+      children,
+    });
     expectTheSameAnswers(printed);
   });
 
@@ -128,7 +160,11 @@ const consumer :Workerd.Worker = (
 `,
     );
     const running = new Set(children);
-    const started = runCommand(bin("workerd"), ["serve", "config.capnp"], { cwd: consumer, timeoutMs: 110_000, children });
+    const started = runCommand(bin("workerd"), ["serve", "config.capnp"], {
+      cwd: consumer,
+      timeoutMs: 110_000,
+      children,
+    });
     let exited: unknown;
     started.catch((error) => (exited = error));
     // runCommand tracks the child as it spawns it: the one that was not running before.
@@ -139,7 +175,9 @@ const consumer :Workerd.Worker = (
       while (!response) {
         if (exited) throw exited;
         if (Date.now() > deadline) throw new Error("workerd did not answer within 60 s");
-        response = await fetch(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(inject("mockUrl"))}`).catch(() => undefined);
+        response = await fetch(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(inject("mockUrl"))}`).catch(
+          () => undefined,
+        );
         if (!response) await new Promise((r) => setTimeout(r, 250));
       }
       const text = await response.text();
@@ -150,31 +188,36 @@ const consumer :Workerd.Worker = (
     }
   });
 
-  it.skipIf(!existsSync(chromiumPath))(`runs in Chromium as a page module, through the mock's CORS (needs Chromium at ${chromiumPath})`, async () => {
-    await bundle("browser.mjs", "browser.js", ["browser"]);
-    const files: Record<string, [string, string]> = {
-      "/": ["text/html", `<!doctype html><meta charset="utf-8"><script type="module" src="./browser.js"></script>`],
-      "/browser.js": ["text/javascript", readFileSync(path.join(consumer, "browser.js"), "utf8")],
-    };
-    // The page's own origin: another port than the mock's, so every call is a CORS request.
-    const server: Server = createServer((req, res) => {
-      const file = files[new URL(req.url ?? "/", "http://x").pathname];
-      res.writeHead(file ? 200 : 404, { "content-type": file?.[0] ?? "text/plain" }).end(file?.[1] ?? "not found");
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(inject("mockUrl"))}`);
-      await page.waitForFunction(() => "consumerResult" in window, undefined, { timeout: 60_000 });
-      const outcome = await page.evaluate(() => (window as unknown as { consumerResult: Promise<{ result?: unknown; error?: string }> }).consumerResult);
-      expect(outcome.error).toBeUndefined();
-      expectTheSameAnswers(JSON.stringify(outcome.result));
-    } finally {
-      await browser.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
+  it.skipIf(!existsSync(chromiumPath))(
+    `runs in Chromium as a page module, through the mock's CORS (needs Chromium at ${chromiumPath})`,
+    async () => {
+      await bundle("browser.mjs", "browser.js", ["browser"]);
+      const files: Record<string, [string, string]> = {
+        "/": ["text/html", `<!doctype html><meta charset="utf-8"><script type="module" src="./browser.js"></script>`],
+        "/browser.js": ["text/javascript", readFileSync(path.join(consumer, "browser.js"), "utf8")],
+      };
+      // The page's own origin: another port than the mock's, so every call is a CORS request.
+      const server: Server = createServer((req, res) => {
+        const file = files[new URL(req.url ?? "/", "http://x").pathname];
+        res.writeHead(file ? 200 : 404, { "content-type": file?.[0] ?? "text/plain" }).end(file?.[1] ?? "not found");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const { port } = server.address() as AddressInfo;
+        await page.goto(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(inject("mockUrl"))}`);
+        await page.waitForFunction(() => "consumerResult" in window, undefined, { timeout: 60_000 });
+        const outcome = await page.evaluate(
+          () => (window as unknown as { consumerResult: Promise<{ result?: unknown; error?: string }> }).consumerResult,
+        );
+        expect(outcome.error).toBeUndefined();
+        expectTheSameAnswers(JSON.stringify(outcome.result));
+      } finally {
+        await browser.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 });

@@ -7,11 +7,21 @@ import { chromium } from "playwright-core";
 export const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 // Flags for a root user on a machine whose network is closed (see the toolchain notes).
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export function launchChromium() {
   if (!existsSync(executablePath)) {
-    throw new Error(`No Chromium at ${executablePath}. Run \`npm run setup\` (it installs Debian's chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium at ${executablePath}. Run \`npm run setup\` (it installs Debian's chromium) or set CHROMIUM_PATH.`,
+    );
   }
   return chromium.launch({ executablePath, headless: true, args: ARGS });
 }

@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 function workspaceRoot() {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error("packed-install: no pnpm-workspace.yaml above this package: it runs inside the repository.");
+    if (path.dirname(dir) === dir)
+      throw new Error("packed-install: no pnpm-workspace.yaml above this package: it runs inside the repository.");
   }
 }
 
@@ -27,7 +28,10 @@ const pnpm = path.join(workspaceRoot(), "scripts", "pnpm.mjs");
  */
 export function userEnv() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)));
-  if (env.PATH) env.PATH = env.PATH.split(path.delimiter).filter((dir) => !dir.split(path.sep).includes("node_modules")).join(path.delimiter);
+  if (env.PATH)
+    env.PATH = env.PATH.split(path.delimiter)
+      .filter((dir) => !dir.split(path.sep).includes("node_modules"))
+      .join(path.delimiter);
   return env;
 }
 
@@ -49,7 +53,12 @@ function killTree(child, signal) {
  * can stop it with stopChild.
  */
 export function runCommand(command, args, { cwd, timeoutMs, env = userEnv(), children } = {}) {
-  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
+  const child = spawn(command, args, {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: process.platform !== "win32",
+  });
   children?.add(child);
   let stdout = "";
   let stderr = "";
@@ -66,7 +75,8 @@ export function runCommand(command, args, { cwd, timeoutMs, env = userEnv(), chi
       clearTimeout(timer);
       children?.delete(child);
       if (code === 0) resolve(stdout);
-      else reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${stdout}\n${stderr}`));
+      else
+        reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${stdout}\n${stderr}`));
     });
   });
 }
@@ -101,23 +111,45 @@ export function workspaceDependencies(dir, found = new Set()) {
  * (and `extra` registry specs) with npm into `work`/consumer, a new ES-module project. Returns
  * the consumer folder. npm fetches third-party dependencies from the registry (or its cache).
  */
-export async function installPacked(packageDir, work, { extra = [], children, packTimeoutMs = 120_000, installTimeoutMs = 540_000 } = {}) {
+export async function installPacked(
+  packageDir,
+  work,
+  { extra = [], children, packTimeoutMs = 120_000, installTimeoutMs = 540_000 } = {},
+) {
   const packs = path.join(work, "packs");
   const consumer = path.join(work, "consumer");
   mkdirSync(packs);
   mkdirSync(consumer);
   for (const dir of [packageDir, ...workspaceDependencies(packageDir)]) {
-    await runCommand(process.execPath, [pnpm, "pack", "--pack-destination", packs], { cwd: dir, timeoutMs: packTimeoutMs, children });
+    await runCommand(process.execPath, [pnpm, "pack", "--pack-destination", packs], {
+      cwd: dir,
+      timeoutMs: packTimeoutMs,
+      children,
+    });
   }
-  writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "packed-consumer", private: true, type: "module" }));
+  writeFileSync(
+    path.join(consumer, "package.json"),
+    JSON.stringify({ name: "packed-consumer", private: true, type: "module" }),
+  );
   const tarballs = readdirSync(packs).map((file) => path.join(packs, file));
-  const install = () => runCommand("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...extra], { cwd: consumer, timeoutMs: installTimeoutMs, children });
+  const install = () =>
+    runCommand("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...extra], {
+      cwd: consumer,
+      timeoutMs: installTimeoutMs,
+      children,
+    });
   try {
     await install();
   } catch (error) {
     // The registry is the one thing here outside this machine: one more try after a network
     // failure (a CI run once got a TLS error mid-install that did not come back on retry).
-    process.stderr.write(`packed-install: npm install failed, trying once more: ${String(error).split("\n").find((l) => /npm error (code|request)/.test(l)) ?? error}\n`);
+    process.stderr.write(
+      `packed-install: npm install failed, trying once more: ${
+        String(error)
+          .split("\n")
+          .find((l) => /npm error (code|request)/.test(l)) ?? error
+      }\n`,
+    );
     await install();
   }
   return consumer;

@@ -58,7 +58,13 @@ const LIMITS = { timeoutMs: 250, totalTimeoutMs: 1_500 };
 // is "the call ends, bounded by its limits", not a speed measurement; a hang still fails it.
 const SLACK_MS = 250 + 8_000;
 
-type Behaviour = (ctx: { req: IncomingMessage; res: ServerResponse; echo: string; elsewhere: string; pick: <T>(xs: readonly T[]) => T }) => number | undefined;
+type Behaviour = (ctx: {
+  req: IncomingMessage;
+  res: ServerResponse;
+  echo: string;
+  elsewhere: string;
+  pick: <T>(xs: readonly T[]) => T;
+}) => number | undefined;
 
 // Each returns the status it sent, or undefined when no complete answer went out.
 const JSON_HEAD = { "content-type": "application/json" };
@@ -75,19 +81,34 @@ const BEHAVIOURS: Record<string, { weight: number; act: Behaviour }> = {
       return undefined;
     },
   },
-  "garbage 200": { weight: 2, act: ({ res, echo, pick }) => send(res, 200, `{"token": "${echo}`, { "content-type": pick(["application/json", `application/json; x=${echo}`]) }) },
+  "garbage 200": {
+    weight: 2,
+    act: ({ res, echo, pick }) =>
+      send(res, 200, `{"token": "${echo}`, {
+        "content-type": pick(["application/json", `application/json; x=${echo}`]),
+      }),
+  },
   "html 200": {
     weight: 2,
     act: ({ res, echo, pick }) => {
       const page = `<!doctype html><html><body><h1>Sign in</h1><p>Wrong password for ${echo}</p></body></html>`;
-      return send(res, 200, page, { "content-type": "text/html", ...(pick([true, false]) ? { "content-length": String(Buffer.byteLength(page)) } : {}) });
+      return send(res, 200, page, {
+        "content-type": "text/html",
+        ...(pick([true, false]) ? { "content-length": String(Buffer.byteLength(page)) } : {}),
+      });
     },
   },
   redirect: {
     weight: 2,
-    act: ({ res, echo, elsewhere, pick }) => send(res, pick([301, 302, 303, 307, 308]), "", { location: pick([`${elsewhere}/steal/${echo}`, `/login/${echo}?k=${echo}`]) }),
+    act: ({ res, echo, elsewhere, pick }) =>
+      send(res, pick([301, 302, 303, 307, 308]), "", {
+        location: pick([`${elsewhere}/steal/${echo}`, `/login/${echo}?k=${echo}`]),
+      }),
   },
-  "slow head": { weight: 1, act: ({ res }) => (setTimeout(() => send(res, 200, "{}", JSON_HEAD), LIMITS.timeoutMs + 400), undefined) },
+  "slow head": {
+    weight: 1,
+    act: ({ res }) => (setTimeout(() => send(res, 200, "{}", JSON_HEAD), LIMITS.timeoutMs + 400), undefined),
+  },
   "slow body": {
     weight: 1,
     act: ({ res }) => {
@@ -99,21 +120,51 @@ const BEHAVIOURS: Record<string, { weight: number; act: Behaviour }> = {
   },
   "429": {
     weight: 3,
-    act: ({ res, pick }) => send(res, 429, '{"message":"slow down"}', { ...JSON_HEAD, "retry-after": pick(["-5", "0", "abc", "1e308", "0.01", "99999", "Thu, 01 Jan 1970 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", ""]) }),
+    act: ({ res, pick }) =>
+      send(res, 429, '{"message":"slow down"}', {
+        ...JSON_HEAD,
+        "retry-after": pick([
+          "-5",
+          "0",
+          "abc",
+          "1e308",
+          "0.01",
+          "99999",
+          "Thu, 01 Jan 1970 00:00:00 GMT",
+          "Fri, 31 Dec 9999 23:59:59 GMT",
+          "",
+        ]),
+      }),
   },
-  "503": { weight: 2, act: ({ res, pick }) => send(res, 503, '{"message":"down"}', { ...JSON_HEAD, "retry-after": pick(["-1", "0.02", "x", "Thu, 01 Jan 1970 00:00:00 GMT"]) }) },
+  "503": {
+    weight: 2,
+    act: ({ res, pick }) =>
+      send(res, 503, '{"message":"down"}', {
+        ...JSON_HEAD,
+        "retry-after": pick(["-1", "0.02", "x", "Thu, 01 Jan 1970 00:00:00 GMT"]),
+      }),
+  },
   "error echoing credentials": {
     weight: 3,
     act: ({ res, echo, pick }) => {
       const e = JSON.stringify(echo);
       // A "__proto__" key in the JSON text: a parser that assigns it would pollute the prototype.
       const body = `{"message":${JSON.stringify(`bad credential ${echo}`)},"errors":{${e}:[${e}]},"errorMessage":${e},"result":"failed","code":400,"__proto__":{"polluted":${e}}}`;
-      return send(res, pick([400, 401, 403, 404, 422, 500]), body, { ...JSON_HEAD, "x-echo": echo.replace(/[^\x20-\x7e]/g, "?") });
+      return send(res, pick([400, 401, 403, 404, 422, 500]), body, {
+        ...JSON_HEAD,
+        "x-echo": echo.replace(/[^\x20-\x7e]/g, "?"),
+      });
     },
   },
-  "deep error body": { weight: 1, act: ({ res, echo }) => send(res, 500, `${"[".repeat(20_000)}"${echo}"${"]".repeat(20_000)}`, JSON_HEAD) },
+  "deep error body": {
+    weight: 1,
+    act: ({ res, echo }) => send(res, 500, `${"[".repeat(20_000)}"${echo}"${"]".repeat(20_000)}`, JSON_HEAD),
+  },
   reset: { weight: 2, act: ({ req }) => (req.socket.destroy(), undefined) },
-  "huge headers": { weight: 1, act: ({ res }) => send(res, 200, "{}", { ...JSON_HEAD, "x-huge": "h".repeat(128 * 1024) }) },
+  "huge headers": {
+    weight: 1,
+    act: ({ res }) => send(res, 200, "{}", { ...JSON_HEAD, "x-huge": "h".repeat(128 * 1024) }),
+  },
 };
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string>): number | undefined {
@@ -169,20 +220,34 @@ class ChaosServer {
 
 /** Whether an error is one of the core's typed errors (a MizanError, by its class chain). */
 function isTyped(error: unknown): boolean {
-  for (let p = error && Object.getPrototypeOf(error); p; p = Object.getPrototypeOf(p)) if (p.constructor?.name === "MizanError") return true;
+  for (let p = error && Object.getPrototypeOf(error); p; p = Object.getPrototypeOf(p))
+    if (p.constructor?.name === "MizanError") return true;
   return false;
 }
 
-const shown = (error: unknown) => [String((error as Error)?.message), String((error as Error)?.stack), JSON.stringify(error), inspect(error, { depth: null })].join("\n");
+const shown = (error: unknown) =>
+  [
+    String((error as Error)?.message),
+    String((error as Error)?.stack),
+    JSON.stringify(error),
+    inspect(error, { depth: null }),
+  ].join("\n");
 
 type AnyClient = {
-  request(method: string, url: string, init?: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  request(
+    method: string,
+    url: string,
+    init?: Record<string, unknown>,
+  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
   toError?(response: Response, body: unknown, context: { method: string; path: string }): Error;
 };
 
 export function defineChaosTests({ api, client, secrets, seeds = 6, calls = 25 }: ChaosConfig) {
   const doc = readBundle(api);
-  const operations = operationsOf(doc).filter((o) => o.method === "get" || (o.method === "post" && (!o.requestMediaType || o.requestMediaType === "application/json")));
+  const operations = operationsOf(doc).filter(
+    (o) =>
+      o.method === "get" || (o.method === "post" && (!o.requestMediaType || o.requestMediaType === "application/json")),
+  );
   const chaos = new ChaosServer();
   const elsewhere = new ChaosServer(); // another origin: must never be reached
   let elsewhereHits = 0;
@@ -200,8 +265,17 @@ export function defineChaosTests({ api, client, secrets, seeds = 6, calls = 25 }
   });
 
   const only = Number(process.env.CHAOS_SEED);
-  const list = Number.isInteger(only) && process.env.CHAOS_SEED ? [only] : [...FIXTURE_SEEDS, ...Array.from({ length: seeds }, (_, i) => 1_000 + i)];
-  const counts = { calls: 0, requests: 0, invariants: 0, outcomes: {} as Record<string, number>, behaviours: {} as Record<string, number> };
+  const list =
+    Number.isInteger(only) && process.env.CHAOS_SEED
+      ? [only]
+      : [...FIXTURE_SEEDS, ...Array.from({ length: seeds }, (_, i) => 1_000 + i)];
+  const counts = {
+    calls: 0,
+    requests: 0,
+    invariants: 0,
+    outcomes: {} as Record<string, number>,
+    behaviours: {} as Record<string, number>,
+  };
 
   describe(`${api}: the client against a chaos server`, () => {
     afterAll(() => {
@@ -211,57 +285,90 @@ export function defineChaosTests({ api, client, secrets, seeds = 6, calls = 25 }
       );
     });
 
-    it.each(list)("seed %i: every invariant holds on every call", async (seed) => {
-      const random = prng(seed);
-      chaos.random = random;
-      const check = (ok: boolean, what: string, detail: () => string) => {
-        counts.invariants++;
-        if (!ok) expect.fail(`seed ${seed}: ${what}\n${detail()}`);
-      };
-      for (let i = 0; i < calls; i++) {
-        const op = operations[Math.floor(random() * operations.length)]!;
-        const throwOnError = random() < 0.5;
-        const c = client({ baseUrl: chaos.url, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 20 }, throwOnError, ...LIMITS }) as AnyClient;
-        const { params, body } = exampleRequest(doc, op);
-        chaos.served = [];
-        const started = Date.now();
-        let result: Awaited<ReturnType<AnyClient["request"]>> | undefined;
-        let thrown: unknown;
-        try {
-          result = await c.request(op.method, op.path, { params: { path: params.path, query: params.query }, ...(body !== undefined && op.requestMediaType === "application/json" ? { body } : {}) });
-        } catch (error) {
-          thrown = error;
-        }
-        const elapsed = Date.now() - started;
-        const served = [...chaos.served];
-        const story = () => `call ${i}: ${op.method.toUpperCase()} ${op.path}, throwOnError ${throwOnError}\nserved: ${JSON.stringify(served)}\nresult: ${result ? `status ${result.response.status}, data ${JSON.stringify(result.data)?.slice(0, 200)}, error ${JSON.stringify(result.error)?.slice(0, 200)}` : inspect(thrown)}`;
-        counts.calls++;
-        counts.requests += served.length;
-        for (const s of served) counts.behaviours[s.behaviour] = (counts.behaviours[s.behaviour] ?? 0) + 1;
-        const outcome = thrown ? (thrown as Error).name : result!.error !== undefined ? `error ${result!.response.status}` : `data ${result!.response.status}`;
-        counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
+    it.each(list)(
+      "seed %i: every invariant holds on every call",
+      async (seed) => {
+        const random = prng(seed);
+        chaos.random = random;
+        const check = (ok: boolean, what: string, detail: () => string) => {
+          counts.invariants++;
+          if (!ok) expect.fail(`seed ${seed}: ${what}\n${detail()}`);
+        };
+        for (let i = 0; i < calls; i++) {
+          const op = operations[Math.floor(random() * operations.length)]!;
+          const throwOnError = random() < 0.5;
+          const c = client({
+            baseUrl: chaos.url,
+            retry: { retries: 2, minDelayMs: 1, maxDelayMs: 20 },
+            throwOnError,
+            ...LIMITS,
+          }) as AnyClient;
+          const { params, body } = exampleRequest(doc, op);
+          chaos.served = [];
+          const started = Date.now();
+          let result: Awaited<ReturnType<AnyClient["request"]>> | undefined;
+          let thrown: unknown;
+          try {
+            result = await c.request(op.method, op.path, {
+              params: { path: params.path, query: params.query },
+              ...(body !== undefined && op.requestMediaType === "application/json" ? { body } : {}),
+            });
+          } catch (error) {
+            thrown = error;
+          }
+          const elapsed = Date.now() - started;
+          const served = [...chaos.served];
+          const story = () =>
+            `call ${i}: ${op.method.toUpperCase()} ${op.path}, throwOnError ${throwOnError}\nserved: ${JSON.stringify(served)}\nresult: ${result ? `status ${result.response.status}, data ${JSON.stringify(result.data)?.slice(0, 200)}, error ${JSON.stringify(result.error)?.slice(0, 200)}` : inspect(thrown)}`;
+          counts.calls++;
+          counts.requests += served.length;
+          for (const s of served) counts.behaviours[s.behaviour] = (counts.behaviours[s.behaviour] ?? 0) + 1;
+          const outcome = thrown
+            ? (thrown as Error).name
+            : result!.error !== undefined
+              ? `error ${result!.response.status}`
+              : `data ${result!.response.status}`;
+          counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
 
-        check(elapsed < LIMITS.totalTimeoutMs + SLACK_MS, `ended after ${elapsed} ms`, story);
-        const posts = served.filter((s) => s.method === "POST");
-        check(posts.every((_s, k) => k === 0 || posts[k - 1]!.status === 429), "a POST sent again after an answer other than 429", story);
-        check(elsewhereHits === 0, "another origin was reached", story);
-        check(({} as Record<string, unknown>).polluted === undefined, "Object.prototype polluted", story);
-        if (thrown !== undefined) {
-          check(isTyped(thrown), `threw a ${(thrown as Error)?.name ?? typeof thrown}, not a typed error`, story);
-          const text = shown(thrown);
-          check(!secrets.some((s) => text.includes(s)), "a credential in a thrown error", () => `${story()}\n${text}`);
-          continue;
+          check(elapsed < LIMITS.totalTimeoutMs + SLACK_MS, `ended after ${elapsed} ms`, story);
+          const posts = served.filter((s) => s.method === "POST");
+          check(
+            posts.every((_s, k) => k === 0 || posts[k - 1]!.status === 429),
+            "a POST sent again after an answer other than 429",
+            story,
+          );
+          check(elsewhereHits === 0, "another origin was reached", story);
+          check(({} as Record<string, unknown>).polluted === undefined, "Object.prototype polluted", story);
+          if (thrown !== undefined) {
+            check(isTyped(thrown), `threw a ${(thrown as Error)?.name ?? typeof thrown}, not a typed error`, story);
+            const text = shown(thrown);
+            check(
+              !secrets.some((s) => text.includes(s)),
+              "a credential in a thrown error",
+              () => `${story()}\n${text}`,
+            );
+            continue;
+          }
+          const { data, error, response } = result!;
+          const last = served.at(-1)?.status;
+          check(!(data !== undefined && !response.ok), `data with status ${response.status}`, story);
+          check(!(error !== undefined && response.ok), `an error body with status ${response.status}`, story);
+          check(
+            response.status === last,
+            `status ${response.status} returned, the server last answered ${last}`,
+            story,
+          );
+          if (error !== undefined && c.toError) {
+            const text = shown(c.toError(response, error, { method: op.method.toUpperCase(), path: op.path }));
+            check(
+              !secrets.some((s) => text.includes(s)),
+              "a credential in the error toError builds",
+              () => `${story()}\n${text}`,
+            );
+          }
         }
-        const { data, error, response } = result!;
-        const last = served.at(-1)?.status;
-        check(!(data !== undefined && !response.ok), `data with status ${response.status}`, story);
-        check(!(error !== undefined && response.ok), `an error body with status ${response.status}`, story);
-        check(response.status === last, `status ${response.status} returned, the server last answered ${last}`, story);
-        if (error !== undefined && c.toError) {
-          const text = shown(c.toError(response, error, { method: op.method.toUpperCase(), path: op.path }));
-          check(!secrets.some((s) => text.includes(s)), "a credential in the error toError builds", () => `${story()}\n${text}`);
-        }
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
   });
 }

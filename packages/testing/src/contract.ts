@@ -12,7 +12,13 @@ import { readBundle } from "@mizan/spec";
 import { describe, expect, inject, it } from "vitest";
 import type {} from "./index.js"; // inject("mockUrl") is typed there
 
-type AnyClient = { request(method: string, url: string, init?: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }> };
+type AnyClient = {
+  request(
+    method: string,
+    url: string,
+    init?: Record<string, unknown>,
+  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+};
 
 export interface ContractTestOptions {
   /** The API, as named in spec/redocly.yaml; its mock must be running (mockGlobalSetup). */
@@ -97,13 +103,16 @@ export function defineContractTests({ api, client, serializers = {} }: ContractT
   // The mock answers the suffix-less twin of every `.json` path, as the real server does.
   const aliased = cases.filter((c) => c.path.endsWith(".json") && c.method === "get");
   if (aliased.length) {
-    it.each(aliased.map((c) => [c.path.slice(0, -5), c] as const))("%s answers like its .json form", async (alias, c) => {
-      // Through the client, so it authenticates as usual; the cast is on purpose, since its
-      // types only know the canonical paths.
-      const api = client(inject("mockUrl")) as AnyClient;
-      const { params } = c.request;
-      const { response } = await api.request(c.method, alias, { params: { path: params.path, query: params.query } });
-      expect(response.status).toBe(Number(c.success));
-    });
+    it.each(aliased.map((c) => [c.path.slice(0, -5), c] as const))(
+      "%s answers like its .json form",
+      async (alias, c) => {
+        // Through the client, so it authenticates as usual; the cast is on purpose, since its
+        // types only know the canonical paths.
+        const api = client(inject("mockUrl")) as AnyClient;
+        const { params } = c.request;
+        const { response } = await api.request(c.method, alias, { params: { path: params.path, query: params.query } });
+        expect(response.status).toBe(Number(c.success));
+      },
+    );
   }
 }

@@ -25,7 +25,9 @@ export function clientTestConfig({ typecheck = false }: { typecheck?: boolean } 
       testTimeout: 15_000,
       hookTimeout: 180_000,
       reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
-      ...(typecheck ? { typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" } } : {}),
+      ...(typecheck
+        ? { typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" } }
+        : {}),
     },
   };
 }

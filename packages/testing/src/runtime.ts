@@ -19,7 +19,13 @@ import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { readBundle } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-type AnyClient = { request(method: string, url: string, init?: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }> };
+type AnyClient = {
+  request(
+    method: string,
+    url: string,
+    init?: Record<string, unknown>,
+  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+};
 
 /** The runtime options every client takes (RuntimeOptions in @mizan/client-core). */
 export interface RuntimeTestOptions {
@@ -74,14 +80,17 @@ class ScriptedServer {
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
+    .end(text);
 };
 
 export function defineRuntimeTests({ api, client, secret }: RuntimeTestConfig) {
   const doc = readBundle(api);
   // An authenticated GET and POST (any POST when none is authenticated: VMSAlpha's take the token in the body).
   const operations = operationsOf(doc);
-  const pick = (method: string) => operations.find((o) => o.method === method && o.security.length > 0) ?? operations.find((o) => o.method === method);
+  const pick = (method: string) =>
+    operations.find((o) => o.method === method && o.security.length > 0) ?? operations.find((o) => o.method === method);
   const get = pick("get");
   const post = pick("post");
   const a = new ScriptedServer();
@@ -96,12 +105,21 @@ export function defineRuntimeTests({ api, client, secret }: RuntimeTestConfig) {
   });
 
   const fast = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
-  const make = (options: Partial<RuntimeTestOptions> = {}) => client({ baseUrl: a.url, retry: fast, ...options }) as AnyClient;
+  const make = (options: Partial<RuntimeTestOptions> = {}) =>
+    client({ baseUrl: a.url, retry: fast, ...options }) as AnyClient;
   const send = (c: AnyClient, o: NonNullable<typeof get>, init: Record<string, unknown> = {}) => {
     const { params, body } = exampleRequest(doc, o);
-    return c.request(o.method, o.path, { params: { path: params.path, query: params.query }, ...(body !== undefined && o.requestMediaType === "application/json" ? { body } : {}), ...init });
+    return c.request(o.method, o.path, {
+      params: { path: params.path, query: params.query },
+      ...(body !== undefined && o.requestMediaType === "application/json" ? { body } : {}),
+      ...init,
+    });
   };
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as Error & Record<string, unknown>);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e as Error & Record<string, unknown>,
+    );
 
   describe(`${api}: the client's own credentials, error bodies and host`, () => {
     it("has a GET and a POST to try", () => {
@@ -128,10 +146,22 @@ export function defineRuntimeTests({ api, client, secret }: RuntimeTestConfig) {
     });
 
     it("keeps its credential out of the error when the server echoes it", async () => {
-      a.script((req, res) => json(res, 400, { message: `bad credential ${Object.values(req.headers).join(" ")}`, errorMessage: secret }, { "x-echo": secret }));
+      a.script((req, res) =>
+        json(
+          res,
+          400,
+          { message: `bad credential ${Object.values(req.headers).join(" ")}`, errorMessage: secret },
+          { "x-echo": secret },
+        ),
+      );
       const error = await failure(send(make({ throwOnError: true }), get!));
       expect(error).toBeInstanceOf(Error);
-      const seen = [String(error?.message), String(error?.stack), JSON.stringify(error), inspect(error, { depth: null })].join("\n");
+      const seen = [
+        String(error?.message),
+        String(error?.stack),
+        JSON.stringify(error),
+        inspect(error, { depth: null }),
+      ].join("\n");
       expect(seen).not.toContain(secret);
     });
 

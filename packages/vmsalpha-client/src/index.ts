@@ -48,7 +48,12 @@ export interface VmsalphaClientOptions extends Omit<ClientOptions, "baseUrl" | "
 }
 
 export function isVmsalphaErrorBody(body: unknown): body is VmsalphaErrorBody {
-  return !!body && typeof body === "object" && (body as { success?: unknown }).success === false && typeof (body as { errors?: unknown }).errors === "object";
+  return (
+    !!body &&
+    typeof body === "object" &&
+    (body as { success?: unknown }).success === false &&
+    typeof (body as { errors?: unknown }).errors === "object"
+  );
 }
 
 const detail = (body: unknown) => (isVmsalphaErrorBody(body) ? body.errors : undefined);
@@ -58,7 +63,12 @@ export const vmsalphaErrors: ErrorShape = {
   classify(status, body) {
     const code = String(detail(body)?.code ?? "");
     if (/^4515|^3404|^2600/.test(code)) return NotFoundError;
-    const byFamily: Record<string, typeof ApiError> = { "1": AuthenticationError, "2": ValidationError, "3": ValidationError, "5": ServerError };
+    const byFamily: Record<string, typeof ApiError> = {
+      "1": AuthenticationError,
+      "2": ValidationError,
+      "3": ValidationError,
+      "5": ServerError,
+    };
     return byFamily[code[0] ?? ""] ?? (status === 404 ? NotFoundError : undefined);
   },
   message: (body) => {
@@ -91,7 +101,10 @@ export function createVmsalphaClient(options: VmsalphaClientOptions): VmsalphaCl
   const errorBodies: Middleware = {
     async onResponse({ request, response }) {
       if (!/json/i.test(response.headers.get("content-type") ?? "")) return undefined;
-      const body: unknown = await response.clone().json().catch(() => undefined);
+      const body: unknown = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
       if (isVmsalphaErrorBody(body)) throw apiErrorFor(response, body, contextOf(request), vmsalphaErrors, secrets());
       return undefined;
     },

@@ -2,4 +2,8 @@
 import { defineChaosTests } from "@mizan/testing/chaos";
 import { createVmsalphaClient } from "../src/index.js";
 
-defineChaosTests({ api: "vmsalpha", secrets: ["vms-token-123456"], client: (options) => createVmsalphaClient({ ...options, auth: { accessToken: "vms-token-123456" } }) });
+defineChaosTests({
+  api: "vmsalpha",
+  secrets: ["vms-token-123456"],
+  client: (options) => createVmsalphaClient({ ...options, auth: { accessToken: "vms-token-123456" } }),
+});

@@ -1,7 +1,14 @@
 // VMSAlpha answers errors with HTTP 200: the client must turn `success: false` into a typed error.
 import { inspect } from "node:util";
 import { describe, expect, inject, it } from "vitest";
-import { ApiError, AuthenticationError, createVmsalphaClient, InvalidArgumentError, NotFoundError, toUrlEncoded } from "../src/index.js";
+import {
+  ApiError,
+  AuthenticationError,
+  createVmsalphaClient,
+  InvalidArgumentError,
+  NotFoundError,
+  toUrlEncoded,
+} from "../src/index.js";
 
 const mockUrl = inject("mockUrl");
 
@@ -14,7 +21,11 @@ describe("typed errors on HTTP 200", () => {
   });
 
   it("types data as defined on a client created with throwOnError: true (checked by tsc)", async () => {
-    const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" }, throwOnError: true });
+    const vms = createVmsalphaClient({
+      baseUrl: mockUrl,
+      auth: { accessToken: "test-access-token" },
+      throwOnError: true,
+    });
     const { data } = await vms.GET("/v1/get/");
     const body: object = data; // no `data!`
     expect(body).toMatchObject({ success: true });
@@ -22,7 +33,12 @@ describe("typed errors on HTTP 200", () => {
 
   it("throws the typed error for the server's code when the body says success: false", async () => {
     const vms = createVmsalphaClient({ baseUrl: mockUrl, auth: { accessToken: "test-access-token" } });
-    const error = await vms.GET("/v1/get/{visitorId}", { params: { path: { visitorId: "a".repeat(40) } }, headers: { Prefer: "example=notFound" } }).catch((e: unknown) => e);
+    const error = await vms
+      .GET("/v1/get/{visitorId}", {
+        params: { path: { visitorId: "a".repeat(40) } },
+        headers: { Prefer: "example=notFound" },
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 200, code: "3404", method: "GET" });
@@ -36,7 +52,10 @@ describe("typed errors on HTTP 200", () => {
       auth: { accessToken: token },
       fetch: async (request: Request) => {
         seen.push(request.clone());
-        const body = { success: false, errors: { message: `token ${token} is invalid`, type: "OAuthException", code: "1403" } };
+        const body = {
+          success: false,
+          errors: { message: `token ${token} is invalid`, type: "OAuthException", code: "1403" },
+        };
         return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
       },
     });
@@ -54,7 +73,9 @@ describe("typed errors on HTTP 200", () => {
       auth: { accessToken: "t-123456" },
       fetch: async (request: Request) => {
         seen.push(request.clone());
-        return new Response(JSON.stringify({ success: true, data: { access_token: "x", expiry: 1 } }), { headers: { "content-type": "application/json" } });
+        return new Response(JSON.stringify({ success: true, data: { access_token: "x", expiry: 1 } }), {
+          headers: { "content-type": "application/json" },
+        });
       },
     });
     await vms.POST("/v1/oauth/", { body: { username: "guard1", password: "pw" }, bodySerializer: toUrlEncoded });
@@ -74,6 +95,10 @@ describe("credentials a header cannot carry", () => {
     }
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ field: "auth.accessToken" });
-    expect([String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join("\n")).not.toContain("123456");
+    expect(
+      [String((error as Error).message), String((error as Error).stack), JSON.stringify(error), inspect(error)].join(
+        "\n",
+      ),
+    ).not.toContain("123456");
   });
 });

@@ -2,4 +2,8 @@
 import { defineRuntimeTests } from "@mizan/testing/runtime";
 import { createVmsalphaClient } from "../src/index.js";
 
-defineRuntimeTests({ api: "vmsalpha", secret: "vms-token-123456", client: (options) => createVmsalphaClient({ ...options, auth: { accessToken: "vms-token-123456" } }) });
+defineRuntimeTests({
+  api: "vmsalpha",
+  secret: "vms-token-123456",
+  client: (options) => createVmsalphaClient({ ...options, auth: { accessToken: "vms-token-123456" } }),
+});

@@ -28,7 +28,11 @@ export class BodyError extends Error {
 
 /** The body: parsed JSON, the text of anything else, or null when there is none; throws BodyError. */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  if (req.headers["content-length"] === "0" || (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined)) return null;
+  if (
+    req.headers["content-length"] === "0" ||
+    (req.headers["transfer-encoding"] === undefined && req.headers["content-length"] === undefined)
+  )
+    return null;
   const chunks: Buffer[] = [];
   let size = 0;
   // Leaving the loop early (over the limit) must not destroy the request: that would reset the
@@ -43,7 +47,8 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   // JSON bodies are parsed, anything else (multipart, urlencoded) goes to Prism as text.
   if (/^application\/(.+\+)?json/i.test(req.headers["content-type"] ?? "")) {
     // Refused before parsing: recursive steps after it (validation, merging) would overflow.
-    if (jsonDepthBeyond(text) !== undefined) throw new BodyError(400, `The request body nests deeper than the mock's limit of ${MAX_JSON_DEPTH} levels.`);
+    if (jsonDepthBeyond(text) !== undefined)
+      throw new BodyError(400, `The request body nests deeper than the mock's limit of ${MAX_JSON_DEPTH} levels.`);
     try {
       return JSON.parse(text);
     } catch {

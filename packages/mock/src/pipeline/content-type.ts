@@ -18,7 +18,13 @@ export function contentTypeCheck(shapeOf: ShapeOf): Guard {
       return false;
     }
     req.resume();
-    sendError(res, shapeOf(exchange), 400, `Content-Type: "${contentType}" is not a media type (type/subtype).`, "header");
+    sendError(
+      res,
+      shapeOf(exchange),
+      400,
+      `Content-Type: "${contentType}" is not a media type (type/subtype).`,
+      "header",
+    );
     return true;
   };
 }

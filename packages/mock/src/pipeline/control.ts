@@ -10,7 +10,11 @@ import type { Guard } from "./exchange.js";
 import { sendJson } from "./send.js";
 import type { ViolationRecorder } from "./violations.js";
 
-export function controlEndpoints(options: { health: () => object; state: State | undefined; violations: ViolationRecorder }): Guard {
+export function controlEndpoints(options: {
+  health: () => object;
+  state: State | undefined;
+  violations: ViolationRecorder;
+}): Guard {
   return ({ req, res, pathname }) => {
     if (!pathname.startsWith("/__mock/")) return false;
     const refusal = crossOriginProblem(req);
@@ -43,11 +47,17 @@ export function crossOriginProblem(req: IncomingMessage): string | undefined {
     } catch {
       host = undefined;
     }
-    if (!host || host !== req.headers.host) return `The mock's control endpoints answer no cross-origin request (Origin: ${origin}).`;
+    if (!host || host !== req.headers.host)
+      return `The mock's control endpoints answer no cross-origin request (Origin: ${origin}).`;
   }
-  if (req.headers["sec-fetch-site"] === "cross-site") return "The mock's control endpoints answer no cross-origin request (Sec-Fetch-Site: cross-site).";
+  if (req.headers["sec-fetch-site"] === "cross-site")
+    return "The mock's control endpoints answer no cross-origin request (Sec-Fetch-Site: cross-site).";
   if (req.method === "OPTIONS") return "The mock's control endpoints answer no preflight: they are not for web pages.";
-  if ((req.method === "POST" || req.method === "DELETE") && req.headers[CONTROL_HEADER] === undefined && !/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
+  if (
+    (req.method === "POST" || req.method === "DELETE") &&
+    req.headers[CONTROL_HEADER] === undefined &&
+    !/^application\/json\b/i.test(req.headers["content-type"] ?? "")
+  ) {
     return `Send the ${CONTROL_HEADER} header (any value) or a JSON Content-Type with ${req.method} to a control endpoint: a web page cannot send either without a preflight, which the mock refuses.`;
   }
   return undefined;

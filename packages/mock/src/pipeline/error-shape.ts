@@ -6,12 +6,19 @@ import type { ProblemPlace } from "../refusals.js";
 
 /** Whether an operation documents an error answer with an example body. */
 export function hasErrorExamples(doc: unknown, entry: OperationEntry): boolean {
-  return Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {}).some(([code, response]) => Number(code) >= 400 && typeof exampleOf(doc, response) === "object");
+  return Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {}).some(
+    ([code, response]) => Number(code) >= 400 && typeof exampleOf(doc, response) === "object",
+  );
 }
 
 /** The body of the first JSON media type of a response: its example, or its first named one. */
 function exampleOf(doc: unknown, response: unknown): unknown {
-  const content = (deref(doc, response) as { content?: Record<string, { example?: unknown; examples?: Record<string, unknown> }> } | undefined)?.content ?? {};
+  const content =
+    (
+      deref(doc, response) as
+        | { content?: Record<string, { example?: unknown; examples?: Record<string, unknown> }> }
+        | undefined
+    )?.content ?? {};
   const media = Object.entries(content).find(([type]) => /json/i.test(type))?.[1];
   if (!media) return undefined;
   if (media.example !== undefined) return media.example;
@@ -50,14 +57,17 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
   /** Named examples of 2xx answers (error bodies sent with 200 among them), by name. */
   const successExamples: [string, unknown][] = [];
   for (const entry of entries) {
-    for (const [code, response] of Object.entries((entry.op as { responses?: Record<string, unknown> }).responses ?? {})) {
+    for (const [code, response] of Object.entries(
+      (entry.op as { responses?: Record<string, unknown> }).responses ?? {},
+    )) {
       const status = Number(code);
       if (!Number.isInteger(status)) continue;
       const example = exampleOf(doc, response);
       if (!example || typeof example !== "object") continue;
       if (status < 300) {
         // Every named example counts here: error bodies sent with 200 are named examples.
-        const content = (deref(doc, response) as { content?: Record<string, { examples?: Record<string, unknown> }> }).content ?? {};
+        const content =
+          (deref(doc, response) as { content?: Record<string, { examples?: Record<string, unknown> }> }).content ?? {};
         for (const media of Object.values(content)) {
           for (const [name, named] of Object.entries(media.examples ?? {})) {
             const value = (deref(doc, named) as { value?: unknown })?.value;
@@ -75,20 +85,26 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
     }
   }
   const templates = new Map<number, unknown>();
-  for (const [status, byBody] of counts) templates.set(status, JSON.parse([...byBody].sort((a, b) => b[1] - a[1])[0]![0]));
+  for (const [status, byBody] of counts)
+    templates.set(status, JSON.parse([...byBody].sort((a, b) => b[1] - a[1])[0]![0]));
   const fallbackStatus = [400, 401, ...[...templates.keys()].sort((a, b) => a - b)].find((s) => templates.has(s));
   const errorsWith200 = fallbackStatus !== undefined && successShapes.has(keyShape(templates.get(fallbackStatus)));
   // An API that sends its errors with 200 documents them as named 200 examples: a refusal takes
   // one of those (the 200 schema admits them), not the body of another status. Missing or bad
   // credentials take the documented credentials example as it is (VMSAlpha's missingToken).
-  const errorExamples = errorsWith200 ? successExamples.filter(([, value]) => keyShape(value) === keyShape(templates.get(fallbackStatus!))) : [];
+  const errorExamples = errorsWith200
+    ? successExamples.filter(([, value]) => keyShape(value) === keyShape(templates.get(fallbackStatus!)))
+    : [];
   const CREDENTIALS = /token|auth|credential|login/i;
   const credentialsExample = errorExamples.find(([name]) => CREDENTIALS.test(name))?.[1];
-  const requestExample = (errorExamples.find(([name]) => !CREDENTIALS.test(name) && !/server/i.test(name)) ?? errorExamples.find(([name]) => !/server/i.test(name)))?.[1];
+  const requestExample = (errorExamples.find(([name]) => !CREDENTIALS.test(name) && !/server/i.test(name)) ??
+    errorExamples.find(([name]) => !/server/i.test(name)))?.[1];
   return (status, message) => {
     const ownStatus = templates.has(status);
-    if (!ownStatus && (status === 401 || status === 403) && credentialsExample !== undefined) return { status: 200, body: structuredClone(credentialsExample) };
-    if (!ownStatus && errorsWith200 && requestExample !== undefined && status !== 405 && status < 500) return { status: 200, body: fillError(requestExample, 200, status, message) };
+    if (!ownStatus && (status === 401 || status === 403) && credentialsExample !== undefined)
+      return { status: 200, body: structuredClone(credentialsExample) };
+    if (!ownStatus && errorsWith200 && requestExample !== undefined && status !== 405 && status < 500)
+      return { status: 200, body: fillError(requestExample, 200, status, message) };
     const templateStatus = ownStatus ? status : fallbackStatus;
     if (templateStatus === undefined) return { status, body: { status, message } };
     const sentStatus = ownStatus || !errorsWith200 ? status : 200;
@@ -106,9 +122,15 @@ export function fillError(template: unknown, templateStatus: number, status: num
     else if (value === templateStatus) out[key] = status;
     else if (typeof value === "string" && value === STATUS_CODES[templateStatus]) out[key] = STATUS_CODES[status];
     // A map of field problems (Daftra's validation_errors) would name the example's fields.
-    else if (value && typeof value === "object" && !Array.isArray(value) && /errors$/i.test(key) && !Object.keys(value).some((k) => MESSAGE_KEY.test(k))) out[key] = {};
+    else if (
+      value &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      /errors$/i.test(key) &&
+      !Object.keys(value).some((k) => MESSAGE_KEY.test(k))
+    )
+      out[key] = {};
     else out[key] = fillError(value, templateStatus, status, message);
   }
   return out;
 }
-

@@ -75,4 +75,6 @@ export interface PrismOutput {
   body: unknown;
 }
 
-export type PrismResult = { _tag: "Left"; left: PrismProblem } | { _tag: "Right"; right: { output: PrismOutput; validations: { input: PrismDetail[]; output: PrismDetail[] } } };
+export type PrismResult =
+  | { _tag: "Left"; left: PrismProblem }
+  | { _tag: "Right"; right: { output: PrismOutput; validations: { input: PrismDetail[]; output: PrismDetail[] } } };

@@ -36,7 +36,8 @@ export function fastPath(options: FastPathOptions) {
     let check: Check | null | undefined;
     if (on && route && req.headers.prefer === undefined) {
       check = checks.get(route);
-      if (check === undefined) checks.set(route, (check = fastPathOf(doc, route.entry, route.security, compile, compileQuery) ?? null));
+      if (check === undefined)
+        checks.set(route, (check = fastPathOf(doc, route.entry, route.security, compile, compileQuery) ?? null));
     }
     exchange.fast = check ? check(req, exchange.pathname, exchange.url.searchParams, exchange.body) : null;
     return exchange.fast ?? undefined;
@@ -45,7 +46,9 @@ export function fastPath(options: FastPathOptions) {
   function takeOff(route: Route, result: PrismResult) {
     checks.set(route, null);
     stats.off.push(route.entry.key);
-    process.stderr.write(`[mizan-mock] fast path off for ${route.entry.key}: Prism refused a request it accepted (please report this): ${JSON.stringify(result._tag === "Left" ? result.left : result.right.validations.input).slice(0, 500)}\n`);
+    process.stderr.write(
+      `[mizan-mock] fast path off for ${route.entry.key}: Prism refused a request it accepted (please report this): ${JSON.stringify(result._tag === "Left" ? result.left : result.right.validations.input).slice(0, 500)}\n`,
+    );
   }
 
   const responder: Responder = async (exchange) => {
@@ -62,7 +65,11 @@ export function fastPath(options: FastPathOptions) {
       const { output } = result.right;
       const headers = Object.entries(output.headers ?? {}) as [string, string | string[]][];
       const contentType = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1];
-      const stored: StoredAnswer = { status: output.statusCode, headers, body: Buffer.from(serialize(output.body, contentType) ?? "") };
+      const stored: StoredAnswer = {
+        status: output.statusCode,
+        headers,
+        body: Buffer.from(serialize(output.body, contentType) ?? ""),
+      };
       verdict.store(stored);
       stats.stored++;
       sendStored(exchange.res, stored);

@@ -3,7 +3,15 @@
 // operation does not document (Prism would answer that with a 404). A failure is answered before
 // validation, as a gateway would, with its real status even where the API reports its own errors
 // with 200.
-import { FaultOptionError, INJECTED_FAILURE_STATUS, pauseUnlessClosed, preference, requestedCode, requestedDelay, type FaultInjector } from "../faults.js";
+import {
+  FaultOptionError,
+  INJECTED_FAILURE_STATUS,
+  pauseUnlessClosed,
+  preference,
+  requestedCode,
+  requestedDelay,
+  type FaultInjector,
+} from "../faults.js";
 import type { Guard, ShapeOf } from "./exchange.js";
 import { sendError, sendJson } from "./send.js";
 
@@ -36,11 +44,20 @@ export function faultInjection({ faults, failureRate, seed, proxied, shapeOf }: 
     }
     if (!(await pauseUnlessClosed(delayMs, res))) return true;
     const forced = Number(preference(req.headers.prefer, "code"));
-    const undocumented = !proxied && route && forced >= 400 && forced <= 599 && !route.statuses.some((s) => s === String(forced) || s === "default" || s.toUpperCase() === `${String(forced)[0]}XX`);
+    const undocumented =
+      !proxied &&
+      route &&
+      forced >= 400 &&
+      forced <= 599 &&
+      !route.statuses.some(
+        (s) => s === String(forced) || s === "default" || s.toUpperCase() === `${String(forced)[0]}XX`,
+      );
     if (!planned.fail && !undocumented) return false;
     req.resume();
     const status = planned.fail ? INJECTED_FAILURE_STATUS : forced;
-    const message = planned.fail ? `Injected failure: the mock fails this share of requests (failure rate ${failureRate}, seed ${seed}).` : `Forced by Prefer: code=${forced}; this operation does not document that status.`;
+    const message = planned.fail
+      ? `Injected failure: the mock fails this share of requests (failure rate ${failureRate}, seed ${seed}).`
+      : `Forced by Prefer: code=${forced}; this operation does not document that status.`;
     sendJson(res, status, shape(status, message).body);
     return true;
   };

@@ -35,7 +35,9 @@ export function hostCheck(options: { host: string; allowedHosts?: readonly strin
     const header = req.headers.host;
     if (header === undefined || hostAllowed(hostNameOf(header), options.host, options.allowedHosts)) return false;
     req.resume();
-    sendJson(res, 403, { error: `The mock does not answer requests for host "${hostNameOf(header)}" (DNS rebinding protection). Start it with --allowed-hosts ${hostNameOf(header)} (startMock({ allowedHosts: [...] })) to allow it.` });
+    sendJson(res, 403, {
+      error: `The mock does not answer requests for host "${hostNameOf(header)}" (DNS rebinding protection). Start it with --allowed-hosts ${hostNameOf(header)} (startMock({ allowedHosts: [...] })) to allow it.`,
+    });
     return true;
   };
 }

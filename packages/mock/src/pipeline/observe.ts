@@ -20,7 +20,10 @@ export interface ObserveOptions {
 }
 
 /** The operation a request was routed to: its operationId, else its method and path template. */
-const operationOf = (exchange: Exchange) => (exchange.route ? ((exchange.route.entry.op as { operationId?: string }).operationId ?? exchange.route.entry.key) : undefined);
+const operationOf = (exchange: Exchange) =>
+  exchange.route
+    ? ((exchange.route.entry.op as { operationId?: string }).operationId ?? exchange.route.entry.key)
+    : undefined;
 
 export function observer({ metrics, writeLine }: ObserveOptions): Guard {
   return (exchange) => {
@@ -45,7 +48,12 @@ export function observer({ metrics, writeLine }: ObserveOptions): Guard {
         durationMs: Math.round(seconds * 1e6) / 1e3,
         session: typeof session === "string" ? clip(session) : null,
       };
-      if (found.length) line.violations = found.map((v) => ({ severity: v.severity ?? "Error", location: v.location, message: v.message }));
+      if (found.length)
+        line.violations = found.map((v) => ({
+          severity: v.severity ?? "Error",
+          location: v.location,
+          message: v.message,
+        }));
       writeLine(`${JSON.stringify(line)}\n`);
     });
     return false;

@@ -11,6 +11,12 @@ export const pathValueCheck: Guard = ({ req, res, pathname, route }) => {
   const unsafe = unsafeIntegerParameter(values, route.integerPathParams);
   if (!unsafe) return false;
   req.resume();
-  sendError(res, route.errorShape, 404, `${unsafe}: ${values![unsafe]} is beyond the integers the API holds (2^53).`, "path");
+  sendError(
+    res,
+    route.errorShape,
+    404,
+    `${unsafe}: ${values![unsafe]} is beyond the integers the API holds (2^53).`,
+    "path",
+  );
   return true;
 };

@@ -9,7 +9,14 @@ import type { Exchange, PrismResult, PrismProblem, Responder } from "./exchange.
 
 export type { PrismResult };
 import { sendJson } from "./send.js";
-import { explainViolations, toViolation, violationFields, type PrismDetail, type PrismViolation, type ViolationRecorder } from "./violations.js";
+import {
+  explainViolations,
+  toViolation,
+  violationFields,
+  type PrismDetail,
+  type PrismViolation,
+  type ViolationRecorder,
+} from "./violations.js";
 
 /** Prism's configuration of the instance (see serve()), of which `mock` is overridden per request. */
 export interface PrismConfig {
@@ -21,10 +28,16 @@ export interface PrismConfig {
 export const INPUT_REFUSALS = [400, 401, 403, 415, 422];
 
 /** Whether Prism found the request invalid (an error of the input, or a refusal of it). */
-export const refused = (result: PrismResult) => (result._tag === "Left" ? INPUT_REFUSALS.includes(result.left.status ?? 0) : result.right.validations.input.some((v) => v.severity === 0));
+export const refused = (result: PrismResult) =>
+  result._tag === "Left"
+    ? INPUT_REFUSALS.includes(result.left.status ?? 0)
+    : result.right.validations.input.some((v) => v.severity === 0);
 
 /** Whether Prism accepted the request: valid, authorised, answered below 400. */
-export const accepted = (result: PrismResult) => result._tag === "Right" && result.right.output.statusCode < 400 && !result.right.validations.input.some((v) => v.severity === 0);
+export const accepted = (result: PrismResult) =>
+  result._tag === "Right" &&
+  result.right.output.statusCode < 400 &&
+  !result.right.validations.input.some((v) => v.severity === 0);
 
 export interface PrismStageOptions {
   engine: PrismEngine;
@@ -51,12 +64,16 @@ export function prismStage(options: PrismStageOptions) {
     };
     const requestConfig = engine.getHttpConfigFromRequest(input);
     if (requestConfig._tag === "Left") return requestConfig as PrismResult;
-    const mock = { ...config.mock, ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)) };
+    const mock = {
+      ...config.mock,
+      ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)),
+    };
     const toTry = exchange.candidates?.length ? exchange.candidates.map((r) => r.prism) : options.operations;
     const asked = () => instance.request(input, toTry, { ...config, mock })() as Promise<PrismResult>;
     // Generated answers need json-schema-faker's options, set only while Prism generates (engine.ts).
     const result = mock.dynamic ? await engine.generating(asked) : await asked();
-    if (route?.conditional.size && result._tag === "Right" && !/example=/.test(String(req.headers.prefer ?? ""))) return withConditionalExample(route.conditional, result, body, req.headers["content-type"]);
+    if (route?.conditional.size && result._tag === "Right" && !/example=/.test(String(req.headers.prefer ?? "")))
+      return withConditionalExample(route.conditional, result, body, req.headers["content-type"]);
     return result;
   }
 
@@ -70,26 +87,48 @@ export function prismStage(options: PrismStageOptions) {
     const named = asDeclared(exchange);
     if (result._tag === "Left") return sendProblem(res, result.left, shape, named);
     const { output, validations } = result.right;
-    const found = [...validations.input.map((v) => named(toViolation("request", v))), ...validations.output.map((v) => toViolation("response", v))];
+    const found = [
+      ...validations.input.map((v) => named(toViolation("request", v))),
+      ...validations.output.map((v) => toViolation("response", v)),
+    ];
     for (const v of found) {
-      const violation = { side: String(v.location[0]), method, path: pathname, status: output.statusCode, location: v.location.join("."), message: v.message, severity: v.severity };
+      const violation = {
+        side: String(v.location[0]),
+        method,
+        path: pathname,
+        status: output.statusCode,
+        location: v.location.join("."),
+        message: v.message,
+        severity: v.severity,
+      };
       violations.record(violation);
       (exchange.violations ??= []).push(violation);
-      if (proxied) process.stderr.write(`[mizan-mock] ${v.location[0]} violation: ${method} ${pathname}: ${v.message}\n`);
+      if (proxied)
+        process.stderr.write(`[mizan-mock] ${v.location[0]} violation: ${method} ${pathname}: ${v.message}\n`);
     }
     if (found.length) res.setHeader("sl-violations", JSON.stringify(found).slice(0, 8000));
     for (const [name, value] of Object.entries(output.headers ?? {})) res.setHeader(name, value);
     const requestErrors = found.filter((v) => v.location[0] === "request" && v.code !== 401 && v.code !== 403);
-    if (explain && requestErrors.length && requestErrors.every((v) => v.location[1] === "path") && (output.statusCode === 400 || output.statusCode === 422)) {
+    if (
+      explain &&
+      requestErrors.length &&
+      requestErrors.every((v) => v.location[1] === "path") &&
+      (output.statusCode === 400 || output.statusCode === 422)
+    ) {
       // A path value no route takes: the operation's documented 404 where it has one (../refusals.ts).
-      const summary = Object.entries(violationFields(requestErrors)).map(([field, problem]) => `${field}: ${problem}`).join("; ");
+      const summary = Object.entries(violationFields(requestErrors))
+        .map(([field, problem]) => `${field}: ${problem}`)
+        .join("; ");
       const refusal = shape(output.statusCode, summary, "path");
       if (refusal.status !== output.statusCode) {
         res.removeHeader("content-type");
         return sendJson(res, refusal.status, explainViolations(refusal.body, requestErrors));
       }
     }
-    const payload = explain && requestErrors.length && (output.statusCode === 400 || output.statusCode === 422) ? explainViolations(output.body, requestErrors) : output.body;
+    const payload =
+      explain && requestErrors.length && (output.statusCode === 400 || output.statusCode === 422)
+        ? explainViolations(output.body, requestErrors)
+        : output.body;
     const text = engine.serialize(payload, res.getHeader("content-type"));
     res.writeHead(output.statusCode);
     res.end(text);
@@ -102,21 +141,33 @@ export function prismStage(options: PrismStageOptions) {
   };
 
   /** Proxy mode: validates as the mock would (with a mock-mode instance) and answers an invalid request itself. */
-  const refuseInvalid = (instance: PrismInstance, config: PrismConfig): Responder => async (exchange) => {
-    const checked = await ask(exchange, instance, config);
-    if (checked._tag === "Right" && !checked.right.validations.input.some((v) => v.severity === 0)) return false;
-    answer(exchange, checked, true);
-    return true;
-  };
+  const refuseInvalid =
+    (instance: PrismInstance, config: PrismConfig): Responder =>
+    async (exchange) => {
+      const checked = await ask(exchange, instance, config);
+      if (checked._tag === "Right" && !checked.right.validations.input.some((v) => v.severity === 0)) return false;
+      answer(exchange, checked, true);
+      return true;
+    };
 
   return { resultOf, answer, responder, refuseInvalid };
 }
 
 /** Prism reports path and query parameters by their names in lower case: name them as the operation declares them. */
 function asDeclared(exchange: Exchange): (v: PrismViolation) => PrismViolation {
-  const declared = new Map(((exchange.route?.entry.parameters ?? []) as { name: string; in: string }[]).filter((p) => p.in === "path" || p.in === "query").map((p) => [p.name.toLowerCase(), p.name]));
+  const declared = new Map(
+    ((exchange.route?.entry.parameters ?? []) as { name: string; in: string }[])
+      .filter((p) => p.in === "path" || p.in === "query")
+      .map((p) => [p.name.toLowerCase(), p.name]),
+  );
   if (!declared.size) return (v) => v;
-  return (v) => (v.location[1] === "path" || v.location[1] === "query" ? { ...v, location: v.location.map((part, i) => (i === 2 ? (declared.get(String(part).toLowerCase()) ?? part) : part)) } : v);
+  return (v) =>
+    v.location[1] === "path" || v.location[1] === "query"
+      ? {
+          ...v,
+          location: v.location.map((part, i) => (i === 2 ? (declared.get(String(part).toLowerCase()) ?? part) : part)),
+        }
+      : v;
 }
 
 function queryOf(searchParams: URLSearchParams): Record<string, string | string[]> {
@@ -134,13 +185,28 @@ function queryOf(searchParams: URLSearchParams): Record<string, string | string[
  * fits (an invalid path parameter, say), it lists the violations ({location, severity: "Error",
  * code, message}): name them, as the documented validation answers do.
  */
-function sendProblem(res: ServerResponse, error: PrismProblem, shape: ErrorShape, named: (v: PrismViolation) => PrismViolation = (v) => v): void {
+function sendProblem(
+  res: ServerResponse,
+  error: PrismProblem,
+  shape: ErrorShape,
+  named: (v: PrismViolation) => PrismViolation = (v) => v,
+): void {
   for (const [name, value] of Object.entries(error.additional?.headers ?? {})) res.setHeader(name, value);
   const listed = (error.additional?.validation ?? []) as (PrismDetail & { location?: string[] })[];
-  const violations = listed.filter((d) => d.severity === 0 || (d.severity as unknown) === "Error").map((d) => named(toViolation("request", { ...d, path: d.path ?? d.location })));
+  const violations = listed
+    .filter((d) => d.severity === 0 || (d.severity as unknown) === "Error")
+    .map((d) => named(toViolation("request", { ...d, path: d.path ?? d.location })));
   const fields = violationFields(violations);
-  const message = violations.length ? Object.entries(fields).map(([field, problem]) => `${field}: ${problem}`).join("; ") : (error.detail ?? error.title ?? String(error));
+  const message = violations.length
+    ? Object.entries(fields)
+        .map(([field, problem]) => `${field}: ${problem}`)
+        .join("; ")
+    : (error.detail ?? error.title ?? String(error));
   const place = violations[0]?.location[1];
-  const answer = shape(error.status ?? 500, message, place === "path" || place === "query" || place === "body" || place === "header" ? place : undefined);
+  const answer = shape(
+    error.status ?? 500,
+    message,
+    place === "path" || place === "query" || place === "body" || place === "header" ? place : undefined,
+  );
   sendJson(res, answer.status, violations.length ? explainViolations(answer.body, violations) : answer.body);
 }

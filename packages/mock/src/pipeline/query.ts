@@ -12,7 +12,15 @@ export function queryCheck(options: { forwardInvalid: boolean; violations: Viola
     if (!problem) return false;
     if (options.forwardInvalid) {
       // Logged as Prism's violations are (status 0: logged before the answer exists).
-      const violation = { side: "request", method, path: pathname, status: 0, location: "request.query", message: problem, severity: "Error" };
+      const violation = {
+        side: "request",
+        method,
+        path: pathname,
+        status: 0,
+        location: "request.query",
+        message: problem,
+        severity: "Error",
+      };
       options.violations.record(violation);
       (exchange.violations ??= []).push(violation);
       return false;

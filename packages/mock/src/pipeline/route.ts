@@ -22,7 +22,13 @@ export interface RouteTable {
 type Compile = (schema: unknown) => (value: unknown) => boolean;
 
 /** The routes of a bundle that Prism's model knows. `compileQuery` coerces (parameters arrive as text). */
-export function routeTable(doc: unknown, prismOperations: PrismOperation[], errorShape: ErrorShape, compile: Compile, compileQuery: Compile): RouteTable {
+export function routeTable(
+  doc: unknown,
+  prismOperations: PrismOperation[],
+  errorShape: ErrorShape,
+  compile: Compile,
+  compileQuery: Compile,
+): RouteTable {
   const byKey = new Map(prismOperations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
   const routes = operationRoutes(doc).flatMap((entry): Route[] => {
     const prism = byKey.get(entry.key);
@@ -36,7 +42,10 @@ export function routeTable(doc: unknown, prismOperations: PrismOperation[], erro
         security: securityAlternatives(doc, entry.security),
         prism,
         // Refusals take a status the operation documents (../refusals.ts).
-        errorShape: documentedShape(hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape, Object.keys((entry.op as { responses?: object }).responses ?? {})),
+        errorShape: documentedShape(
+          hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape,
+          Object.keys((entry.op as { responses?: object }).responses ?? {}),
+        ),
         statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
         integerPathParams: (entry.parameters as { in: string; name: string; schema?: unknown }[])
           .filter((p) => p.in === "path" && isIntegerId(doc, p.schema))
@@ -64,7 +73,8 @@ function isIntegerId(doc: unknown, schema: unknown): boolean {
     const pattern = new RegExp(b.pattern);
     return pattern.test("512") && !pattern.test("abc");
   };
-  const isInteger = (b: IdSchema | undefined) => [b?.type].flat().includes("integer") && ![b?.type].flat().includes("string");
+  const isInteger = (b: IdSchema | undefined) =>
+    [b?.type].flat().includes("integer") && ![b?.type].flat().includes("string");
   return branches.some(isInteger) && branches.every((b) => isInteger(b) || digitsOnly(b));
 }
 
@@ -73,7 +83,9 @@ function isIntegerId(doc: unknown, schema: unknown): boolean {
  * literal segments instead of testing every route's pattern (400 on the Daftra bundle): each route
  * is filed under the literal segments its template starts with (at most four).
  */
-export function routeIndex<R extends { entry: { path: string }; regex: RegExp }>(routes: R[]): (pathname: string) => R[] {
+export function routeIndex<R extends { entry: { path: string }; regex: RegExp }>(
+  routes: R[],
+): (pathname: string) => R[] {
   const DEPTH = 4;
   const byPrefix = new Map<string, { route: R; order: number }[]>();
   routes.forEach((route, order) => {
@@ -87,7 +99,8 @@ export function routeIndex<R extends { entry: { path: string }; regex: RegExp }>
     const segments = pathname.split("/").slice(1);
     const found: { route: R; order: number }[] = [];
     for (let depth = 0; depth <= Math.min(DEPTH, segments.length); depth++) {
-      for (const hit of byPrefix.get(`${depth}:${segments.slice(0, depth).join("/")}`) ?? []) if (hit.route.regex.test(pathname)) found.push(hit);
+      for (const hit of byPrefix.get(`${depth}:${segments.slice(0, depth).join("/")}`) ?? [])
+        if (hit.route.regex.test(pathname)) found.push(hit);
     }
     return found.sort((a, b) => a.order - b.order).map((hit) => hit.route);
   };
@@ -108,7 +121,13 @@ export function router(table: RouteTable, errorShape: ErrorShape): Guard {
     } catch {
       exchange.req.resume();
       // A path value no route takes: the operation's documented refusal (404 where it has one).
-      sendError(exchange.res, exchange.route?.errorShape ?? errorShape, 400, `The request path is not valid percent-encoding: ${exchange.pathname}`, "path");
+      sendError(
+        exchange.res,
+        exchange.route?.errorShape ?? errorShape,
+        400,
+        `The request path is not valid percent-encoding: ${exchange.pathname}`,
+        "path",
+      );
       return true;
     }
     return false;

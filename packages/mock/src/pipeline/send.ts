@@ -11,7 +11,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, tex
 }
 
 /** The mock's own error, in the API's (or the operation's) error shape. */
-export function sendError(res: ServerResponse, shape: ErrorShape, status: number, message: string, where?: ProblemPlace): void {
+export function sendError(
+  res: ServerResponse,
+  shape: ErrorShape,
+  status: number,
+  message: string,
+  where?: ProblemPlace,
+): void {
   const answer = shape(status, message, where);
   sendJson(res, answer.status, answer.body);
 }
@@ -34,10 +40,21 @@ export const LINGER = { ms: 2000, bytes: 64 * 1024 * 1024 };
  * connection ends. Closing at once would leave unread bytes, and the kernel answers those with a
  * reset that can reach the client before it has read the 413.
  */
-export function sendAndClose(req: IncomingMessage, res: ServerResponse, shape: ErrorShape, status: number, message: string, linger = LINGER): void {
+export function sendAndClose(
+  req: IncomingMessage,
+  res: ServerResponse,
+  shape: ErrorShape,
+  status: number,
+  message: string,
+  linger = LINGER,
+): void {
   const answer = shape(status, message);
   const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), connection: "close" });
+  res.writeHead(answer.status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    connection: "close",
+  });
   // Written now, ended later: Node closes a `Connection: close` exchange as soon as it ends.
   res.write(text);
   let dropped = 0;

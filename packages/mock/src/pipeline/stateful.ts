@@ -19,7 +19,14 @@ export function stateful({ state, fastVerdictOf, prismResultOf }: StatefulOption
     if (!route) return false;
     const valid = fastVerdictOf(exchange) !== undefined || accepted(await prismResultOf(exchange));
     if (!valid) return false;
-    const stored = await state.answer({ entry: route.entry, pathname: exchange.pathname, query: exchange.url.searchParams, headers: exchange.req.headers, body: exchange.body, errorShape: route.errorShape });
+    const stored = await state.answer({
+      entry: route.entry,
+      pathname: exchange.pathname,
+      query: exchange.url.searchParams,
+      headers: exchange.req.headers,
+      body: exchange.body,
+      errorShape: route.errorShape,
+    });
     if (!stored) return false;
     sendJson(exchange.res, stored.status, stored.body, stored.text);
     return true;

@@ -45,8 +45,11 @@ export function unknownFields(options: { doc: unknown; strict: boolean; violatio
   const checkOf = (route: Route): Check | null => {
     let check = checks.get(route);
     if (check === undefined) {
-      const body = deref(doc, route.entry.requestBody) as { content?: Record<string, { schema?: unknown }> } | undefined;
-      const schema = Object.entries(body?.content ?? {}).find(([type]) => /^application\/(.+\+)?json/i.test(type))?.[1]?.schema;
+      const body = deref(doc, route.entry.requestBody) as
+        | { content?: Record<string, { schema?: unknown }> }
+        | undefined;
+      const schema = Object.entries(body?.content ?? {}).find(([type]) => /^application\/(.+\+)?json/i.test(type))?.[1]
+        ?.schema;
       check = schema ? undeclaredFieldsOf(doc, schema) : null;
       checks.set(route, check);
     }
@@ -61,12 +64,25 @@ export function unknownFields(options: { doc: unknown; strict: boolean; violatio
     const fields = check(body).slice(0, UNKNOWN_FIELDS_MAX_REPORTED).map(fieldPath);
     if (!fields.length) return false;
     if (strict) {
-      const found: PrismViolation[] = fields.map((field) => ({ location: ["request", "body", ...field.split(".")], severity: "Error", code: "unknown", message: `${field} is not a field of this operation; the server would ignore it` }));
+      const found: PrismViolation[] = fields.map((field) => ({
+        location: ["request", "body", ...field.split(".")],
+        severity: "Error",
+        code: "unknown",
+        message: `${field} is not a field of this operation; the server would ignore it`,
+      }));
       const answer = route.errorShape(400, `Unknown body fields (refused by --strict-bodies): ${fields.join(", ")}`);
       sendJson(res, answer.status, explainViolations(answer.body, found));
       return true;
     }
-    const found = fields.map((field) => ({ side: "request", method: exchange.method, path: exchange.pathname, status: 0, location: `request.body.${field}`, message: IGNORED_BY_THE_SERVER, severity: "Warning" }));
+    const found = fields.map((field) => ({
+      side: "request",
+      method: exchange.method,
+      path: exchange.pathname,
+      status: 0,
+      location: `request.body.${field}`,
+      message: IGNORED_BY_THE_SERVER,
+      severity: "Warning",
+    }));
     (exchange.violations ??= []).push(...found);
     // Logged with the status of the answer, once it is known.
     res.once("finish", () => {

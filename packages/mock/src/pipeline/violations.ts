@@ -43,7 +43,12 @@ export interface PrismViolation {
 
 const SEVERITY = ["Error", "Warning", "Information", "Hint"];
 export function toViolation(side: string, d: PrismDetail): PrismViolation {
-  return { location: [side, ...(d.path ?? [])], severity: SEVERITY[d.severity] ?? String(d.severity), code: d.code, message: d.message };
+  return {
+    location: [side, ...(d.path ?? [])],
+    severity: SEVERITY[d.severity] ?? String(d.severity),
+    code: d.code,
+    message: d.message,
+  };
 }
 
 /** Each offending field of a request with one reason, as the vendor words them (../messages.ts): field -> reason. */
@@ -65,7 +70,9 @@ export function explainViolations(body: unknown, violations: PrismViolation[]): 
     .join("; ");
   const out = { ...(body as Record<string, unknown>) };
   // An envelope around the error ({errorResponse: {...}}: EnKash) is explained inside.
-  const envelope = Object.entries(out).find(([, v]) => v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).some((k) => MESSAGE_KEY.test(k)));
+  const envelope = Object.entries(out).find(
+    ([, v]) => v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).some((k) => MESSAGE_KEY.test(k)),
+  );
   if (envelope && !("validation_errors" in out) && !out.errors && !Object.keys(out).some((k) => MESSAGE_KEY.test(k))) {
     out[envelope[0]] = explainViolations(envelope[1], violations);
     return out;
@@ -77,9 +84,16 @@ export function explainViolations(body: unknown, violations: PrismViolation[]): 
     for (const key of Object.keys(out)) if (MESSAGE_KEY.test(key) && typeof out[key] === "string") out[key] = summary;
   }
   // An error detail object ({message, type, code}: VMSAlpha) keeps its shape; its message says what is wrong.
-  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors) && Object.keys(out.errors).some((k) => MESSAGE_KEY.test(k))) out.errors = fillError(out.errors, NaN, NaN, summary);
+  else if (
+    out.errors &&
+    typeof out.errors === "object" &&
+    !Array.isArray(out.errors) &&
+    Object.keys(out.errors).some((k) => MESSAGE_KEY.test(k))
+  )
+    out.errors = fillError(out.errors, NaN, NaN, summary);
   // Daftra v2: `errors` maps each field to a list of reasons; the summary message stays.
-  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors)) out.errors = Object.fromEntries(Object.entries(fields).map(([field, problem]) => [field, [problem]]));
+  else if (out.errors && typeof out.errors === "object" && !Array.isArray(out.errors))
+    out.errors = Object.fromEntries(Object.entries(fields).map(([field, problem]) => [field, [problem]]));
   else if (typeof out.error_description === "string") out.error_description = summary;
   else if (typeof out.message === "string") out.message = summary;
   return out;

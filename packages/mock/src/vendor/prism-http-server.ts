@@ -82,7 +82,12 @@ export function getHttpConfigFromRequest(req: RequestLike): HttpConfigResult {
   const query = req.url.query ?? {};
   const preferences: Record<string, unknown> = prefer
     ? parsePrefer(prefer)
-    : { code: first(query.__code), dynamic: first(query.__dynamic), seed: first(query.__seed), example: first(query.__example) };
+    : {
+        code: first(query.__code),
+        dynamic: first(query.__dynamic),
+        seed: first(query.__seed),
+        example: first(query.__example),
+      };
   const problems: string[] = [];
   const text = (name: string) => {
     const value = preferences[name];
@@ -94,12 +99,37 @@ export function getHttpConfigFromRequest(req: RequestLike): HttpConfigResult {
     return value;
   };
   const codeText = text("code");
-  const code = codeText === undefined ? undefined : /^\d{3}$/.test(codeText) ? parseInt(codeText, 10) : void problems.push(`optional property "code"\n└─ cannot decode ${JSON.stringify(codeText)}, should be a number`);
+  const code =
+    codeText === undefined
+      ? undefined
+      : /^\d{3}$/.test(codeText)
+        ? parseInt(codeText, 10)
+        : void problems.push(
+            `optional property "code"\n└─ cannot decode ${JSON.stringify(codeText)}, should be a number`,
+          );
   const dynamicText = text("dynamic");
-  const dynamic = dynamicText === undefined ? undefined : dynamicText === "true" ? true : dynamicText === "false" ? false : void problems.push(`optional property "dynamic"\n└─ cannot decode ${JSON.stringify(dynamicText)}, should be a boolean`);
+  const dynamic =
+    dynamicText === undefined
+      ? undefined
+      : dynamicText === "true"
+        ? true
+        : dynamicText === "false"
+          ? false
+          : void problems.push(
+              `optional property "dynamic"\n└─ cannot decode ${JSON.stringify(dynamicText)}, should be a boolean`,
+            );
   const seed = text("seed");
   const exampleKey = text("example");
-  if (problems.length) return { _tag: "Left", left: { name: "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY", title: "Invalid request", status: 422, detail: `partial\n${problems.join("\n")}` } };
+  if (problems.length)
+    return {
+      _tag: "Left",
+      left: {
+        name: "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+        title: "Invalid request",
+        status: 422,
+        detail: `partial\n${problems.join("\n")}`,
+      },
+    };
   return { _tag: "Right", right: { code, exampleKey, dynamic, seed } };
 }
 
@@ -120,7 +150,11 @@ export function serialize(payload: unknown, contentType: unknown): string | unde
   }
   if (type?.startsWith("text/")) {
     if (typeof payload === "string" || payload === undefined) return payload as string | undefined;
-    throw Object.assign(new Error("Cannot serialise complex objects as text"), { detail: "Cannot serialise complex objects as text", status: 500, name: "https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT" });
+    throw Object.assign(new Error("Cannot serialise complex objects as text"), {
+      detail: "Cannot serialise complex objects as text",
+      status: 500,
+      name: "https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT",
+    });
   }
   if (typeof payload === "string") return payload;
   throw new Error(`Cannot find serializer for ${String(contentType)}`);

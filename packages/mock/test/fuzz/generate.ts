@@ -85,14 +85,17 @@ export class Generator {
     if (schema.allOf?.length) {
       const parts = schema.allOf.map((part) => this.value(part, depth + 1));
       const own = schema.type || schema.properties ? this.value({ ...schema, allOf: undefined }, depth + 1) : undefined;
-      if ([...parts, own].every((p) => p === undefined || (p !== null && typeof p === "object" && !Array.isArray(p)))) return Object.assign({}, ...parts, own);
+      if ([...parts, own].every((p) => p === undefined || (p !== null && typeof p === "object" && !Array.isArray(p))))
+        return Object.assign({}, ...parts, own);
       return parts[0];
     }
     const branches = schema.oneOf ?? schema.anyOf;
     if (branches?.length) return this.value(this.pick(branches), depth + 1);
     const examples = [schema.example, ...(schema.examples ?? [])].filter((e) => e !== undefined);
     if (examples.length && this.r() < 0.3) return this.pick(examples);
-    const types = ([] as string[]).concat(schema.type ?? (schema.properties ? "object" : "string")).filter((t) => t !== "null" || this.r() < 0.1);
+    const types = ([] as string[])
+      .concat(schema.type ?? (schema.properties ? "object" : "string"))
+      .filter((t) => t !== "null" || this.r() < 0.1);
     const type = types.length ? this.pick(types) : "null";
     switch (type) {
       case "null":
@@ -102,7 +105,8 @@ export class Generator {
       case "integer":
       case "number": {
         const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);
-        const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : Math.max(min, 1000));
+        const max =
+          schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : Math.max(min, 1000));
         const n = min + this.r() * (max - min);
         return type === "integer" ? Math.ceil(n) : Math.round(n * 100) / 100;
       }
@@ -118,7 +122,9 @@ export class Generator {
         const min = schema.minLength ?? 1;
         const max = Math.min(schema.maxLength ?? 12, Math.max(min, 12));
         const length = min + Math.floor(this.r() * (max - min + 1));
-        return Array.from({ length }, () => this.pick("abcdefghijklmnopqrstuvwxyz0123456789 ".split(""))).join("").replace(/^ | $/g, "x");
+        return Array.from({ length }, () => this.pick("abcdefghijklmnopqrstuvwxyz0123456789 ".split("")))
+          .join("")
+          .replace(/^ | $/g, "x");
       }
       case "array": {
         const min = schema.minItems ?? 0;
@@ -157,7 +163,8 @@ export function propertySchema(doc: unknown, raw: unknown, name: string, depth =
 /** A value of a type the schema does not allow, or undefined when every JSON type is allowed. */
 export function wrongTypeFor(doc: unknown, raw: unknown): Json {
   const schema = deref(doc, raw) as Schema | undefined;
-  if (!schema || schema.anyOf || schema.oneOf || schema.allOf || schema.const !== undefined || schema.enum) return undefined;
+  if (!schema || schema.anyOf || schema.oneOf || schema.allOf || schema.const !== undefined || schema.enum)
+    return undefined;
   const types = ([] as string[]).concat(schema.type ?? []);
   if (!types.length) return undefined;
   if (!types.includes("object")) return { not: "this" };
