@@ -17,7 +17,8 @@ if (imageTools === "missing")
   );
 // One formatter and one linter for the whole tree (biome.json): a failure counts as one failed test.
 const biome = spawnSync(path.join(root, "node_modules", ".bin", "biome"), ["ci", "."], { stdio: "inherit", cwd: root });
-if (biome.status !== 0) console.log("npm test: biome ci found formatting or lint errors (npm run format fixes the formatting)");
+if (biome.status !== 0)
+  console.log("npm test: biome ci found formatting or lint errors (npm run format fixes the formatting)");
 const res = spawnSync(
   process.execPath,
   // Three tasks at a time: the machines this runs on have two cores, and more suites at once
