@@ -20,7 +20,13 @@ if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
   process.exit(0);
 }
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const res = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: tools, stdio: "inherit" });
+// engine-strict off for this install only: `npm run setup` passes the workspace's engine-strict on
+// to child npm processes (npm_config_engine_strict), and these tools declare Node >= 22.18; they
+// run on the Node 24 of this package's devDependencies, never on the installing Node.
+const res = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--engine-strict=false"], {
+  cwd: tools,
+  stdio: "inherit",
+});
 if (res.status !== 0) {
   console.error(`other-generators: npm ci in ${tools} failed (exit ${res.status ?? res.signal})`);
   process.exit(res.status || 1);
