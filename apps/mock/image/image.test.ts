@@ -118,7 +118,7 @@ function imageEnv(overrides: Record<string, string> = {}): string[] {
 /** chroot into the image as its user, in its working directory, with only its environment. */
 function chrootArgs(argv: string[], env: string[]): string[] {
   return [
-    "chroot",
+    which("chroot") ?? "chroot",
     `--userspec=${user.uid}:${user.gid}`,
     `--groups=${user.gid}`,
     rootfs,

@@ -34,7 +34,9 @@ export function run(command, args, { cwd, env = process.env, echo = false, input
 
 /** The absolute path of `name` on PATH, or undefined. */
 export function which(name) {
-  const found = spawnSync("sh", ["-c", 'command -v "$1"', "sh", name], { encoding: "utf8" });
+  // The sbin folders too: root's tools (chroot) live there, and a minimal PATH may leave them out.
+  const env = { ...process.env, PATH: `${process.env.PATH ?? ""}:/usr/local/sbin:/usr/sbin:/sbin` };
+  const found = spawnSync("sh", ["-c", 'command -v "$1"', "sh", name], { encoding: "utf8", env });
   return found.status === 0 ? found.stdout.trim() || undefined : undefined;
 }
 

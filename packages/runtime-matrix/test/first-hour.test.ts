@@ -179,7 +179,13 @@ describe("the first hour, from the root README", () => {
     const license = readFileSync(path.join(repoRoot, "LICENSE"), "utf8");
     expect(license).toMatch(/^MIT License/);
     const installed = path.join(projects.get(RUNNER)!.dir, "node_modules", "@mizan");
-    expect(readdirSync(installed).sort()).toEqual(["client-core", "daftra-client", "mock", "openapi-tools"]);
+    expect(readdirSync(installed).sort()).toEqual([
+      "client-core",
+      "daftra-client",
+      "mock",
+      "mock-model",
+      "openapi-tools",
+    ]);
     for (const name of readdirSync(installed))
       expect(readFileSync(path.join(installed, name, "LICENSE"), "utf8"), name).toBe(license);
   });
