@@ -4,7 +4,7 @@
 // file name. It takes a file, not an API name, so that this package does not depend on @mizan/spec.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { generateOperations, generateTypes } from "../src/codegen.mjs";
+import { generateOperations, generateTypes } from "../dist/codegen.js";
 
 const [bundleArg, out = "src/generated"] = process.argv.slice(2);
 if (!bundleArg?.endsWith(".json")) {

@@ -10,7 +10,7 @@ import {
   filterAndSort,
   FORBIDDEN_KEYS,
   readBracketQuery,
-} from "../src/query.mjs";
+} from "../src/query.js";
 
 const SEED = 20261207;
 const RUNS = 400;
@@ -49,7 +49,7 @@ const entries = fc.array(fc.tuple(fc.oneof(key, fc.string({ maxLength: 20 })), f
 });
 
 /** Every object in a value, with the key path that reached it. */
-function* objectsOf(value, path = []) {
+function* objectsOf(value: unknown, path: string[] = []): Generator<[object, string[]]> {
   if (value === null || typeof value !== "object") return;
   yield [value, path];
   for (const [k, v] of Object.entries(value)) yield* objectsOf(v, [...path, k]);
@@ -57,7 +57,7 @@ function* objectsOf(value, path = []) {
 
 function expectPrototypeUntouched() {
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(baseline);
-  expect({}.prefer).toBeUndefined();
+  expect(({} as Record<string, unknown>).prefer).toBeUndefined();
 }
 
 describe("readBracketQuery under any query", () => {
@@ -98,7 +98,9 @@ describe("readBracketQuery under any query", () => {
         { minKeys: 1, maxKeys: 4 },
       ),
     })).node;
-    const write = (value, prefix, out) => {
+    /** A tree as query entries: strings as values, lists with `[]`, objects as deeper keys. */
+    type Tree = { [key: string]: string | string[] | Tree };
+    const write = (value: Tree, prefix: string, out: [string, string][]): [string, string][] => {
       for (const [k, v] of Object.entries(value)) {
         if (typeof v === "string") out.push([`${prefix}[${k}]`, v]);
         else if (Array.isArray(v)) for (const item of v) out.push([`${prefix}[${k}][]`, item]);
@@ -109,7 +111,7 @@ describe("readBracketQuery under any query", () => {
     fc.assert(
       fc.property(tree, (value) => {
         counts.cases++;
-        const query = new URLSearchParams(write(value, "filter", []));
+        const query = new URLSearchParams(write(value as Tree, "filter", []));
         const { values, problems } = readBracketQuery(new URLSearchParams(query.toString()), ["filter"]);
         expect(problems).toEqual([]);
         expect(JSON.parse(JSON.stringify(values.filter))).toEqual(JSON.parse(JSON.stringify(value)));
@@ -156,7 +158,7 @@ describe("bracketQueryChecker and filterAndSort under any query", () => {
       schema: { type: "object", additionalProperties: { enum: ["asc", "desc"] } },
     },
   ];
-  const check = bracketQueryChecker(doc, parameters);
+  const check = bracketQueryChecker(doc, parameters)!;
   const records = Array.from({ length: 12 }, (_, i) => ({ id: i, name: `n${i % 5}`, group: { id: i % 3 } }));
 
   it("the checker answers a message or nothing; what it lets through, filterAndSort applies without throwing", () => {
@@ -190,7 +192,7 @@ describe("bracketQueryChecker and filterAndSort under any query", () => {
           const kept = filterAndSort(records, list, { filters: [{ param: "filter", match: "all" }], sort: "sort" });
           expect(kept.length).toBeLessThanOrEqual(records.length);
         } catch (error) {
-          expect(error.message).toMatch(/^Unknown filter operator /);
+          expect((error as Error).message).toMatch(/^Unknown filter operator /);
         }
         expectPrototypeUntouched();
       }),
@@ -205,7 +207,8 @@ describe("bracketQueryChecker and filterAndSort under any query", () => {
     const { values, problems } = readBracketQuery([[deep, "x"]], ["filter"]);
     expect(problems).toEqual([]);
     let depth = 0;
-    for (let node = values.filter; node && typeof node === "object"; node = node.a) depth++;
+    for (let node: unknown = values.filter; node && typeof node === "object"; node = (node as { a?: unknown }).a)
+      depth++;
     expect(depth).toBe(20_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateOperations, listMeta, securityMatchers } from "../src/codegen.mjs";
+import { generateOperations, listMeta, securityMatchers } from "../src/codegen.js";
 
 // A small API: a default API key, a public token endpoint, a templated public read that would
 // also match a concrete operation with the default security, and two paged lists.

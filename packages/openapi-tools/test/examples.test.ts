@@ -1,6 +1,6 @@
 // Undeclared fields: what the example checks refuse and what the stateful mock prunes from answers.
 import { describe, expect, it } from "vitest";
-import { undeclaredFields, undeclaredFieldsOf } from "../src/examples.mjs";
+import { undeclaredFields, undeclaredFieldsOf } from "../src/examples.js";
 
 const doc = {
   components: {

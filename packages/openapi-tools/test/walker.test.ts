@@ -5,6 +5,7 @@ import {
   deref,
   operationRoutes,
   jsonExamples,
+  type OperationEntry,
   operationsOf,
   pathTemplateMatcher,
   pathTemplateParams,
@@ -14,7 +15,7 @@ import {
   resolveRef,
   routeFor,
   securityAlternatives,
-} from "../src/walker.mjs";
+} from "../src/walker.js";
 
 const doc = {
   openapi: "3.1.0",
@@ -96,7 +97,9 @@ describe("refs", () => {
 
 describe("operationsOf", () => {
   const ops = operationsOf(doc);
-  const byKey = Object.fromEntries(ops.map((o) => [o.key, o]));
+  type Key = "GET /things/{id}.json" | "PUT /things/{id}.json" | "POST /a~b/c%20d";
+  // The keys the first test below checks.
+  const byKey = Object.fromEntries(ops.map((o) => [o.key, o])) as Record<Key, OperationEntry>;
 
   it("lists every operation in document order, keyed METHOD /path", () => {
     expect(ops.map((o) => o.key)).toEqual(["GET /things/{id}.json", "PUT /things/{id}.json", "POST /a~b/c%20d"]);
@@ -111,7 +114,7 @@ describe("operationsOf", () => {
     expect(byKey["GET /things/{id}.json"].security).toEqual(doc.security);
     expect(byKey["PUT /things/{id}.json"].security).toEqual([]);
     expect(byKey["POST /a~b/c%20d"].security).toEqual([{ basic: [] }]);
-    expect(operationsOf({ paths: { "/x": { get: {} } } })[0].security).toEqual([]);
+    expect(operationsOf({ paths: { "/x": { get: {} } } })[0]?.security).toEqual([]);
   });
   it("dereferences the request body and names its first media type", () => {
     const put = byKey["PUT /things/{id}.json"];
@@ -136,7 +139,7 @@ describe("schemas", () => {
 });
 
 describe("security", () => {
-  const kind = (name) => authKindOf(doc, [{ [name]: [] }]);
+  const kind = (name: string) => authKindOf(doc, [{ [name]: [] }]);
   it("names the first scheme of the first requirement", () => {
     expect(authKindOf(doc, doc.security)).toBe("header:apikey");
     expect(authKindOf(doc, [])).toBe("none");
@@ -182,7 +185,7 @@ describe("routeFor", () => {
       "/clients/{id}.json": { get: { operationId: "client" }, put: { operationId: "putClient" } },
     },
   });
-  const reached = (method, path) => routeFor(routes, method, path)?.op.operationId;
+  const reached = (method: string, path: string) => routeFor(routes, method, path)?.op.operationId;
 
   it("picks the most specific template that matches", () => {
     expect(reached("GET", "/v2/entity/invoice/list/1")).toBe("anyList");

@@ -3,7 +3,18 @@
 //   operations.ts   what the client runtime needs from the spec (security, body middleware, paged lists)
 // The CLI is bin/mizan-codegen.mjs.
 import { createRequire } from "node:module";
-import { branches, operationsOf, pathTemplateRegex, securitySchemeOf } from "./walker.mjs";
+import type * as TypeScript from "typescript";
+import {
+  type OperationEntry,
+  operationsOf,
+  pathTemplateRegex,
+  type SchemaObject,
+  type SecurityRequirement,
+  type SecuritySchemeObject,
+  branches,
+  isObject,
+  securitySchemeOf,
+} from "./walker.js";
 
 /**
  * openapi-typescript, loaded when types are generated, and the typescript it prints with (its
@@ -15,17 +26,19 @@ import { branches, operationsOf, pathTemplateRegex, securitySchemeOf } from "./w
 async function typeGenerator() {
   try {
     const { default: openapiTS, astToString } = await import("openapi-typescript");
-    const ts = createRequire(import.meta.resolve("openapi-typescript"))("typescript");
+    const ts: typeof TypeScript = createRequire(import.meta.resolve("openapi-typescript"))("typescript");
     return { openapiTS, astToString, ts };
   } catch (error) {
-    if (error?.code !== "ERR_MODULE_NOT_FOUND" && error?.code !== "MODULE_NOT_FOUND") throw error;
+    const code = isObject(error) ? error.code : undefined;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw error;
     throw new Error(
-      `generateTypes needs openapi-typescript (an optional peer dependency of @mizan/openapi-tools) and the typescript it prints with: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error.message})`,
+      `generateTypes needs openapi-typescript (an optional peer dependency of @mizan/openapi-tools) and the typescript it prints with: npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3 (${error instanceof Error ? error.message : String(error)})`,
     );
   }
 }
 
-export async function generateTypes(doc, banner = "") {
+/** TypeScript types for openapi-fetch (`paths`, `components`, ...), after `banner`. */
+export async function generateTypes(doc: unknown, banner = ""): Promise<string> {
   const { openapiTS, astToString, ts } = await typeGenerator();
   // `format: binary` (uploaded photos and files) accepts a Blob as well as a string.
   const binary = ts.factory.createUnionTypeNode([
@@ -33,7 +46,8 @@ export async function generateTypes(doc, banner = "") {
     ts.factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
   ]);
   // defaultNonNullable: false keeps fields with a documented default optional in requests.
-  const ast = await openapiTS(doc, {
+  // openapi-typescript reads the document as an OpenAPI 3 object; it is one, parsed from JSON.
+  const ast = await openapiTS(doc as Parameters<typeof openapiTS>[0], {
     alphabetize: false,
     rootTypes: false,
     defaultNonNullable: false,
@@ -42,15 +56,33 @@ export async function generateTypes(doc, banner = "") {
   return banner + astToString(ast);
 }
 
+/** A pagination style: query parameter of the page, dotted paths of the items, last page and next link. */
+export interface PaginationStyle {
+  page: string;
+  items: string;
+  lastPage?: string;
+  next?: string;
+}
+
+export interface CodegenOptions {
+  /** The API's pagination styles; a GET whose 200 body and parameters fit one is a paged list. */
+  pagination?: PaginationStyle[];
+}
+
+/** What listMeta reads of a response. */
+interface ResponseLike {
+  content?: Record<string, { schema?: unknown }>;
+}
+
 /** The schema at a dotted property path ("pagination.page_count"), through $refs and allOf. */
-function schemaAt(doc, schema, dotted) {
-  let nodes = [schema];
+function schemaAt(doc: unknown, schema: unknown, dotted: string): SchemaObject | undefined {
+  let nodes: unknown[] = [schema];
   for (const key of dotted.split("."))
     nodes = nodes
       .flatMap((n) => branches(doc, n))
       .map((n) => n.properties?.[key])
       .filter(Boolean);
-  return nodes.length ? { allOf: nodes } : undefined;
+  return nodes.length ? { allOf: nodes as SchemaObject[] } : undefined;
 }
 
 /**
@@ -59,14 +91,20 @@ function schemaAt(doc, schema, dotted) {
  * 200 body has. `wrapper` is the one required key of each item when items are wrapped
  * ({"Client": {...}} -> "Client").
  */
-export function listMeta(doc, { op, parameters }, styles = []) {
+export function listMeta(
+  doc: unknown,
+  { op, parameters }: Pick<OperationEntry, "op" | "parameters">,
+  styles: readonly PaginationStyle[] = [],
+): { style: PaginationStyle; wrapper: string | undefined } | undefined {
+  const ok = op.responses?.["200"];
+  // A response is no schema, but branches() only follows its $ref here, and content is what is read.
   const schema =
-    op.responses?.["200"] &&
-    branches(doc, op.responses["200"])
-      .map((r) => r.content?.["application/json"]?.schema)
+    ok &&
+    branches(doc, ok)
+      .map((r) => (r as ResponseLike).content?.["application/json"]?.schema)
       .find(Boolean);
   if (!schema) return undefined;
-  const isArray = (s) => branches(doc, s).some((b) => b.type === "array" || b.items);
+  const isArray = (s: unknown) => branches(doc, s).some((b) => b.type === "array" || b.items);
   const style = styles.find(
     (s) =>
       parameters.some((p) => p.in === "query" && p.name === s.page) &&
@@ -78,33 +116,37 @@ export function listMeta(doc, { op, parameters }, styles = []) {
     d.items ? branches(doc, d.items) : [],
   );
   const keys = [...new Set(items.flatMap((i) => i.required ?? []))];
+  const only = keys.length === 1 ? keys[0] : undefined;
   const wrapped =
-    keys.length === 1 &&
-    items.some((i) => branches(doc, i.properties?.[keys[0]]).some((b) => b.type === "object" || b.properties));
-  return { style, wrapper: wrapped ? keys[0] : undefined };
+    only !== undefined &&
+    items.some((i) => branches(doc, i.properties?.[only]).some((b) => b.type === "object" || b.properties));
+  return { style, wrapper: wrapped ? only : undefined };
 }
 
 /** A security scheme as the client runtime fills it (AuthScheme in @mizan/client-core), or undefined when it cannot. */
-function runtimeScheme(scheme = {}) {
+type RuntimeScheme = { type: "bearer" | "basic" } | { type: "apiKey"; header: string; prefix?: string };
+
+function runtimeScheme(scheme: SecuritySchemeObject = {}): RuntimeScheme | undefined {
   const http = scheme.type === "http" ? scheme.scheme?.toLowerCase() : undefined;
   if (http === "bearer" || http === "basic") return { type: http };
   if (scheme.type === "apiKey" && scheme.in === "header") {
     return {
       type: "apiKey",
-      header: scheme.name.toLowerCase(),
+      header: String(scheme.name).toLowerCase(),
       ...(scheme["x-token-prefix"] ? { prefix: scheme["x-token-prefix"] } : {}),
     };
   }
   return undefined;
 }
 
-const alternatives = (security) => security.map((requirement) => Object.keys(requirement));
+const alternatives = (security: readonly SecurityRequirement[]): string[][] =>
+  security.map((requirement) => Object.keys(requirement));
 
 /**
  * A path template as a regex literal over the URL after the base, query string allowed:
  * the walker's template regex (`/clients/{id}.json` -> ^\/clients\/[^/]+\.json$), ending at `?` or `#` too.
  */
-const pathRegex = (template) => `/${pathTemplateRegex(template).source.replace(/\$$/, "(?:[?#]|$)")}/`;
+const pathRegex = (template: string): string => `/${pathTemplateRegex(template).source.replace(/\$$/, "(?:[?#]|$)")}/`;
 
 /**
  * The operations whose security differs from the document's, as [method, URL regex,
@@ -112,21 +154,24 @@ const pathRegex = (template) => `/${pathTemplateRegex(template).source.replace(/
  * URLs, not path templates. A concrete operation with the default security that a template of
  * this list would match is listed too, so that it keeps its own.
  */
-export function securityMatchers(rows, defaultSecurity) {
-  const same = (r) => JSON.stringify(r.security) === JSON.stringify(defaultSecurity);
+export function securityMatchers(
+  rows: readonly { key: string; security: string[][] }[],
+  defaultSecurity: string[][],
+): { method: string; template: string; regex: string; security: string[][] }[] {
+  const same = (r: { security: string[][] }) => JSON.stringify(r.security) === JSON.stringify(defaultSecurity);
+  const methodOf = (key: string) => key.split(" ")[0] as string;
+  const templateOf = (key: string) => key.split(" ")[1] ?? "";
   const listed = rows.filter((r) => !same(r));
   const templates = listed.filter((r) => r.key.includes("{"));
   const shadowed = rows.filter(
     (r) =>
       same(r) &&
       templates.some(
-        (t) =>
-          t.key.split(" ")[0] === r.key.split(" ")[0] &&
-          pathTemplateRegex(t.key.split(" ")[1]).test(r.key.split(" ")[1]),
+        (t) => methodOf(t.key) === methodOf(r.key) && pathTemplateRegex(templateOf(t.key)).test(templateOf(r.key)),
       ),
   );
   return [...listed, ...shadowed]
-    .map((r) => ({ method: r.key.split(" ")[0], template: r.key.split(" ")[1], security: r.security }))
+    .map((r) => ({ method: methodOf(r.key), template: templateOf(r.key), security: r.security }))
     .sort((a, b) => a.template.split("{").length - b.template.split("{").length)
     .map((r) => ({ ...r, regex: pathRegex(r.template) }));
 }
@@ -136,11 +181,12 @@ export function securityMatchers(rows, defaultSecurity) {
  * differs from the document's), middleware for urlencoded bodies, paged lists. `options.pagination` lists
  * the API's pagination styles (the client package's "mizanCodegen" in package.json).
  */
-export function generateOperations(doc, banner = "", options = {}) {
-  const json = (v) => JSON.stringify(v);
-  const defaultSecurity = alternatives(doc.security ?? []);
-  const rows = [];
-  const lists = [];
+export function generateOperations(doc: unknown, banner = "", options: CodegenOptions = {}): string {
+  const json = (v: unknown) => JSON.stringify(v);
+  const documentSecurity = isObject(doc) && Array.isArray(doc.security) ? (doc.security as SecurityRequirement[]) : [];
+  const defaultSecurity = alternatives(documentSecurity);
+  const rows: { key: string; operationId: string | undefined; security: string[][]; urlencoded: boolean }[] = [];
+  const lists: [string, NonNullable<ReturnType<typeof listMeta>>][] = [];
   for (const entry of operationsOf(doc)) {
     const { key, path, method, op, security, requestMediaType } = entry;
     rows.push({
@@ -152,8 +198,9 @@ export function generateOperations(doc, banner = "", options = {}) {
     const list = method === "get" ? listMeta(doc, entry, options.pagination) : undefined;
     if (list) lists.push([path, list]);
   }
-  const schemes = {};
-  for (const name of Object.keys(doc.components?.securitySchemes ?? {})) {
+  const schemes: Record<string, RuntimeScheme> = {};
+  const components = isObject(doc) && isObject(doc.components) ? doc.components : {};
+  for (const name of Object.keys(isObject(components.securitySchemes) ? components.securitySchemes : {})) {
     const runtime = runtimeScheme(securitySchemeOf(doc, name));
     if (runtime) schemes[name] = runtime;
   }
@@ -219,8 +266,8 @@ export { bracketQuery as querySerializer } from "@mizan/client-core";
 }
 
 /** Whether an object parameter holds objects or lists among its values (deeper than deepObject's one level). */
-function nestsValues(doc, schema) {
-  const deeper = (s) =>
+function nestsValues(doc: unknown, schema: unknown): boolean {
+  const deeper = (s: unknown) =>
     branches(doc, s).some(
       (b) => b.type === "object" || b.type === "array" || b.properties || b.items || b.additionalProperties,
     );

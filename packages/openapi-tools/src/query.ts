@@ -4,20 +4,28 @@
 // and Prism reads only the properties a schema names. This reads any depth for the parameters
 // a spec declares with `style: deepObject`, and checks the values against their schemas, so a
 // mock can refuse `filter[name][likee]=x` and say which key is wrong.
-import { documentSchemaCompiler } from "./examples.mjs";
-import { deref } from "./walker.mjs";
+import type { ErrorObject } from "ajv";
+import { documentSchemaCompiler } from "./examples.js";
+import { arrayOf, deref, isObject, type JsonObject } from "./walker.js";
 
-const isPlainObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is JsonObject => isObject(v) && !Array.isArray(v);
+
+/** What a bracket query holds under one key: text, a list of texts (`a[]=1&a[]=2`), or more keys. */
+export type BracketValue = string | string[] | BracketObject;
+/** Keys of a bracket query and their values; built without a prototype. */
+export interface BracketObject {
+  [key: string]: BracketValue;
+}
 
 /**
  * Key segments that name an object's prototype machinery, not data. A query using one as a key
  * is refused: written into an ordinary object, `filter[__proto__][x]=1` would set `x` on every
  * object of the process.
  */
-export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** An object for keys a request chose: no prototype, so no key reaches one. */
-const dictionary = () => Object.create(null);
+const dictionary = (): BracketObject => Object.create(null);
 
 /**
  * The nested value of each named parameter in a query, and the keys it could not read.
@@ -25,10 +33,13 @@ const dictionary = () => Object.create(null);
  * Every object it builds has no prototype, and a key naming `__proto__`, `constructor` or
  * `prototype` is refused (listed in `problems`, its value left out).
  */
-export function readBracketQuery(entries, names) {
+export function readBracketQuery(
+  entries: Iterable<[string, string]>,
+  names: readonly string[],
+): { values: Record<string, BracketObject>; problems: string[] } {
   const longestFirst = [...names].sort((a, b) => b.length - a.length);
-  const values = dictionary();
-  const problems = [];
+  const values: Record<string, BracketObject> = Object.create(null);
+  const problems: string[] = [];
   for (const [key, value] of entries) {
     if (names.includes(key)) {
       problems.push(`${key}: write it with brackets, as in ${key}[<key>]=<value>`);
@@ -37,7 +48,7 @@ export function readBracketQuery(entries, names) {
     const name = longestFirst.find((n) => key.startsWith(`${n}[`));
     if (!name) continue;
     const rest = key.slice(name.length);
-    const path = [...rest.matchAll(/\[([^\][]*)\]/g)].map((m) => m[1]);
+    const path = [...rest.matchAll(/\[([^\][]*)\]/g)].map((m) => m[1] as string);
     if (path.map((p) => `[${p}]`).join("") !== rest || path.slice(0, -1).includes("") || path[0] === "") {
       problems.push(`${key}: not a bracket key ${name}[a][b] (only the last pair may be empty, for a list)`);
       continue;
@@ -49,20 +60,26 @@ export function readBracketQuery(entries, names) {
     }
     let node = (values[name] ??= dictionary());
     for (let i = 0; i < path.length; i++) {
-      const segment = path[i];
+      const segment = path[i] as string;
+      const existing = node[segment];
       if (path[i + 1] === "") {
-        if (!Array.isArray(node[segment])) node[segment] = [];
-        node[segment].push(value);
+        const list = Array.isArray(existing) ? existing : [];
+        list.push(value);
+        node[segment] = list;
         break;
       }
       if (i === path.length - 1) node[segment] = value;
-      else node = node[segment] = isPlainObject(node[segment]) ? node[segment] : dictionary();
+      else {
+        const next = isPlainObject(existing) ? (existing as BracketObject) : dictionary();
+        node[segment] = next;
+        node = next;
+      }
     }
   }
   return { values, problems };
 }
 
-const bracketed = (name, instancePath) =>
+const bracketed = (name: string, instancePath: string) =>
   name +
   instancePath
     .split("/")
@@ -71,16 +88,18 @@ const bracketed = (name, instancePath) =>
     .join("");
 
 // The error that best says what to change, when a value fails several branches of a schema.
-const RANK = { additionalProperties: 0, enum: 1, type: 2 };
-function explain(name, errors) {
-  const rank = (e) => (RANK[e.keyword] ?? 3) * 100 - e.instancePath.split("/").length;
+const RANK: Record<string, number> = { additionalProperties: 0, enum: 1, type: 2 };
+function explain(name: string, errors: readonly ErrorObject[]): string {
+  const rank = (e: ErrorObject) => (RANK[e.keyword] ?? 3) * 100 - e.instancePath.split("/").length;
   const e = [...errors].sort((a, b) => rank(a) - rank(b))[0];
+  if (!e) return `${name}: not valid`;
   const at = bracketed(name, e.instancePath);
   if (e.keyword === "additionalProperties") {
-    const allowed = Object.keys(e.parentSchema?.properties ?? {});
+    const properties = e.parentSchema?.properties;
+    const allowed = Object.keys(isObject(properties) ? properties : {});
     return `${at}[${e.params.additionalProperty}]: unknown key "${e.params.additionalProperty}"${allowed.length ? `; use one of: ${allowed.join(", ")}` : ""}`;
   }
-  if (e.keyword === "enum") return `${at}: must be one of: ${e.params.allowedValues.join(", ")}`;
+  if (e.keyword === "enum") return `${at}: must be one of: ${arrayOf(e.params.allowedValues).join(", ")}`;
   if (e.keyword === "type" && [e.params.type].flat().includes("array"))
     return `${at}: must be a list, written ${at}[]=<value> once per value`;
   if (e.keyword === "type" && [e.params.type].flat().includes("object"))
@@ -88,29 +107,40 @@ function explain(name, errors) {
   return `${at}: ${e.message}`;
 }
 
+/** A deepObject query parameter, as the walker gives it. */
+export interface QueryParameter {
+  in: string;
+  name: string;
+  style?: string;
+  schema?: unknown;
+}
+
+/** A compiled schema: whether a value is valid, and the errors of the last value that was not. */
+export type QueryValidator = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null | undefined };
+
 /**
  * A checker for the deepObject query parameters of one operation (`parameters` as the walker
  * gives them), or undefined when it has none; its schemas are compiled on first use. It returns a message naming the offending key
  * and what is allowed, or undefined when the query is fine.
  */
 export function bracketQueryChecker(
-  doc,
-  parameters,
-  compile = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }),
-) {
+  doc: unknown,
+  parameters: readonly QueryParameter[],
+  compile: (schema: unknown) => QueryValidator = documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }),
+): ((entries: Iterable<[string, string]>) => string | undefined) | undefined {
   const params = parameters.filter((p) => p.in === "query" && p.style === "deepObject");
   if (!params.length) return undefined;
   // Compiled on the first query checked: a mock with a hundred such operations starts faster.
-  let validators;
+  let validators: [string, QueryValidator][] | undefined;
   return (entries) => {
-    validators ??= params.map((p) => [p.name, compile(p.schema ?? {})]);
+    validators ??= params.map((p): [string, QueryValidator] => [p.name, compile(p.schema ?? {})]);
     const { values, problems } = readBracketQuery(
       entries,
       params.map((p) => p.name),
     );
     if (problems.length) return problems[0];
     for (const [name, validate] of validators) {
-      if (values[name] !== undefined && !validate(values[name])) return explain(name, validate.errors);
+      if (values[name] !== undefined && !validate(values[name])) return explain(name, validate.errors ?? []);
     }
     return undefined;
   };
@@ -124,23 +154,28 @@ export function bracketQueryChecker(
  * so numbers compare as numbers when both sides read as numbers, and text otherwise.
  */
 
-const numeric = (v) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)));
-const isEmpty = (v) => v === undefined || v === null || v === "";
-const same = (a, b) => !isEmpty(a) && (numeric(a) && numeric(b) ? Number(a) === Number(b) : String(a) === String(b));
+const numeric = (v: unknown) =>
+  typeof v === "number" || (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)));
+const isEmpty = (v: unknown) => v === undefined || v === null || v === "";
+const same = (a: unknown, b: unknown) =>
+  !isEmpty(a) && (numeric(a) && numeric(b) ? Number(a) === Number(b) : String(a) === String(b));
 /** -1, 0 or 1; undefined when either side is empty. */
-function order(a, b) {
+function order(a: unknown, b: unknown): -1 | 0 | 1 | undefined {
   if (isEmpty(a) || isEmpty(b)) return undefined;
   const [x, y] = numeric(a) && numeric(b) ? [Number(a), Number(b)] : [String(a), String(b)];
   return x < y ? -1 : x > y ? 1 : 0;
 }
-const compared = (test) => (a, b) => {
+const compared = (test: (c: number) => boolean) => (a: unknown, b: unknown) => {
   const c = order(a, b);
   return c !== undefined && test(c);
 };
-const list = (v) => (Array.isArray(v) ? v : [v]);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+
+/** A filter operator: whether a record's field value `a` meets the query's operand `b`. */
+export type FilterOperator = (value: unknown, operand: unknown) => boolean;
 
 /** The operators the grammar knows, and what each means for a field's value `a` and the query's `b`. */
-export const FILTER_OPERATORS = {
+export const FILTER_OPERATORS: Readonly<Record<string, FilterOperator>> = {
   eq: same,
   not_equal: (a, b) => !same(a, b),
   gt: compared((c) => c > 0),
@@ -156,13 +191,13 @@ export const FILTER_OPERATORS = {
 };
 
 /** A record's field by name, or by a dotted path into its related records (`journal.date`). */
-function fieldOf(record, field) {
-  if (record && typeof record === "object" && Object.hasOwn(record, field)) return record[field];
-  return field.split(".").reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), record);
+function fieldOf(record: unknown, field: string): unknown {
+  if (isObject(record) && Object.hasOwn(record, field)) return record[field];
+  return field.split(".").reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), record);
 }
 
 /** Whether a record meets one field's condition: a bare value (equals) or `{operator: value}`. */
-function meets(record, field, condition) {
+function meets(record: unknown, field: string, condition: unknown): boolean {
   const value = fieldOf(record, field);
   if (!isPlainObject(condition)) return same(value, condition);
   return Object.entries(condition).every(([operator, operand]) => {
@@ -178,7 +213,19 @@ function meets(record, field, condition) {
  * ({param, match: "all" | "any"}), `sort` the sort parameter's name. Stable: records that compare
  * equal keep their order.
  */
-export function filterAndSort(records, entries, { filters = [], sort } = {}, read = (record) => record) {
+export interface FilterRoles {
+  /** The parameters that hold conditions: all must hold, or any one. */
+  filters?: readonly { param: string; match: "all" | "any" }[];
+  /** The parameter that orders the records. */
+  sort?: string | undefined;
+}
+
+export function filterAndSort<T>(
+  records: T[],
+  entries: Iterable<[string, string]>,
+  { filters = [], sort }: FilterRoles = {},
+  read: (record: T) => unknown = (record) => record,
+): T[] {
   const names = [...filters.map((f) => f.param), ...(sort ? [sort] : [])];
   const { values } = readBracketQuery(entries, names);
   let kept = records;
@@ -207,15 +254,15 @@ export function filterAndSort(records, entries, { filters = [], sort } = {}, rea
 }
 
 /** The operator names a filter parameter's schema declares (the properties of the objects it reaches). */
-export function declaredOperators(doc, schema) {
-  const names = new Set();
-  const seen = new Set();
-  const visit = (raw) => {
+export function declaredOperators(doc: unknown, schema: unknown): string[] {
+  const names = new Set<string>();
+  const seen = new Set<JsonObject>();
+  const visit = (raw: unknown) => {
     const node = deref(doc, raw);
-    if (!node || typeof node !== "object" || seen.has(node)) return;
+    if (!isObject(node) || seen.has(node)) return;
     seen.add(node);
-    for (const key of Object.keys(node.properties ?? {})) names.add(key);
-    for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) visit(branch);
+    for (const key of Object.keys(isObject(node.properties) ? node.properties : {})) names.add(key);
+    for (const branch of [...arrayOf(node.anyOf), ...arrayOf(node.oneOf), ...arrayOf(node.allOf)]) visit(branch);
     if (isPlainObject(node.additionalProperties)) visit(node.additionalProperties);
   };
   visit(schema);

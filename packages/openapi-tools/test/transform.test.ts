@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { addSuffixlessAliases, internals, loosenResponses, orderPathsForRouting } from "../src/transform.mjs";
-import { schemaValidator } from "../src/examples.mjs";
+import { addSuffixlessAliases, internals, loosenResponses, orderPathsForRouting } from "../src/transform.js";
+import { schemaValidator } from "../src/examples.js";
+import type { JsonObject } from "../src/walker.js";
+
+/** A document as the tests write it and read the transforms' output: plain JSON, reached into by path. */
+type Doc = any;
 
 const { widenNode } = internals;
-const widened = (schema, options) => {
+const widened = (schema: JsonObject, options?: { numericCodes?: boolean }) => {
   const copy = structuredClone(schema);
   widenNode(copy, options);
   return copy;
@@ -86,8 +90,8 @@ describe("widenNode", () => {
   });
 });
 
-const json = (schema) => ({ content: { "application/json": { schema } } });
-const doc = {
+const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
+const doc: Doc = {
   openapi: "3.1.0",
   paths: {
     "/things/{id}.json": {
@@ -169,7 +173,7 @@ describe("loosenResponses", () => {
   it("writes a widened enum as anyOf of one typed const per value, keeping the node's annotations", () => {
     // orval names enum members by value, so `1` and `"1"` in one enum collide, and it merges the
     // enums of anyOf branches; typed consts give every generator a plain literal union.
-    const input = {
+    const input: Doc = {
       openapi: "3.1.0",
       info: { title: "t", version: "1" },
       paths: {
@@ -197,7 +201,7 @@ describe("loosenResponses", () => {
       },
     };
     const a = loosenResponses(input).components.schemas.A.properties;
-    const consts = (type, values) => values.map((value) => ({ type, const: value }));
+    const consts = (type: string, values: unknown[]) => values.map((value) => ({ type, const: value }));
     expect(a.level).toEqual({
       description: "Level.",
       readOnly: true,
@@ -207,7 +211,7 @@ describe("loosenResponses", () => {
       anyOf: [...consts("boolean", [true, false]), ...consts("integer", [0, 1]), ...consts("string", ["0", "1"])],
     });
     // The same values as before the split, and no enum left.
-    expect(a.level.anyOf.map((b) => b.const ?? null)).toEqual([1, 2, "1", "2", null]);
+    expect(a.level.anyOf.map((b: { const?: unknown }) => b.const ?? null)).toEqual([1, 2, "1", "2", null]);
     expect(JSON.stringify(a)).not.toContain('"enum"');
   });
   it("widens schemas only responses use in place, and follows refs", () => {
@@ -271,7 +275,7 @@ describe("orderPathsForRouting", () => {
 });
 
 /** A one-operation document, POST /things. */
-const postThings = (_rules, request, response, schemas) => ({
+const postThings = (request: unknown, response: unknown, schemas: Record<string, unknown>): Doc => ({
   openapi: "3.1.0",
   paths: {
     "/things": {
@@ -285,9 +289,8 @@ const postThings = (_rules, request, response, schemas) => ({
 });
 
 describe("loosenResponses with null-optional", () => {
-  const doc = (rules) =>
+  const doc = () =>
     postThings(
-      rules,
       { $ref: "#/components/schemas/Thing" },
       { type: "object", properties: { data: { $ref: "#/components/schemas/Thing" } } },
       {
@@ -311,9 +314,8 @@ describe("loosenResponses with null-optional", () => {
 
 describe("loosenResponses with account-dates", () => {
   const TIMESTAMP = "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$";
-  const doc = (rules) =>
+  const doc = () =>
     postThings(
-      rules,
       { $ref: "#/components/schemas/Thing" },
       {
         type: "object",
@@ -337,8 +339,8 @@ describe("loosenResponses with account-dates", () => {
   const out = loosenResponses(doc(), { accountDates: true });
   const s = out.components.schemas;
   const check = schemaValidator(out);
-  const response = (body) => check({ $ref: "#/components/schemas/ThingRecord" }, body);
-  const request = (body) => check({ $ref: "#/components/schemas/Thing" }, body);
+  const response = (body: unknown) => check({ $ref: "#/components/schemas/ThingRecord" }, body);
+  const request = (body: unknown) => check({ $ref: "#/components/schemas/Thing" }, body);
 
   it("drops the ISO-only constraint of response dates for one pattern that lists the forms", () => {
     const date = s.ThingRecord.properties.date;

@@ -1,34 +1,83 @@
 // Comparing two versions of a bundled OpenAPI document from the users' side: what a caller's
 // code or a generated client stops accepting. Schemas are compared after $refs and allOf are
 // resolved, so moving a schema into a shared component changes nothing.
-import { branches, deref, operationsOf, propertiesOf, securityAlternatives } from "./walker.mjs";
+import {
+  branches,
+  deref,
+  isObject,
+  type JsonObject,
+  type OperationEntry,
+  operationsOf,
+  propertiesOf,
+  type SchemaObject,
+  securityAlternatives,
+} from "./walker.js";
+
+export type ChangeSide = "request" | "response";
+
+export interface ApiChange {
+  /** True when callers' code or a generated client may stop working (a major version of its client). */
+  breaking: boolean;
+  /** e.g. "operation-removed", "field-required", "enum-widened", "security-changed". */
+  kind: string;
+  /** "METHOD /path". */
+  operation: string;
+  /** Where in the operation: "parameter id (path)", "response 200 application/json.data.name"... */
+  location: string;
+  message: string;
+}
+
+/** What the comparison of one operation carries along. */
+interface Context {
+  oldDoc: unknown;
+  newDoc: unknown;
+  operation: string;
+  out: ApiChange[];
+}
 
 /** One difference: `breaking` ones need a major bump of the API's client. */
-function change(list, breaking, kind, operation, location, message) {
+function change(
+  list: ApiChange[],
+  breaking: boolean,
+  kind: string,
+  operation: string,
+  location: string,
+  message: string,
+): void {
   list.push({ breaking, kind, operation, location, message });
 }
 
 // An anyOf/oneOf whose members are all single-typed values (`{type, const}`, `{type, enum}` or
 // `{type: "null"}`) is one enum written out per value, as loosenResponses writes mixed enums for
 // other generators: it is compared as the enum it is, not as alternatives.
-const enumOnly = (v) =>
-  v !== null &&
-  typeof v === "object" &&
+const enumOnly = (v: unknown): v is SchemaObject & { type: string } =>
+  isObject(v) &&
   Object.keys(v).every((k) => k === "type" || k === "enum" || k === "const") &&
   typeof v.type === "string" &&
   (Array.isArray(v.enum) || v.const !== undefined || v.type === "null");
-const enumVariantsOf = (s) =>
-  ["anyOf", "oneOf"].map((k) => s[k]).find((list) => Array.isArray(list) && list.length > 0 && list.every(enumOnly));
+const enumVariantsOf = (s: SchemaObject): (SchemaObject & { type: string })[] | undefined =>
+  [s.anyOf, s.oneOf].find(
+    (list): list is (SchemaObject & { type: string })[] =>
+      Array.isArray(list) && list.length > 0 && list.every(enumOnly),
+  );
 
-/** A schema with its allOf branches folded in: types, enum, properties, required, items. */
-function flatten(doc, schema) {
+interface Flattened {
+  types: Set<unknown> | undefined;
+  enumValues: unknown[] | undefined;
+  items: unknown;
+  required: Set<string>;
+  properties: Record<string, SchemaObject>;
+  variants: unknown[];
+}
+
+/** A schema (an object) with its allOf branches folded in: types, enum, properties, required, items. */
+function flatten(doc: unknown, schema: JsonObject): Flattened {
   const all = branches(doc, schema);
-  if (all.length === 0) return undefined;
-  const types = new Set();
+  const types = new Set<unknown>();
   let typed = false;
-  let enumValues;
-  let items;
-  const required = new Set();
+  let enumValues: unknown[] | undefined;
+  let items: unknown;
+  const required = new Set<string>();
   for (const s of all) {
     if (s.type !== undefined) {
       typed = true;
@@ -53,22 +102,30 @@ function flatten(doc, schema) {
     items,
     required,
     properties: propertiesOf(doc, schema),
-    variants: ["oneOf", "anyOf"].flatMap((k) => all.flatMap((s) => (s[k] === enumVariantsOf(s) ? [] : (s[k] ?? [])))),
+    variants: (["oneOf", "anyOf"] as const).flatMap((k) =>
+      all.flatMap((s) => (s[k] === enumVariantsOf(s) ? [] : (s[k] ?? []))),
+    ),
   };
 }
 
-const show = (values) => [...values].map((v) => JSON.stringify(v)).join(", ");
-const accepts = (types, t) => types.has(t) || (t === "integer" && types.has("number"));
+const show = (values: Iterable<unknown>) => [...values].map((v) => JSON.stringify(v)).join(", ");
+const accepts = (types: Set<unknown>, t: unknown) => types.has(t) || (t === "integer" && types.has("number"));
 
 /**
  * Compares two schemas. `side` is "request" (what callers send: narrowing breaks) or
  * "response" (what callers receive: widening breaks).
  */
-function compareSchema(ctx, oldSchema, newSchema, location, seen = new Map()) {
+function compareSchema(
+  ctx: Context & { side: ChangeSide },
+  oldSchema: unknown,
+  newSchema: unknown,
+  location: string,
+  seen = new Map<JsonObject, Set<JsonObject>>(),
+): void {
   const { oldDoc, newDoc, side, operation, out } = ctx;
   const o = deref(oldDoc, oldSchema);
   const n = deref(newDoc, newSchema);
-  if (!o || !n || typeof o !== "object" || typeof n !== "object") return;
+  if (!isObject(o) || !isObject(n)) return;
   // Recursive schemas: each pair of nodes is compared once.
   const pairs = seen.get(o) ?? new Set();
   if (pairs.has(n)) return;
@@ -96,11 +153,11 @@ function compareSchema(ctx, oldSchema, newSchema, location, seen = new Map()) {
     const removed = a.enumValues ? a.enumValues.filter((v) => !b.enumValues?.some((w) => same(v, w))) : [];
     const added = b.enumValues ? b.enumValues.filter((v) => !a.enumValues?.some((w) => same(v, w))) : [];
     if (!a.enumValues)
-      change(out, request, "enum-narrowed", operation, location, `now limited to ${show(b.enumValues)}`);
+      change(out, request, "enum-narrowed", operation, location, `now limited to ${show(b.enumValues ?? [])}`);
     else if (removed.length)
       change(out, request, "enum-narrowed", operation, location, `enum values removed: ${show(removed)}`);
     if (!b.enumValues)
-      change(out, !request, "enum-widened", operation, location, `no longer limited to ${show(a.enumValues)}`);
+      change(out, !request, "enum-widened", operation, location, `no longer limited to ${show(a.enumValues ?? [])}`);
     else if (a.enumValues && added.length)
       change(out, !request, "enum-widened", operation, location, `enum values added: ${show(added)}`);
   }
@@ -147,12 +204,12 @@ function compareSchema(ctx, oldSchema, newSchema, location, seen = new Map()) {
   }
 }
 
-function same(a, b) {
+function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** An alternative of a security requirement list, as a comparable string (schemes sorted). */
-function securityKeys(doc, security) {
+function securityKeys(doc: unknown, security: readonly unknown[]): string[] {
   return securityAlternatives(doc, security).map(
     (schemes) =>
       schemes
@@ -164,9 +221,9 @@ function securityKeys(doc, security) {
   );
 }
 
-function compareParameters(ctx, oldOp, newOp) {
+function compareParameters(ctx: Context, oldOp: OperationEntry, newOp: OperationEntry): void {
   const { out, operation } = ctx;
-  const keyOf = (p) => `${p.in}:${p.name}`;
+  const keyOf = (p: { in: string; name: string }) => `${p.in}:${p.name}`;
   const oldParams = new Map(oldOp.parameters.map((p) => [keyOf(p), p]));
   const newParams = new Map(newOp.parameters.map((p) => [keyOf(p), p]));
   for (const [key, p] of oldParams) {
@@ -190,14 +247,17 @@ function compareParameters(ctx, oldOp, newOp) {
   }
 }
 
-function compareRequestBody(ctx, oldOp, newOp) {
+function compareRequestBody(ctx: Context, oldOp: OperationEntry, newOp: OperationEntry): void {
   const { out, operation } = ctx;
   const a = oldOp.requestBody;
   const b = newOp.requestBody;
   if (!a && !b) return;
-  if (a && !b) return change(out, true, "request-body-removed", operation, "request body", "request body removed");
-  if (!a) {
-    if (b.required) change(out, true, "request-body-required", operation, "request body", "new required request body");
+  if (a && !b) {
+    change(out, true, "request-body-removed", operation, "request body", "request body removed");
+    return;
+  }
+  if (!a || !b) {
+    if (b?.required) change(out, true, "request-body-required", operation, "request body", "new required request body");
     else change(out, false, "request-body-added", operation, "request body", "optional request body added");
     return;
   }
@@ -211,8 +271,8 @@ function compareRequestBody(ctx, oldOp, newOp) {
     else
       compareSchema(
         { ...ctx, side: "request" },
-        oldContent[type].schema,
-        newContent[type].schema,
+        oldContent[type]?.schema,
+        newContent[type]?.schema,
         `request body ${type}`,
       );
   }
@@ -222,7 +282,7 @@ function compareRequestBody(ctx, oldOp, newOp) {
   }
 }
 
-function compareResponses(ctx, oldOp, newOp) {
+function compareResponses(ctx: Context, oldOp: OperationEntry, newOp: OperationEntry): void {
   const { out, operation, oldDoc, newDoc } = ctx;
   const oldResponses = oldOp.op.responses ?? {};
   const newResponses = newOp.op.responses ?? {};
@@ -240,8 +300,8 @@ function compareResponses(ctx, oldOp, newOp) {
       else
         compareSchema(
           { ...ctx, side: "response" },
-          oldContent[type].schema,
-          newContent[type].schema,
+          oldContent[type]?.schema,
+          newContent[type]?.schema,
           `${where} ${type}`,
         );
     }
@@ -263,8 +323,8 @@ function compareResponses(ctx, oldOp, newOp) {
  * Every difference between two versions of a document, operation by operation, each with
  * `breaking`, `kind`, `operation` ("GET /path"), `location` and a `message`.
  */
-export function diffDocuments(oldDoc, newDoc) {
-  const out = [];
+export function diffDocuments(oldDoc: unknown, newDoc: unknown): ApiChange[] {
+  const out: ApiChange[] = [];
   const oldOps = new Map(operationsOf(oldDoc).map((o) => [o.key, o]));
   const newOps = new Map(operationsOf(newDoc).map((o) => [o.key, o]));
   for (const [key, oldOp] of oldOps) {
@@ -273,7 +333,7 @@ export function diffDocuments(oldDoc, newDoc) {
       change(out, true, "operation-removed", key, "operation", "operation removed");
       continue;
     }
-    const ctx = { oldDoc, newDoc, operation: key, out };
+    const ctx: Context = { oldDoc, newDoc, operation: key, out };
     compareParameters(ctx, oldOp, newOp);
     compareRequestBody(ctx, oldOp, newOp);
     compareResponses(ctx, oldOp, newOp);
@@ -307,12 +367,12 @@ export function diffDocuments(oldDoc, newDoc) {
   return out;
 }
 
-function describeAuth(keys) {
+function describeAuth(keys: readonly string[]): string {
   return keys.map((k) => k.replace(/\{"key":"([^"]*)"[^}]*\}/g, "$1")).join("; ");
 }
 
 /** The breaking ones of diffDocuments' changes. */
-export function breakingChanges(oldDoc, newDoc) {
+export function breakingChanges(oldDoc: unknown, newDoc: unknown): ApiChange[] {
   return diffDocuments(oldDoc, newDoc).filter((c) => c.breaking);
 }
 
@@ -320,8 +380,11 @@ const ADDED = /-added$/;
 const REMOVED = /-removed$/;
 
 /** A markdown changelog section: operations and fields added, changed and removed. */
-export function changelogMarkdown(changes, { title = "API changes" } = {}) {
-  const groups = { Added: [], Changed: [], Removed: [] };
+export function changelogMarkdown(
+  changes: readonly ApiChange[],
+  { title = "API changes" }: { title?: string } = {},
+): string {
+  const groups: Record<"Added" | "Changed" | "Removed", string[]> = { Added: [], Changed: [], Removed: [] };
   for (const c of changes) {
     const group = ADDED.test(c.kind) && !c.breaking ? "Added" : REMOVED.test(c.kind) ? "Removed" : "Changed";
     const where = c.location === "operation" ? "" : ` — ${c.location}`;

@@ -1,10 +1,14 @@
-// The breaking-change comparison on small documents: one per kind of change, plus the
-// changeset rule that lets a major bump of the API's client through.
+// The breaking-change comparison on small documents: one per kind of change, and the changelog
+// written from them. The release gate built on it (changesets, client names) is tested in spec/test.
 import { describe, expect, it } from "vitest";
-import { changelogMarkdown, diffDocuments } from "../src/diff.mjs";
+import { changelogMarkdown, diffDocuments } from "../src/diff.js";
 
-/** A one-operation API: GET /items/{id} and POST /items, each overridable by `edit`. */
-function api(edit = () => {}) {
+/** A document as the tests write and edit it: plain JSON, reached into by path. */
+type Doc = any;
+type Edit = (doc: Doc) => unknown;
+
+/** A small API: GET /items/{id} and POST /items, each overridable by `edit`. */
+function api(edit: (doc: Doc) => unknown = () => {}): Doc {
   const doc = {
     openapi: "3.1.0",
     info: { title: "t", version: "1" },
@@ -68,10 +72,10 @@ function api(edit = () => {}) {
   return doc;
 }
 
-const getOp = (doc) => doc.paths["/items/{id}"].get;
-const getBody = (doc) => getOp(doc).responses[200].content["application/json"].schema;
-const postBody = (doc) => doc.paths["/items"].post.requestBody.content["application/json"].schema;
-const additive = (edit) => diffDocuments(api(), api(edit)).filter((c) => !c.breaking);
+const getOp = (doc: Doc) => doc.paths["/items/{id}"].get;
+const getBody = (doc: Doc) => getOp(doc).responses[200].content["application/json"].schema;
+const postBody = (doc: Doc) => doc.paths["/items"].post.requestBody.content["application/json"].schema;
+const additive = (edit: (doc: Doc) => unknown) => diffDocuments(api(), api(edit)).filter((c) => !c.breaking);
 
 describe("diffDocuments", () => {
   it("finds nothing between equal documents", () => {
@@ -79,7 +83,7 @@ describe("diffDocuments", () => {
   });
 
   it("ignores a schema moved into a shared component behind $ref and allOf", () => {
-    const moved = api((doc) => {
+    const moved = api((doc: Doc) => {
       const { required, properties } = getBody(doc);
       doc.components.schemas = {
         "Item~Base": { type: "object", required: ["id"], properties: { id: properties.id } },
@@ -87,7 +91,7 @@ describe("diffDocuments", () => {
           allOf: [
             { $ref: "#/components/schemas/Item~0Base" },
             {
-              required: required.filter((r) => r !== "id"),
+              required: required.filter((r: string) => r !== "id"),
               properties: { status: properties.status, note: properties.note },
             },
           ],
@@ -101,30 +105,33 @@ describe("diffDocuments", () => {
   });
 
   it("reads a mixed enum written as anyOf of typed consts, or of one enum per type, as the same enum", () => {
-    const consts = (doc) =>
+    const consts = (doc: Doc) =>
       (getBody(doc).properties.status = {
         anyOf: [1, 2, "1", "2"]
-          .map((v) => ({ type: typeof v === "number" ? "integer" : "string", const: v }))
+          .map((v): { type: string; const?: unknown } => ({
+            type: typeof v === "number" ? "integer" : "string",
+            const: v,
+          }))
           .concat([{ type: "null" }]),
       });
     expect(
       diffDocuments(
         api(
-          (doc) =>
+          (doc: Doc) =>
             (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] }),
         ),
         api(consts),
       ),
     ).toEqual([]);
-    const mixed = (doc) =>
+    const mixed = (doc: Doc) =>
       (getBody(doc).properties.status = { type: ["integer", "string", "null"], enum: [1, 2, "1", "2", null] });
-    const split = (doc) =>
+    const split = (doc: Doc) =>
       (getBody(doc).properties.status = {
         anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1", "2"] }, { type: "null" }],
       });
     expect(diffDocuments(api(mixed), api(split))).toEqual([]);
     // Dropping a value is still seen.
-    const fewer = (doc) =>
+    const fewer = (doc: Doc) =>
       (getBody(doc).properties.status = {
         anyOf: [{ type: "integer", enum: [1, 2] }, { type: "string", enum: ["1"] }, { type: "null" }],
       });
@@ -134,7 +141,7 @@ describe("diffDocuments", () => {
   it("lets additive changes through", () => {
     const changes = diffDocuments(
       api(),
-      api((doc) => {
+      api((doc: Doc) => {
         doc.paths["/items/{id}"].delete = { responses: { 204: { description: "gone" } } };
         getOp(doc).parameters.push({ name: "expand", in: "query", schema: { type: "string" } });
         getBody(doc).properties.created = { type: "string" };
@@ -160,20 +167,20 @@ describe("diffDocuments", () => {
     );
   });
 
-  const cases = [
-    ["a removed operation", "operation-removed", "DELETE", (doc) => delete doc.paths["/items"].post],
-    ["a removed parameter", "parameter-removed", "parameter fields (query)", (doc) => getOp(doc).parameters.pop()],
+  const cases: [name: string, kind: string, location: string, edit: Edit, editOld?: Edit][] = [
+    ["a removed operation", "operation-removed", "DELETE", (doc: Doc) => delete doc.paths["/items"].post],
+    ["a removed parameter", "parameter-removed", "parameter fields (query)", (doc: Doc) => getOp(doc).parameters.pop()],
     [
       "a removed response field",
       "field-removed",
       "response 200 application/json.note",
-      (doc) => delete getBody(doc).properties.note,
+      (doc: Doc) => delete getBody(doc).properties.note,
     ],
     [
       "a new required request field",
       "field-required",
       "request body application/json.memo",
-      (doc) => {
+      (doc: Doc) => {
         postBody(doc).properties.memo = { type: "string" };
         postBody(doc).required.push("memo");
       },
@@ -182,79 +189,80 @@ describe("diffDocuments", () => {
       "a new required parameter",
       "parameter-required",
       "parameter page (query)",
-      (doc) => getOp(doc).parameters.push({ name: "page", in: "query", required: true, schema: { type: "integer" } }),
+      (doc: Doc) =>
+        getOp(doc).parameters.push({ name: "page", in: "query", required: true, schema: { type: "integer" } }),
     ],
     [
       "a parameter made required",
       "parameter-required",
       "parameter fields (query)",
-      (doc) => (getOp(doc).parameters[0].required = true),
+      (doc: Doc) => (getOp(doc).parameters[0].required = true),
     ],
     [
       "a narrowed request type",
       "type-narrowed",
       "request body application/json.amount",
-      (doc) => (postBody(doc).properties.amount.type = "integer"),
+      (doc: Doc) => (postBody(doc).properties.amount.type = "integer"),
     ],
     [
       "a narrowed request enum",
       "enum-narrowed",
       "request body application/json.kind",
-      (doc) => postBody(doc).properties.kind.enum.pop(),
+      (doc: Doc) => postBody(doc).properties.kind.enum.pop(),
     ],
     [
       "a new enum on a request field",
       "enum-narrowed",
       "request body application/json.name",
-      (doc) => (postBody(doc).properties.name.enum = ["x"]),
+      (doc: Doc) => (postBody(doc).properties.name.enum = ["x"]),
     ],
     [
       "a narrowed path parameter",
       "enum-narrowed",
       "parameter id (path)",
-      (doc) => (doc.paths["/items/{id}"].parameters[0].schema = { type: "integer", enum: [1] }),
+      (doc: Doc) => (doc.paths["/items/{id}"].parameters[0].schema = { type: "integer", enum: [1] }),
     ],
     [
       "an added response enum value",
       "enum-widened",
       "response 200 application/json.status",
-      (doc) => getBody(doc).properties.status.enum.push("void"),
+      (doc: Doc) => getBody(doc).properties.status.enum.push("void"),
     ],
     [
       "an added response type",
       "type-widened",
       "response 200 application/json.id",
-      (doc) => (getBody(doc).properties.id.type = ["integer", "null"]),
+      (doc: Doc) => (getBody(doc).properties.id.type = ["integer", "null"]),
     ],
     [
       "a response field no longer required",
       "field-optional",
       "response 200 application/json.status",
-      (doc) => getBody(doc).required.pop(),
+      (doc: Doc) => getBody(doc).required.pop(),
     ],
-    ["changed auth", "security-changed", "security", (doc) => (getOp(doc).security = [{ basic: [] }])],
+    ["changed auth", "security-changed", "security", (doc: Doc) => (getOp(doc).security = [{ basic: [] }])],
     [
       "auth on an anonymous operation",
       "security-changed",
       "security",
-      (doc) => {
+      (doc: Doc) => {
         doc.security = [];
         doc.paths["/items"].post.security = [{ token: [] }];
       },
-      (doc) => (doc.security = []),
+      (doc: Doc) => (doc.security = []),
     ],
     [
       "a changed auth scheme",
       "security-changed",
       "security",
-      (doc) => (doc.components.securitySchemes.token.name = "X-Key"),
+      (doc: Doc) => (doc.components.securitySchemes.token.name = "X-Key"),
     ],
-    ["a removed response status", "status-removed", "response 404", (doc) => delete getOp(doc).responses[404]],
+    ["a removed response status", "status-removed", "response 404", (doc: Doc) => delete getOp(doc).responses[404]],
     [
       "a changed request media type",
       "media-type-removed",
       "request body application/json",
-      (doc) => {
+      (doc: Doc) => {
         const rb = doc.paths["/items"].post.requestBody;
         rb.content = { "multipart/form-data": rb.content["application/json"] };
       },
@@ -263,7 +271,7 @@ describe("diffDocuments", () => {
       "a changed response media type",
       "media-type-removed",
       "response 200 application/json",
-      (doc) => {
+      (doc: Doc) => {
         const r = getOp(doc).responses[200];
         r.content = { "application/xml": r.content["application/json"] };
       },
@@ -279,13 +287,15 @@ describe("diffDocuments", () => {
   });
 
   it("reads a narrowed request type as additive on the response side", () => {
-    const idOrString = api((doc) => (getBody(doc).properties.id.type = ["integer", "string"]));
+    const idOrString = api((doc: Doc) => (getBody(doc).properties.id.type = ["integer", "string"]));
     expect(diffDocuments(idOrString, api()).map((c) => [c.kind, c.breaking])).toEqual([["type-narrowed", false]]);
-    expect(additive((doc) => getBody(doc).properties.status.enum.pop()).map((c) => c.kind)).toEqual(["enum-narrowed"]);
+    expect(additive((doc: Doc) => getBody(doc).properties.status.enum.pop()).map((c) => c.kind)).toEqual([
+      "enum-narrowed",
+    ]);
   });
 
   it("follows recursive schemas without looping", () => {
-    const tree = (doc) => {
+    const tree = (doc: Doc) => {
       doc.components.schemas = {
         Node: {
           type: "object",
@@ -297,7 +307,7 @@ describe("diffDocuments", () => {
     expect(diffDocuments(api(tree), api(tree))).toEqual([]);
     const found = diffDocuments(
       api(tree),
-      api((doc) => {
+      api((doc: Doc) => {
         tree(doc);
         delete doc.components.schemas.Node.properties.name;
       }),
@@ -310,7 +320,7 @@ describe("changelogMarkdown", () => {
   it("groups changes into added, changed and removed", () => {
     const changes = diffDocuments(
       api(),
-      api((doc) => {
+      api((doc: Doc) => {
         delete getBody(doc).properties.note;
         postBody(doc).properties.memo = { type: "string" };
         getOp(doc).parameters[0].required = true;
