@@ -1,5 +1,5 @@
 // The breaking-change gate's command line on the real bundles (the comparison itself is tested
-// with small documents in packages/openapi-tools/test/diff.test.mjs).
+// with small documents in packages/openapi-tools/test/diff.test.ts).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
