@@ -3,7 +3,6 @@
 // error bodies, typed errors. Each client's own behaviour (credentials, error bodies, hosts) is
 // tested in its package through @mizan/testing/runtime.
 import { createServer as createNetServer, type AddressInfo } from "node:net";
-import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApiError,
@@ -14,7 +13,9 @@ import {
   TimeoutError,
   createTransport,
 } from "../src/index.js";
-import { ScriptedServer, cut, failure, fast, json, testClient } from "./server.js";
+import { cut, fast, testClient } from "./server.js";
+import { failure, shown } from "@mizan/test-helpers/errors";
+import { ScriptedServer, json } from "@mizan/test-helpers/scripted-server";
 
 const a = new ScriptedServer();
 const b = new ScriptedServer(); // another origin: another port
@@ -31,14 +32,6 @@ const getItem = (client: ReturnType<typeof testClient>, init: Record<string, unk
   client.GET("/items/{id}", { params: { path: { id: 1 } }, ...init });
 const postItem = (client: ReturnType<typeof testClient>, init: Record<string, unknown> = {}) =>
   client.POST("/items", { body: { name: "x" }, ...init });
-/** Everything a user or a log could show of an error. */
-const shown = (error: unknown) =>
-  [
-    String((error as Error)?.message),
-    String((error as Error)?.stack),
-    JSON.stringify(error),
-    inspect(error, { depth: 10 }),
-  ].join("\n");
 
 describe("retries", () => {
   it("retries a GET after 503 and returns the success", async () => {
