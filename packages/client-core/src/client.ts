@@ -78,7 +78,8 @@ export interface ErrorFactory {
 
 type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 type MediaType = `${string}/${string}`;
-type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+// `Record<never, never>` is the empty object type: a key is optional when `{}` fits its Pick.
+type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
 // The init argument, optional when nothing in it is required (as openapi-fetch declares it).
 type InitParam<Init> =
   RequiredKeys<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];

@@ -37,8 +37,11 @@ export interface TransportOptions {
   totalTimeoutMs?: number | undefined;
   /** Error bodies are read up to this many bytes (the rest is dropped). Default 1 MiB. */
   maxErrorBodyBytes?: number | undefined;
-  /** Prepares each call's request once, before its first attempt (the client's credentials). */
-  prepare?: ((request: Request) => void | Promise<unknown>) | undefined;
+  /**
+   * Prepares each call's request once, before its first attempt (the client's credentials); a
+   * promise it returns is awaited before the request is sent.
+   */
+  prepare?: ((request: Request) => unknown) | undefined;
   /** Called after a 401 on a request that carried a renewable token; returns the request to replay. */
   onUnauthorized?: ((request: Request) => Promise<Request | undefined>) | undefined;
   /** Strings that must never appear in an error the transport raises (a Location, a reason). */
@@ -104,7 +107,7 @@ const FRESH = new Set<PropertyKey>(["body", "arrayBuffer", "blob", "formData", "
  * (BENCHMARKS.md).
  */
 function readAnswer(response: Response, body: string | ArrayBuffer, parseError: () => Error): Response {
-  const text = typeof body == "string" ? body : undefined;
+  const text = typeof body === "string" ? body : undefined;
   let decoded: string | undefined;
   const asText = () => text ?? (decoded ??= decoder.decode(body as ArrayBuffer));
   let headers = response.headers;

@@ -21,11 +21,11 @@ import {
 const SEED = 19_2026;
 const RUNS = 300;
 let checked = 0;
-const check = <T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => boolean | void, runs = RUNS) => {
+const check = <T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => unknown, runs = RUNS) => {
   fc.assert(
     fc.property(arbitrary, (value) => {
       checked++;
-      return predicate(value);
+      return predicate(value) !== false; // a predicate fails by returning false or by throwing
     }),
     { seed: SEED, numRuns: runs },
   );
