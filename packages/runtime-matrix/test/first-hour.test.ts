@@ -56,9 +56,7 @@ function commandsOf(block: string): string[] {
 const packLine = commandsOf(blocks(readme, "sh").find((b) => / pack --pack-destination /.test(b)) ?? "");
 const projectLines = commandsOf(blocks(readme, "sh").find((b) => b.includes("npx @mizan/mock")) ?? "");
 const program = blocks(readme, "ts").find((b) => b.includes("createDaftraClient")) ?? "";
-const mockReadme = ["packages/mock/README.md", "apps/mock/README.md"]
-  .map((f) => path.join(repoRoot, f))
-  .find(existsSync)!;
+const mockReadme = path.join(repoRoot, "packages", "mock", "README.md");
 const mockProgram =
   blocks(readFileSync(mockReadme, "utf8"), "ts").find((b) => b.includes("startMock") && b.includes("node:test")) ?? "";
 
