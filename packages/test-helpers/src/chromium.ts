@@ -7,7 +7,8 @@ import { type Browser, chromium } from "playwright-core";
 /** Where Chromium is looked for: $CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
 export const executablePath: string = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
-// Flags for a root user on a machine whose network is closed (see the toolchain notes).
+// Flags for a root user (no sandbox) on a machine whose network is closed: no GPU, no QUIC, and
+// none of the background fetches (updates, sync) a first run would try.
 const ARGS = [
   "--no-sandbox",
   "--disable-gpu",
