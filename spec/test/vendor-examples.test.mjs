@@ -17,8 +17,8 @@ const doc = readBundle("daftra");
 const check = schemaValidator(doc);
 const operations = new Map(operationsOf(doc).map((entry) => [entry.key, entry]));
 
-// Bodies the research reference quotes from the docs (daftra-api.md §3.1, §7), beyond the export's
-// examples: the create answer with its id as a string, the invoice-payment delete message, the
+// Bodies the vendor's docs show in their prose, beyond the examples of their export: the create
+// answer with its id as a string, the invoice-payment delete message, the
 // generic not-found frame, and the v2 error bodies.
 const quoted = [
   { method: "POST", path: "/api2/clients.json", status: "202", body: { code: 202, result: "successful", id: "2415" } },

@@ -5,7 +5,7 @@
 import { HTTP_METHODS, operationsOf } from "@mizan/openapi-tools";
 import { ASSUMPTION_KINDS, forEachAssumption } from "./prepare.mjs";
 
-const escape = (s) =>
+const escapeHtml = (s) =>
   String(s ?? "").replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
@@ -82,9 +82,9 @@ export const tarballName = ({ name, version }) => `${name.replace(/^@/, "").repl
  */
 export const packedInstall = (packageName, folders, tarballs) =>
   `Not on the npm registry yet. Until the first release, build the repository (<code>npm run setup</code>), ` +
-  `run <code>node scripts/pnpm.mjs pack</code> in ${folders.map((f) => `<code>${escape(f)}</code>`).join(" and ")}, ` +
-  `and install the tarballs: <code>npm install ${tarballs.map((t) => `./${escape(t)}`).join(" ")}</code>. ` +
-  `Once released: <code>npm install ${escape(packageName)}</code>.`;
+  `run <code>node scripts/pnpm.mjs pack</code> in ${folders.map((f) => `<code>${escapeHtml(f)}</code>`).join(" and ")}, ` +
+  `and install the tarballs: <code>npm install ${tarballs.map((t) => `./${escapeHtml(t)}`).join(" ")}</code>. ` +
+  `Once released: <code>npm install ${escapeHtml(packageName)}</code>.`;
 
 /** A plain page for a text file (a client's README or CHANGELOG), linked from the landing page. */
 export function textPage({ title, text }) {
@@ -93,7 +93,7 @@ export function textPage({ title, text }) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
   main { max-width: 900px; margin: 0 auto; padding: 32px 24px; }
@@ -104,8 +104,8 @@ export function textPage({ title, text }) {
 <body>
 <main>
   <p><a href="index.html">All API references</a></p>
-  <h1>${escape(title)}</h1>
-  <pre>${escape(text)}</pre>
+  <h1>${escapeHtml(title)}</h1>
+  <pre>${escapeHtml(text)}</pre>
 </main>
 </body>
 </html>
@@ -119,7 +119,7 @@ function card(p) {
     .filter(([, n]) => n > 0)
     .map(
       ([kind, n]) =>
-        `<li class="kind-${escape(kind)}" data-kind="${escape(kind)}" data-count="${n}"><strong>${n.toLocaleString("en-US")}</strong> ${escape(ASSUMPTION_KINDS[kind] ?? "without a kind")}</li>`,
+        `<li class="kind-${escapeHtml(kind)}" data-kind="${escapeHtml(kind)}" data-count="${n}"><strong>${n.toLocaleString("en-US")}</strong> ${escapeHtml(ASSUMPTION_KINDS[kind] ?? "without a kind")}</li>`,
     )
     .join("");
   const clean = facts.operations - carrying;
@@ -131,32 +131,32 @@ function card(p) {
         `${labels - inPaths} on shared parts (schemas, parameters, responses, settings), which apply wherever they are used. The reference shows each one with its kind.` +
         (byKind ? `<ul class="kinds">${byKind}</ul>` : "");
   const client = p.client
-    ? `${p.client.released ? `<code>npm install ${escape(p.client.packageName)}</code>` : packedInstall(p.client.packageName, p.client.folders, p.client.tarballs)} · <a href="${escape(p.client.readme)}">README</a>`
+    ? `${p.client.released ? `<code>npm install ${escapeHtml(p.client.packageName)}</code>` : packedInstall(p.client.packageName, p.client.folders, p.client.tarballs)} · <a href="${escapeHtml(p.client.readme)}">README</a>`
     : "No typed client yet: the curl samples of the reference work with any HTTP client.";
   const postman = p.postman
-    ? `<dt>Postman</dt><dd class="postman"><a href="${escape(p.postman)}" download>Postman collection</a> (import it into Postman, then fill in the collection's variables: your credential, and the server's address)</dd>`
+    ? `<dt>Postman</dt><dd class="postman"><a href="${escapeHtml(p.postman)}" download>Postman collection</a> (import it into Postman, then fill in the collection's variables: your credential, and the server's address)</dd>`
     : "";
   const changelog = !p.client
     ? "None: there is no client package to release."
     : p.client.changelog
-      ? `<a href="${escape(p.client.changelog)}">Changelog of ${escape(p.client.packageName)}</a>`
-      : `None yet: the first release of <code>${escape(p.client.packageName)}</code> writes it.`;
+      ? `<a href="${escapeHtml(p.client.changelog)}">Changelog of ${escapeHtml(p.client.packageName)}</a>`
+      : `None yet: the first release of <code>${escapeHtml(p.client.packageName)}</code> writes it.`;
   const guides = p.guides.length
-    ? `<dt>Guides</dt><dd>In the <a href="${escape(p.page)}">reference</a>: ${p.guides.map(escape).join(" · ")}</dd>`
+    ? `<dt>Guides</dt><dd>In the <a href="${escapeHtml(p.page)}">reference</a>: ${p.guides.map(escape).join(" · ")}</dd>`
     : "";
   return `
-    <article class="api" id="${escape(p.api)}">
-      <h2><a href="${escape(p.page)}">${escape(p.info.title)}</a></h2>
-      <p>${escape(p.info.summary ?? "")}</p>
+    <article class="api" id="${escapeHtml(p.api)}">
+      <h2><a href="${escapeHtml(p.page)}">${escapeHtml(p.info.title)}</a></h2>
+      <p>${escapeHtml(p.info.summary ?? "")}</p>
       <dl>
-        <dt>Version</dt><dd class="version">${escape(facts.version)}</dd>
+        <dt>Version</dt><dd class="version">${escapeHtml(facts.version)}</dd>
         <dt>Operations</dt><dd class="operations">${plural(facts.operations, "operation")} in ${plural(facts.tags, "resource group")}</dd>
         <dt>Verified vs assumed</dt><dd class="assumptions" data-labels="${labels}" data-in-paths="${inPaths}" data-operations="${carrying}">${assumed}</dd>
-        <dt>Reference</dt><dd class="links"><a href="${escape(p.page)}">Reference</a> · ${p.bundleFiles.map((f) => `<a href="${escape(f)}" download>OpenAPI ${escape(f.split(".").pop().toUpperCase())}</a>`).join(" · ")}</dd>
+        <dt>Reference</dt><dd class="links"><a href="${escapeHtml(p.page)}">Reference</a> · ${p.bundleFiles.map((f) => `<a href="${escapeHtml(f)}" download>OpenAPI ${escapeHtml(f.split(".").pop().toUpperCase())}</a>`).join(" · ")}</dd>
         ${guides}
         <dt>Client</dt><dd class="client">${client}</dd>
         ${postman}
-        <dt>Mock</dt><dd class="mock"><code>${escape(mockCommand(p.api))}</code> in a project that has <code>@mizan/mock</code> installed (not on the npm registry yet either: install its packed tarball and that of <code>@mizan/openapi-tools</code> the same way)</dd>
+        <dt>Mock</dt><dd class="mock"><code>${escapeHtml(mockCommand(p.api))}</code> in a project that has <code>@mizan/mock</code> installed (not on the npm registry yet either: install its packed tarball and that of <code>@mizan/openapi-tools</code> the same way)</dd>
         <dt>Changelog</dt><dd class="changelog">${changelog}</dd>
       </dl>
     </article>`;

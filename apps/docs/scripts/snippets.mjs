@@ -88,7 +88,10 @@ export function writeSnippets(root, outDir) {
       .replace(/[^\w]+/g, "-")
       .toLowerCase();
     snippetsOf(readFileSync(path.join(root, source), "utf8")).forEach((snippet, n) => {
-      if (snippet.skip !== undefined) return void skipped.push({ source, line: snippet.line, reason: snippet.skip });
+      if (snippet.skip !== undefined) {
+        skipped.push({ source, line: snippet.line, reason: snippet.skip });
+        return;
+      }
       const dir = path.join(outDir, slug, String(n + 1));
       for (const file of filesOf(snippet)) {
         const target = path.join(dir, file.name);

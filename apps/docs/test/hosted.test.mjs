@@ -76,6 +76,7 @@ describe("the site under a sub-path", () => {
       expect(response.status()).toBe(200);
       expect(tab.url()).toBe(`${site.url}${name}.html`);
       await tab.locator('[data-component-name="Menu/MenuItem"]').first().waitFor();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as rendered (what a reader sees), not the DOM property
       expect(await tab.locator("main").innerText()).toContain(doc.info.title);
 
       // The first operation of the first tag: its sample panel opens on TypeScript, when the API has a client.
@@ -120,6 +121,7 @@ describe("the site under a sub-path", () => {
       const dir = clientPackageDir(name);
       await tab.goto(landing());
       if (dir === undefined) {
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as rendered (what a reader sees), not the DOM property
         expect(await card().locator(".client").innerText()).toMatch(/No typed client/);
         return;
       }
@@ -137,6 +139,7 @@ describe("the site under a sub-path", () => {
         }
         const response = await follow(link);
         expect(response.status()).toBe(200);
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as rendered (what a reader sees), not the DOM property
         expect(squash(await tab.locator("pre").innerText())).toBe(squash(text));
         await follow(tab.locator("a", { hasText: /^All API references$/ }));
       }

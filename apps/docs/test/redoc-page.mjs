@@ -13,10 +13,12 @@ const headerDropdowns = (panel) =>
 
 /** The language selected in a sample panel ("TypeScript"). */
 export const selectedLanguage = async (panel) =>
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as rendered (what a reader sees), not the DOM property
   squash(await headerDropdowns(panel).nth(1).locator("> button").innerText());
 
 /** The code a sample panel shows, whitespace squashed. */
 export const shownCode = async (panel) =>
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText(), the text as rendered (what a reader sees), not the DOM property
   squash(await panel.locator('[data-component-name="CodeBlock/CodeBlock"]').first().innerText());
 
 /** Opens the language menu of a sample panel and picks a language by its label. */

@@ -112,11 +112,11 @@ export function createTokenManager(options: {
  */
 export function tokenSetOf(answer: unknown, now = Date.now()): TokenSet | undefined {
   const a = answer as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown } | null | undefined;
-  if (typeof a?.access_token != "string" || !a.access_token) return undefined;
+  if (typeof a?.access_token !== "string" || !a.access_token) return undefined;
   const ttl = Number(a.expires_in);
   return {
     accessToken: a.access_token,
-    refreshToken: typeof a.refresh_token == "string" ? a.refresh_token : undefined,
+    refreshToken: typeof a.refresh_token === "string" ? a.refresh_token : undefined,
     expiresAt: now + (ttl >= 1e-3 && ttl < 1e9 ? ttl * 1000 : 3_600_000),
   };
 }
@@ -157,7 +157,7 @@ function credentialSetter(table: SecurityTable, credentials: Credentials) {
   const all = headersOf(table);
   const fillable = (scheme: AuthScheme | undefined) =>
     !!scheme && (scheme.type === "basic" ? !!basic : tokenPrefix(scheme) ? !!token : !!apiKey);
-  return (request: Request, alternatives: Alternatives): void | Promise<unknown> => {
+  return (request: Request, alternatives: Alternatives): Promise<unknown> | undefined => {
     const chosen = alternatives.find((names) => names.every((name) => fillable(table.schemes[name]))) ?? [];
     const h = request.headers;
     for (const name of all) h.delete(name);
@@ -179,7 +179,7 @@ export function authStep(
   table: SecurityTable,
   credentials: Credentials,
   baseUrl: string,
-): (request: Request) => void | Promise<unknown> {
+): (request: Request) => Promise<unknown> | undefined {
   const set = credentialSetter(table, credentials);
   return (request) => {
     const path = request.url.slice(baseUrl.length);

@@ -22,7 +22,7 @@ import {
   type ErrorContext,
   type ErrorShape,
 } from "./errors.js";
-import { createTransport, type FetchLike, type RetryOptions } from "./transport.js";
+import { createTransport, type FetchLike, type RetryOptions, type TransportOptions } from "./transport.js";
 
 /** The options every @mizan client takes, with the same meaning. */
 export interface RuntimeOptions {
@@ -78,7 +78,8 @@ export interface ErrorFactory {
 
 type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
 type MediaType = `${string}/${string}`;
-type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+// `Record<never, never>` is the empty object type: a key is optional when `{}` fits its Pick.
+type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
 // The init argument, optional when nothing in it is required (as openapi-fetch declares it).
 type InitParam<Init> =
   RequiredKeys<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
@@ -162,6 +163,28 @@ export function checkedPathSerializer(serialize: PathSerializer = defaultPathSer
   };
 }
 
+const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+
+/**
+ * Calls with `parseAs: "stream"` go through a transport that hands success bodies over unread
+ * (openapi-fetch's per-call `fetch` option), so a stream is the server's, not a copy of a body
+ * already read into memory within the attempt's time limit.
+ */
+function streamUnread(client: Client<any>, transport: TransportOptions): void {
+  let streaming: FetchLike | undefined;
+  const withStream = (init: { parseAs?: unknown; fetch?: unknown } | undefined) =>
+    init?.parseAs === "stream" && !init.fetch
+      ? { ...init, fetch: (streaming ??= createTransport({ ...transport, streamBodies: true })) }
+      : init;
+  const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of METHODS) {
+    const call = target[method]!;
+    target[method] = (url, init) => call(url, withStream(init as never));
+  }
+  const request = target.request!;
+  target.request = (method, url, init) => request(method, url, withStream(init as never));
+}
+
 /**
  * A client for one API: typed openapi-fetch over the transport, with the spec-driven auth and
  * body middleware, optional throwing, and `toError`. Pagination is opt-in (see paginate.ts),
@@ -172,19 +195,21 @@ export function createApiClient<Paths extends {}>(config: ApiClientConfig): Clie
   const secrets = () => [credentials.apiKey, credentials.basic, ...(config.secrets?.() ?? [])];
   const token = credentials.token;
   if (credentials.apiKey) checkHeaderValue(credentials.apiKey, "apiKey");
+  const transport: TransportOptions = {
+    ...config,
+    // Credentials are set in the transport, not as middleware: a call with no middleware at
+    // all skips openapi-fetch's middleware step (the overhead budget, see BENCHMARKS.md).
+    prepare: authStep(tables.security, credentials, baseUrl),
+    onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token),
+    secrets,
+  };
   const client = createClient<Paths>({
     ...clientOptions,
     pathSerializer: checkedPathSerializer(clientOptions?.pathSerializer),
     baseUrl,
-    fetch: createTransport({
-      ...config,
-      // Credentials are set in the transport, not as middleware: a call with no middleware at
-      // all skips openapi-fetch's middleware step (the overhead budget, see BENCHMARKS.md).
-      prepare: authStep(tables.security, credentials, baseUrl),
-      onUnauthorized: token?.renew && replayWithRenewedToken(tables.security, token),
-      secrets,
-    }),
+    fetch: createTransport(transport),
   });
+  streamUnread(client, transport);
   client.use(...tables.middleware, ...middleware);
   if (throwOnError) client.use(throwOnErrorMiddleware(errors, secrets));
   return Object.assign(client, {

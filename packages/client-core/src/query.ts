@@ -12,7 +12,7 @@ export function bracketQuery(query: Record<string, unknown> | undefined): string
   const out: string[] = [];
   const add = (key: string, value: unknown, nested?: boolean): void => {
     if (Array.isArray(value)) for (const item of value) add(nested ? `${key}[]` : key, item, nested);
-    else if (typeof value == "object" && value) {
+    else if (typeof value === "object" && value) {
       // A Date or a Map would otherwise lose the condition silently (no own entries).
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null)

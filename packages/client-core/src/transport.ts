@@ -37,14 +37,24 @@ export interface TransportOptions {
   totalTimeoutMs?: number | undefined;
   /** Error bodies are read up to this many bytes (the rest is dropped). Default 1 MiB. */
   maxErrorBodyBytes?: number | undefined;
-  /** Prepares each call's request once, before its first attempt (the client's credentials). */
-  prepare?: ((request: Request) => void | Promise<unknown>) | undefined;
+  /**
+   * Prepares each call's request once, before its first attempt (the client's credentials); a
+   * promise it returns is awaited before the request is sent.
+   */
+  prepare?: ((request: Request) => unknown) | undefined;
   /** Called after a 401 on a request that carried a renewable token; returns the request to replay. */
   onUnauthorized?: ((request: Request) => Promise<Request | undefined>) | undefined;
   /** Strings that must never appear in an error the transport raises (a Location, a reason). */
   secrets?: (() => readonly (string | undefined)[]) | undefined;
   /** Randomness for the jitter (tests pin it). */
   random?: () => number;
+  /**
+   * Success bodies are handed over unread, as the server sends them (what `parseAs: "stream"`
+   * asks for): `timeoutMs` then covers the answer's head only, the caller's signal still ends
+   * the body, and a body cut short fails the caller's read instead of being asked for again.
+   * Error bodies are read within the limits as always. Default false.
+   */
+  streamBodies?: boolean | undefined;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
@@ -104,7 +114,7 @@ const FRESH = new Set<PropertyKey>(["body", "arrayBuffer", "blob", "formData", "
  * (BENCHMARKS.md).
  */
 function readAnswer(response: Response, body: string | ArrayBuffer, parseError: () => Error): Response {
-  const text = typeof body == "string" ? body : undefined;
+  const text = typeof body === "string" ? body : undefined;
   let decoded: string | undefined;
   const asText = () => text ?? (decoded ??= decoder.decode(body as ArrayBuffer));
   let headers = response.headers;
@@ -155,6 +165,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
   // (A negative totalTimeoutMs fails each call with a TimeoutError, which says so.)
   const totalTimeoutMs = options.totalTimeoutMs ?? 0;
   const maxErrorBytes = options.maxErrorBodyBytes ?? 1 << 20;
+  const streamBodies = options.streamBodies === true;
   const random = options.random ?? Math.random;
   const secrets = options.secrets ?? (() => []);
   // Full jitter: a uniform wait between 0 and the exponential cap.
@@ -225,7 +236,16 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
    */
   async function attempt(request: Request, limit: number): Promise<Response> {
     const caller = request.signal;
-    const signal = limit ? limitSignal(limit) : caller;
+    let signal = caller;
+    let headTimer: ReturnType<typeof setTimeout> | undefined;
+    if (streamBodies) {
+      // A signal of the body's own: the caller's ends it at any time, the limit only until the head.
+      const own = new AbortController();
+      signal = own.signal;
+      if (caller.aborted) own.abort(caller.reason);
+      else caller.addEventListener("abort", () => own.abort(caller.reason), { once: true });
+      if (limit) headTimer = setTimeout(() => own.abort(new AttemptTimeout()), limit);
+    } else if (limit) signal = limitSignal(limit);
     let onAbort: (() => void) | undefined;
     let reading = false;
     // Plain promise chains, not async functions: this runs on every call (BENCHMARKS.md).
@@ -244,8 +264,9 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       }
       // No body to read (HEAD, 204, 304 and the like come with a null body).
       if (!response.body) return response;
-      reading = true;
       const { status } = response;
+      if (streamBodies && status < 400) return response;
+      reading = true;
       if (status >= 400)
         return readBounded(response, maxErrorBytes).then(
           (bytes) => new Response(bytes, { status, statusText: response.statusText, headers: response.headers }),
@@ -288,6 +309,7 @@ export function createTransport(options: TransportOptions = {}): FetchLike {
       throw error;
     } finally {
       if (onAbort) caller.removeEventListener("abort", onAbort);
+      clearTimeout(headTimer);
     }
   }
 

@@ -1,21 +1,15 @@
 // What the caller passes is checked before anything is sent: path values that would change the
 // route, credentials that a header cannot carry. The errors are typed, name the field, and never
 // carry a credential.
-import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidArgumentError, MizanError, checkHeaderValue, createApiClient } from "../src/index.js";
-import { ScriptedServer, failure, json, security, testClient } from "./server.js";
+import { security, testClient } from "./server.js";
+import { failure, shown } from "@mizan/test-helpers/errors";
+import { ScriptedServer, json } from "@mizan/test-helpers/scripted-server";
 
 const a = new ScriptedServer();
 beforeAll(() => a.start());
 afterAll(() => a.stop());
-const shown = (error: unknown) =>
-  [
-    String((error as Error)?.message),
-    String((error as Error)?.stack),
-    JSON.stringify(error),
-    inspect(error, { depth: 10 }),
-  ].join("\n");
 
 describe("path values", () => {
   it.each(["..", ".", ""])("refuses %j before sending: it would change the route", async (id) => {

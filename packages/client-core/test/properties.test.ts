@@ -3,7 +3,7 @@
 // and the redaction of error bodies. Invariants: only typed errors, no prototype touched,
 // bounded time and memory (inputs bounded by size, runs by count), a round trip where there is one.
 import fc from "fast-check";
-import { inspect } from "node:util";
+import { shown } from "@mizan/test-helpers/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApiError,
@@ -21,11 +21,11 @@ import {
 const SEED = 19_2026;
 const RUNS = 300;
 let checked = 0;
-const check = <T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => boolean | void, runs = RUNS) => {
+const check = <T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => unknown, runs = RUNS) => {
   fc.assert(
     fc.property(arbitrary, (value) => {
       checked++;
-      return predicate(value);
+      return predicate(value) !== false; // a predicate fails by returning false or by throwing
     }),
     { seed: SEED, numRuns: runs },
   );
@@ -47,15 +47,6 @@ afterAll(() => {
   untouched();
   console.log(`[properties] seed ${SEED}: ${checked} generated cases checked across ${RUNS} runs per property`);
 });
-
-/** What a user or a log could show of an error. */
-const shown = (error: unknown) =>
-  [
-    String((error as Error)?.message),
-    String((error as Error)?.stack),
-    JSON.stringify(error),
-    inspect(error, { depth: null }),
-  ].join("\n");
 
 describe("Retry-After", () => {
   it("is undefined or a finite wait >= 0, whatever the header says", () => {

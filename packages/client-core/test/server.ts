@@ -1,57 +1,7 @@
-// A server on 127.0.0.1 whose answers each test scripts (real sockets, no stubbed fetch), and a
-// small typed API to call it with through the core's createApiClient.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+// A small typed API to call @mizan/test-helpers' scripted server with, through the core's
+// createApiClient, and the answers only the transport tests script.
+import type { ServerResponse } from "node:http";
 import { createApiClient, type ApiClientConfig, type SecurityTable } from "../src/index.js";
-
-export type Handler = (req: IncomingMessage, res: ServerResponse, body: string, n: number) => void;
-
-export interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-export class ScriptedServer {
-  readonly server: Server;
-  handler: Handler = (_req, res) => void res.end();
-  received: Received[] = [];
-  url = "";
-  constructor() {
-    this.server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        this.received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-        this.handler(req, res, body, this.received.length);
-      });
-    });
-  }
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-  script(handler: Handler): void {
-    this.received = [];
-    this.handler = handler;
-  }
-  count(path?: string): number {
-    return this.received.filter((r) => path === undefined || r.url.split("?")[0] === path).length;
-  }
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-export const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
-    .end(text);
-};
 
 /** Sends the head and part of a body, then drops the connection. */
 export const cut = (
@@ -117,10 +67,3 @@ export function testClient(baseUrl: string, config: Partial<ApiClientConfig> = {
     ...config,
   });
 }
-
-/** The rejection of a promise (undefined when it resolved). */
-export const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e as Error & Record<string, unknown>,
-  );

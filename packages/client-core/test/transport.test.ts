@@ -3,7 +3,6 @@
 // error bodies, typed errors. Each client's own behaviour (credentials, error bodies, hosts) is
 // tested in its package through @mizan/testing/runtime.
 import { createServer as createNetServer, type AddressInfo } from "node:net";
-import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApiError,
@@ -14,7 +13,9 @@ import {
   TimeoutError,
   createTransport,
 } from "../src/index.js";
-import { ScriptedServer, cut, failure, fast, json, testClient } from "./server.js";
+import { cut, fast, testClient } from "./server.js";
+import { failure, shown } from "@mizan/test-helpers/errors";
+import { ScriptedServer, json } from "@mizan/test-helpers/scripted-server";
 
 const a = new ScriptedServer();
 const b = new ScriptedServer(); // another origin: another port
@@ -31,14 +32,6 @@ const getItem = (client: ReturnType<typeof testClient>, init: Record<string, unk
   client.GET("/items/{id}", { params: { path: { id: 1 } }, ...init });
 const postItem = (client: ReturnType<typeof testClient>, init: Record<string, unknown> = {}) =>
   client.POST("/items", { body: { name: "x" }, ...init });
-/** Everything a user or a log could show of an error. */
-const shown = (error: unknown) =>
-  [
-    String((error as Error)?.message),
-    String((error as Error)?.stack),
-    JSON.stringify(error),
-    inspect(error, { depth: 10 }),
-  ].join("\n");
 
 describe("retries", () => {
   it("retries a GET after 503 and returns the success", async () => {
@@ -405,6 +398,90 @@ describe("bodies", () => {
     expect(error).toBeInstanceOf(ServerError);
     expect(String(error?.body).length).toBeLessThanOrEqual(4096);
     expect(sent).toBeLessThan(50 * 1024 * 1024);
+  });
+});
+
+describe('parseAs: "stream"', () => {
+  // A body a caller streams is the server's own, not a copy read into memory first: the call
+  // resolves once the head is in, the caller reads at its own pace, and its signal ends the read.
+  const reader = (data: unknown) => (data as ReadableStream<Uint8Array>).getReader();
+  const text = (chunk: Uint8Array | undefined) => Buffer.from(chunk ?? []).toString();
+
+  it("resolves before the body has ended, and the stream gives the server's chunks as they come", async () => {
+    let finish: (() => void) | undefined;
+    a.script((_req, res) => {
+      res.writeHead(200, { "content-type": "text/csv" });
+      res.write("id,name\n");
+      finish = () => res.end("1,Acme\n"); // the rest only once the caller has read the first chunk
+    });
+    const { data, response } = await getItem(testClient(a.url), { parseAs: "stream" });
+    expect(response.status).toBe(200);
+    const read = reader(data);
+    expect(text((await read.read()).value)).toBe("id,name\n");
+    finish!();
+    let rest = "";
+    for (let r = await read.read(); !r.done; r = await read.read()) rest += text(r.value);
+    expect(rest).toBe("1,Acme\n");
+  });
+
+  it("ends the body's read when the caller's signal is aborted", async () => {
+    a.script((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.write("first");
+    });
+    const controller = new AbortController();
+    const { data } = await getItem(testClient(a.url), { parseAs: "stream", signal: controller.signal });
+    const read = reader(data);
+    expect(text((await read.read()).value)).toBe("first");
+    controller.abort(new Error("caller gave up"));
+    expect(await failure(read.read())).toBeDefined();
+  });
+
+  it("leaves the body out of the attempt's time limit, which still covers the head", async () => {
+    // A fetch that answers at once with a body the test feeds: the head is in before any timer
+    // can fire, so only the body's wait is longer than the limit (50 ms, plus its 250 ms grain).
+    let feed: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const fetch = async () =>
+      new Response(new ReadableStream<Uint8Array>({ start: (c) => void (feed = c) }), {
+        headers: { "content-type": "application/octet-stream" },
+      });
+    const client = testClient("http://127.0.0.1:9", { fetch, timeoutMs: 50 });
+    const { data } = await getItem(client, { parseAs: "stream" });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    feed!.enqueue(new TextEncoder().encode("late"));
+    feed!.close();
+    expect(await new Response(data as unknown as ReadableStream).text()).toBe("late");
+    // Read as JSON instead, the same wait is past the attempt's limit.
+    // (a fetch ends a body when its signal is aborted; this one does too)
+    const slow = async (_request: Request, init?: RequestInit) =>
+      new Response(
+        new ReadableStream({
+          start: (c) => init?.signal?.addEventListener("abort", () => c.error(init.signal?.reason)),
+        }),
+      );
+    const error = await failure(
+      getItem(testClient("http://127.0.0.1:9", { fetch: slow, timeoutMs: 50, retry: false })),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("still reads an error body within its bound, as a typed error", async () => {
+    a.script((_req, res) => json(res, 404, { message: "no such item" }));
+    const { data, error, response } = await getItem(testClient(a.url), { parseAs: "stream" });
+    expect(response.status).toBe(404);
+    expect(data).toBeUndefined();
+    expect(error).toEqual({ message: "no such item" });
+    const thrown = await failure(getItem(testClient(a.url, { throwOnError: true }), { parseAs: "stream" }));
+    expect(thrown).toBeInstanceOf(NotFoundError);
+  });
+
+  it("retries a stream's call on 503 like any GET", async () => {
+    a.script((_req, res, _b, n) =>
+      n < 2 ? json(res, 503, { message: "down" }) : void res.writeHead(200, { "content-type": "text/plain" }).end("ok"),
+    );
+    const { data } = await getItem(testClient(a.url), { parseAs: "stream" });
+    expect(await new Response(data as unknown as ReadableStream).text()).toBe("ok");
+    expect(a.count()).toBe(2);
   });
 });
 

@@ -182,12 +182,12 @@ export interface PasswordCredentials {
  */
 export const daftraErrors: ErrorShape = {
   classify: (status, body) =>
-    status == 400 && (body as { message?: unknown })?.message == "Record not found" ? NotFoundError : undefined,
+    status === 400 && (body as { message?: unknown })?.message === "Record not found" ? NotFoundError : undefined,
   fields(body) {
     const b = body as { validation_errors?: unknown; errors?: unknown } | undefined;
     const v = b?.validation_errors ?? b?.errors;
     // v1 gives one reason per field, v2 a list of them.
-    if (v && typeof v == "object")
+    if (v && typeof v === "object")
       return Object.fromEntries(Object.entries(v).map(([field, reason]) => [field, [reason].flat().join(" ")]));
   },
 };

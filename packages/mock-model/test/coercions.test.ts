@@ -2,22 +2,14 @@
 // description opts into, and the response loosening options they ask for.
 import { schemaValidator } from "@mizan/openapi-tools/examples";
 import { loosenResponses } from "@mizan/openapi-tools/transform";
+import { postThings as onePost } from "@mizan/test-helpers/documents";
 import { describe, expect, it } from "vitest";
 import { coerceRequestsForMock, mockBundleHook, responseLoosening, withoutMockMarks } from "../src/index.js";
 
-/** A one-operation document, POST /things, opting into the given x-mock-coercions rules. */
-const postThings = (rules, request, response, schemas) => ({
-  openapi: "3.1.0",
+/** The one-operation document, opting into the given x-mock-coercions rules. */
+const postThings = (rules: string[] | undefined, ...operation: Parameters<typeof onePost>) => ({
   ...(rules ? { "x-mock-coercions": rules } : {}),
-  paths: {
-    "/things": {
-      post: {
-        requestBody: { content: { "application/json": { schema: request } } },
-        responses: { 200: { description: "ok", content: { "application/json": { schema: response } } } },
-      },
-    },
-  },
-  components: { schemas },
+  ...onePost(...operation),
 });
 
 describe("coerceRequestsForMock", () => {

@@ -7,18 +7,32 @@ import { readFileSync } from "node:fs";
 /** How often the parent is looked for: a port is freed within about this long after its launcher died. */
 const PARENT_CHECK_MS = 500;
 
-/** The current parent's pid (Linux: /proc; Node's `process.ppid` is read once, at start-up). */
-function currentParent(): number | undefined {
+/** A process's parent pid, `self` for this one (Linux: /proc; Node's `process.ppid` is read once, at start-up). */
+function parentOf(pid: number | "self"): number | undefined {
   try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
   } catch {
     return undefined;
   }
 }
 
+const currentParent = () => parentOf("self");
+
+/** Whether a process is a shell: npx, npm run and pnpm start a bin through `sh -c`, which outlives them. */
+function isShell(pid: number): boolean {
+  try {
+    return /^(sh|dash|bash|ash|zsh)$/.test(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+  } catch {
+    return false;
+  }
+}
+
 function launcherAlive(launcher: number): boolean {
   const parent = currentParent();
+  // Started through a shell: the shell's own launcher (npx, say) must be alive too.
+  if (parent !== undefined && shellsLauncher !== undefined)
+    return parent === launcher && parentOf(launcher) === shellsLauncher;
   if (parent !== undefined) return parent === launcher;
   try {
     process.kill(launcher, 0);
@@ -31,6 +45,11 @@ function launcherAlive(launcher: number): boolean {
 // Read when this module loads, at the process's start: a launcher that dies while the server
 // is still starting must be noticed too.
 const launcherAtStart = currentParent() ?? process.ppid;
+// Who started that process, when it is a shell (and not init): a launcher killed outright leaves
+// its shell running, re-parented, so the shell's parent changing is how its death shows.
+const shellsLauncherAtStart = isShell(launcherAtStart) ? parentOf(launcherAtStart) : undefined;
+const shellsLauncher =
+  shellsLauncherAtStart !== undefined && shellsLauncherAtStart > 1 ? shellsLauncherAtStart : undefined;
 
 /**
  * Calls `end` once when the process is told to stop or its launcher is gone. `stdinPipe`: the

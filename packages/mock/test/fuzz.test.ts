@@ -16,7 +16,8 @@ import { documentSchemaCompiler, exampleRequest } from "@mizan/openapi-tools/exa
 import { afterAll, describe, expect, it } from "vitest";
 import { availableApis, mockBundleOf, startMock, type RunningMock } from "../dist/index.js";
 import { fakeCredentials } from "./credentials.js";
-import { deepValue, Generator, propertySchema, random, seedOf, wrongTypeFor, type Json } from "./fuzz/generate.js";
+import { deepValue, Generator, propertySchema, seedOf, wrongTypeFor, type Json } from "./fuzz/generate.js";
+import { seededRandom as random } from "@mizan/test-helpers/random";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1);

@@ -16,6 +16,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,9 +57,7 @@ function commandsOf(block: string): string[] {
 const packLine = commandsOf(blocks(readme, "sh").find((b) => / pack --pack-destination /.test(b)) ?? "");
 const projectLines = commandsOf(blocks(readme, "sh").find((b) => b.includes("npx @mizan/mock")) ?? "");
 const program = blocks(readme, "ts").find((b) => b.includes("createDaftraClient")) ?? "";
-const mockReadme = ["packages/mock/README.md", "apps/mock/README.md"]
-  .map((f) => path.join(repoRoot, f))
-  .find(existsSync)!;
+const mockReadme = path.join(repoRoot, "packages", "mock", "README.md");
 const mockProgram =
   blocks(readFileSync(mockReadme, "utf8"), "ts").find((b) => b.includes("startMock") && b.includes("node:test")) ?? "";
 
@@ -145,6 +144,48 @@ async function playProject(typescript: string, packs: string): Promise<Project> 
   return project;
 }
 
+/** The README's `npx @mizan/mock` line. */
+const npxLine = projectLines.find((c) => c.startsWith("npx @mizan/mock")) ?? "";
+
+/**
+ * Runs `command` (the README's npx line) in `dir` with a shell, in a process group of its own,
+ * until the mock says where it listens. $PORT=0, as the README says, so the run takes a free port.
+ */
+async function startReadmeMock(dir: string, command: string): Promise<{ launcher: ChildProcess; url: string }> {
+  const launcher = spawn("sh", ["-c", command], {
+    cwd: dir,
+    env: { ...userEnv(), PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  children.add(launcher);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${command} did not start within 120 s:\n${out}`)), 120_000);
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /listening on (\S+)/.exec(out)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    launcher.stdout!.on("data", read);
+    launcher.stderr!.on("data", read);
+    launcher.once("exit", (code) => reject(new Error(`${command} exited (${code}) before it listened:\n${out}`)));
+  });
+  return { launcher, url };
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
 beforeAll(async () => {
   expect(packLine.length, "the README's pack line").toBe(1);
   expect(
@@ -220,30 +261,7 @@ describe("the first hour, from the root README", () => {
 
   it("starts the mock with the README's npx line and runs the README's program against it", async () => {
     const { dir } = projects.get(RUNNER)!;
-    const npxLine = projectLines.find((c) => c.startsWith("npx @mizan/mock"))!;
-    // $PORT, as the README says, so this run takes a free port instead of 4010.
-    const launcher = spawn("sh", ["-c", npxLine], {
-      cwd: dir,
-      env: { ...userEnv(), PORT: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    children.add(launcher);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`${npxLine} did not start within 120 s:\n${out}`)), 120_000);
-      const read = (chunk: Buffer) => {
-        out += chunk.toString();
-        const found = /listening on (\S+)/.exec(out)?.[1];
-        if (found) {
-          clearTimeout(timer);
-          resolve(found);
-        }
-      };
-      launcher.stdout!.on("data", read);
-      launcher.stderr!.on("data", read);
-      launcher.once("exit", (code) => reject(new Error(`${npxLine} exited (${code}) before it listened:\n${out}`)));
-    });
+    const { launcher, url } = await startReadmeMock(dir, npxLine);
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       // The program as the project's tsc compiled it (the type check above emits it; compiled
@@ -263,6 +281,33 @@ describe("the first hour, from the root README", () => {
       expect(printed).toBe(expected.data.Client.business_name);
     } finally {
       await stopChild(launcher);
+    }
+  }, 240_000);
+  it("stops the mock when the npx that launched it is killed outright", async () => {
+    const { dir } = projects.get(RUNNER)!;
+    // `exec` makes the shell become npx, so the process killed is the README's launcher itself
+    // (npx starts the mock through a shell of its own, which outlives it).
+    const { launcher, url } = await startReadmeMock(dir, `exec ${npxLine}`);
+    const port = Number(new URL(url).port);
+    try {
+      expect(await accepting(port)).toBe(true);
+      // SIGKILL: the launcher can pass nothing on; the mock must notice by itself that it is gone.
+      process.kill(launcher.pid!, "SIGKILL");
+      // Bounded by count, not speed: the mock looks for its launcher every half second, and a
+      // shared CI machine can be slow to schedule it, so up to 60 s of tries at 250 ms apart.
+      let open = true;
+      for (let i = 0; i < 240 && open; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        open = await accepting(port);
+      }
+      expect(open, `the mock on port ${port} still accepts connections after its launcher was killed`).toBe(false);
+    } finally {
+      // Whatever is left of the launcher's process group (npx's shell, the mock) goes now.
+      try {
+        process.kill(-launcher.pid!, "SIGKILL");
+      } catch {
+        // the group is gone: nothing outlived the launcher
+      }
     }
   }, 240_000);
 });

@@ -22,7 +22,10 @@ import { inspect } from "node:util";
 import { operationsOf } from "@mizan/openapi-tools";
 import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { readBundle } from "@mizan/spec";
+import { shown } from "@mizan/test-helpers/errors";
+import { seededRandom } from "@mizan/test-helpers/random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AnyClient } from "./any-client.js";
 import type { RuntimeTestOptions } from "./runtime.js";
 
 export interface ChaosConfig {
@@ -39,18 +42,6 @@ export interface ChaosConfig {
 
 /** Seeds that once broke an invariant: they run first, every time. */
 export const FIXTURE_SEEDS: readonly number[] = [];
-
-/** A small seeded PRNG (mulberry32): the same seed, the same misbehaviour. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LIMITS = { timeoutMs: 250, totalTimeoutMs: 1_500 };
 // The limit's grain (attempts share a signal started up to 250 ms earlier) and a generous
@@ -225,23 +216,6 @@ function isTyped(error: unknown): boolean {
   return false;
 }
 
-const shown = (error: unknown) =>
-  [
-    String((error as Error)?.message),
-    String((error as Error)?.stack),
-    JSON.stringify(error),
-    inspect(error, { depth: null }),
-  ].join("\n");
-
-type AnyClient = {
-  request(
-    method: string,
-    url: string,
-    init?: Record<string, unknown>,
-  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
-  toError?(response: Response, body: unknown, context: { method: string; path: string }): Error;
-};
-
 export function defineChaosTests({ api, client, secrets, seeds = 6, calls = 25 }: ChaosConfig) {
   const doc = readBundle(api);
   const operations = operationsOf(doc).filter(
@@ -288,7 +262,7 @@ export function defineChaosTests({ api, client, secrets, seeds = 6, calls = 25 }
     it.each(list)(
       "seed %i: every invariant holds on every call",
       async (seed) => {
-        const random = prng(seed);
+        const random = seededRandom(seed);
         chaos.random = random;
         const check = (ok: boolean, what: string, detail: () => string) => {
           counts.invariants++;

@@ -10,15 +10,8 @@ import { deref, operationsOf } from "@mizan/openapi-tools";
 import { exampleRequest, schemaValidator } from "@mizan/openapi-tools/examples";
 import { readBundle } from "@mizan/spec";
 import { describe, expect, inject, it } from "vitest";
+import type { AnyClient } from "./any-client.js";
 import type {} from "./index.js"; // inject("mockUrl") is typed there
-
-type AnyClient = {
-  request(
-    method: string,
-    url: string,
-    init?: Record<string, unknown>,
-  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
-};
 
 export interface ContractTestOptions {
   /** The API, as named in spec/redocly.yaml; its mock must be running (mockGlobalSetup). */

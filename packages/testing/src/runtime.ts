@@ -11,21 +11,13 @@
 // The runtime itself (retries, time limits, signals, the redirect policy, body checks, bounded
 // error bodies) is tested once, in @mizan/client-core's test/transport.test.ts, and the clients
 // under misbehaving servers by @mizan/testing/chaos.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { inspect } from "node:util";
 import { operationsOf } from "@mizan/openapi-tools";
 import { exampleRequest } from "@mizan/openapi-tools/examples";
 import { readBundle } from "@mizan/spec";
+import { failure, shown } from "@mizan/test-helpers/errors";
+import { ScriptedServer, json } from "@mizan/test-helpers/scripted-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-type AnyClient = {
-  request(
-    method: string,
-    url: string,
-    init?: Record<string, unknown>,
-  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
-};
+import type { AnyClient } from "./any-client.js";
 
 /** The runtime options every client takes (RuntimeOptions in @mizan/client-core). */
 export interface RuntimeTestOptions {
@@ -45,45 +37,6 @@ export interface RuntimeTestConfig {
   /** A credential string the client sends; it must never reach another origin. */
   secret: string;
 }
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-/** A server on 127.0.0.1 whose answer each test scripts; it records what it received. */
-class ScriptedServer {
-  server: Server;
-  handler: Handler = (_req, res) => res.end();
-  received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
-  url = "";
-  constructor() {
-    this.server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        this.received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-        this.handler(req, res, body);
-      });
-    });
-  }
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  script(handler: Handler) {
-    this.received = [];
-    this.handler = handler;
-  }
-  stop() {
-    this.server.closeAllConnections();
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = JSON.stringify(body);
-  res
-    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
-    .end(text);
-};
 
 export function defineRuntimeTests({ api, client, secret }: RuntimeTestConfig) {
   const doc = readBundle(api);
@@ -115,11 +68,6 @@ export function defineRuntimeTests({ api, client, secret }: RuntimeTestConfig) {
       ...init,
     });
   };
-  const failure = (promise: Promise<unknown>) =>
-    promise.then(
-      () => undefined,
-      (e: unknown) => e as Error & Record<string, unknown>,
-    );
 
   describe(`${api}: the client's own credentials, error bodies and host`, () => {
     it("has a GET and a POST to try", () => {
@@ -156,13 +104,7 @@ export function defineRuntimeTests({ api, client, secret }: RuntimeTestConfig) {
       );
       const error = await failure(send(make({ throwOnError: true }), get!));
       expect(error).toBeInstanceOf(Error);
-      const seen = [
-        String(error?.message),
-        String(error?.stack),
-        JSON.stringify(error),
-        inspect(error, { depth: null }),
-      ].join("\n");
-      expect(seen).not.toContain(secret);
+      expect(shown(error)).not.toContain(secret);
     });
 
     it("never carries its credential or a body to another origin on a redirect", async () => {

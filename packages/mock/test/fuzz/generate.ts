@@ -31,18 +31,6 @@ type Schema = Record<string, unknown> & {
   default?: unknown;
 };
 
-/** mulberry32: the same numbers in [0, 1) for the same seed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A stable 32-bit seed from text (FNV-1a), so each operation and case has its own sequence. */
 export function seedOf(...parts: (string | number)[]): number {
   let hash = 0x811c9dc5;

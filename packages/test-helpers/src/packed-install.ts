@@ -2,13 +2,13 @@
 // `workspace:` ranges into versions), with the workspace packages it depends on at run time,
 // then installed with npm into an empty folder outside the repository. Used by the tests that
 // check a published package from its tarball (packages/mock, packages/runtime-matrix).
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The workspace's root: the folder above this package that holds pnpm-workspace.yaml. */
-function workspaceRoot() {
+function workspaceRoot(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
     if (path.dirname(dir) === dir)
@@ -26,7 +26,7 @@ const pnpm = path.join(workspaceRoot(), "scripts", "pnpm.mjs");
  * runtime matrix's Node 24), which reads its global npmrc from that package instead of the
  * machine's (and so misses, for one, the machine's CA settings).
  */
-export function userEnv() {
+export function userEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)));
   if (env.PATH)
     env.PATH = env.PATH.split(path.delimiter)
@@ -39,9 +39,11 @@ export function userEnv() {
  * Signals a child and everything it started: it runs in its own process group, because a
  * package's bin is often a shell or Node wrapper that does not pass signals on to the real binary.
  */
-function killTree(child, signal) {
+function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
-    process.kill(-child.pid, signal);
+    if (child.pid === undefined)
+      child.kill(signal); // it never started
+    else process.kill(-child.pid, signal);
   } catch {
     child.kill(signal); // the group is gone already, or this platform has none
   }
@@ -52,7 +54,19 @@ function killTree(child, signal) {
  * stdout, rejects with all it printed. Pass a Set as `children` to track the child so an afterAll
  * can stop it with stopChild.
  */
-export function runCommand(command, args, { cwd, timeoutMs, env = userEnv(), children } = {}) {
+export interface RunOptions {
+  cwd: string;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+  /** A set the child is kept in while it runs, for an afterAll to stop with stopChild. */
+  children?: Set<ChildProcess>;
+}
+
+export function runCommand(
+  command: string,
+  args: string[],
+  { cwd, timeoutMs, env = userEnv(), children }: RunOptions,
+): Promise<string> {
   const child = spawn(command, args, {
     cwd,
     env,
@@ -62,10 +76,10 @@ export function runCommand(command, args, { cwd, timeoutMs, env = userEnv(), chi
   children?.add(child);
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (b) => (stdout += b.toString()));
-  child.stderr.on("data", (b) => (stderr += b.toString()));
+  child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
   const timer = setTimeout(() => killTree(child, "SIGKILL"), timeoutMs);
-  return new Promise((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     child.once("error", (error) => {
       clearTimeout(timer);
       children?.delete(child);
@@ -82,9 +96,9 @@ export function runCommand(command, args, { cwd, timeoutMs, env = userEnv(), chi
 }
 
 /** Stops a child and all it started: SIGTERM, then SIGKILL after 5 s. */
-export function stopChild(child) {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
+  return new Promise<void>((resolve) => {
     const force = setTimeout(() => killTree(child, "SIGKILL"), 5000);
     child.once("exit", () => {
       clearTimeout(force);
@@ -96,8 +110,10 @@ export function stopChild(child) {
 }
 
 /** The folders of the workspace packages a package depends on at run time, and theirs. */
-export function workspaceDependencies(dir, found = new Set()) {
-  const { dependencies = {} } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+export function workspaceDependencies(dir: string, found: Set<string> = new Set()): Set<string> {
+  const { dependencies = {} }: { dependencies?: Record<string, string> } = JSON.parse(
+    readFileSync(path.join(dir, "package.json"), "utf8"),
+  );
   for (const [name, range] of Object.entries(dependencies)) {
     if (!range.startsWith("workspace:")) continue;
     const depDir = realpathSync(path.join(dir, "node_modules", ...name.split("/")));
@@ -111,11 +127,19 @@ export function workspaceDependencies(dir, found = new Set()) {
  * (and `extra` registry specs) with npm into `work`/consumer, a new ES-module project. Returns
  * the consumer folder. npm fetches third-party dependencies from the registry (or its cache).
  */
+export interface InstallOptions {
+  /** More specs for npm install (registry packages, a TypeScript version). */
+  extra?: string[];
+  children?: Set<ChildProcess>;
+  packTimeoutMs?: number;
+  installTimeoutMs?: number;
+}
+
 export async function installPacked(
-  packageDir,
-  work,
-  { extra = [], children, packTimeoutMs = 120_000, installTimeoutMs = 540_000 } = {},
-) {
+  packageDir: string,
+  work: string,
+  { extra = [], children, packTimeoutMs = 120_000, installTimeoutMs = 540_000 }: InstallOptions = {},
+): Promise<string> {
   const packs = path.join(work, "packs");
   const consumer = path.join(work, "consumer");
   mkdirSync(packs);
