@@ -66,8 +66,8 @@ export interface StatefulRequest {
 export interface StatefulAnswer {
   status: number;
   body: unknown;
-  /** The body serialised, where it was kept from an earlier answer. */
-  text?: string;
+  /** The body serialised (UTF-8), for reads and lists: what the answer cache keeps and the server sends. */
+  bytes?: Buffer;
 }
 
 export interface State {
@@ -89,7 +89,7 @@ export interface StateStats {
   sessions: number;
   /** Bytes of the stored records and their rendered views (JSON). */
   recordBytes: number;
-  /** The rendered answers kept (`bytes`: their JSON text, as V8 may hold it, two bytes a character). */
+  /** The rendered answers kept (`bytes`: their JSON, UTF-8). */
   answerCache: ByteCacheStats;
   /** recordBytes + answerCache.bytes, which writes may not take past maxBytes. */
   bytes: number;
@@ -136,13 +136,13 @@ function sessionOf(headers: IncomingHttpHeaders): string | { problem: string } {
 /** Whether the caller asked Prism for a particular documented answer (`Prefer: code=404`, `example=...`). */
 const asksForExample = (headers: IncomingHttpHeaders) => /\b(code|example)=/.test(String(headers.prefer ?? ""));
 
-/** An answer kept as text: its body is parsed again only if someone asks for it (the server sends the text). */
-function cachedAnswer(status: number, text: string): StatefulAnswer {
+/** An answer kept serialised: its body is parsed again only if someone asks for it (the server sends the bytes). */
+function cachedAnswer(status: number, bytes: Buffer): StatefulAnswer {
   return {
     status,
-    text,
+    bytes,
     get body() {
-      return JSON.parse(text) as Json;
+      return JSON.parse(bytes.toString()) as Json;
     },
   };
 }
@@ -154,11 +154,11 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
   if (!(Number.isInteger(maxBytes) && maxBytes > 0))
     throw new RangeError(`maxBytes must be a whole number of bytes above 0, got ${maxBytes}.`);
   // Rendered read and list answers, keyed by session, collection version and the parsed request
-  // (never the raw query: `page=01`, `page=1` and `page=1&_=123` are one answer). Text is held at
-  // two bytes a character, what V8 may take for it.
-  const answers = new ByteCache<string>(
+  // (never the raw query: `page=01`, `page=1` and `page=1&_=123` are one answer), kept as the
+  // bytes the server sends, so a cached answer costs no serialising or encoding.
+  const answers = new ByteCache<Buffer>(
     Math.min(options.answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES, Math.floor(maxBytes / 4)),
-    (text) => 2 * text.length,
+    (bytes) => bytes.length,
   );
   const limits = { maxSessions, maxRecords, maxBytes, extraBytes: () => answers.bytes };
   const store = options.store ? options.store(limits) : new MemoryStore(limits);
@@ -192,8 +192,8 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
     // Fresh collections are alike in every session: their answers are shared ("*").
     const key = `${seeded ? "*" : JSON.stringify(session)}\u0000${name}\u0000${version}\u0000${entry.key}\u0000${mark.action === "list" ? listKey(member, request) : id}`;
     const status = Number(mark.answer.status);
-    const text = answers.get(key);
-    if (text !== undefined) return cachedAnswer(status, text);
+    const cached = answers.get(key);
+    if (cached !== undefined) return cachedAnswer(status, cached);
     let body: Json;
     if (mark.action === "read") {
       const seed = seeded ? resources.seedOf(family).records.get(id!) : undefined;
@@ -204,9 +204,9 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       const records = seeded ? [...resources.seedOf(family).records.values()] : await store.records(session, name);
       body = resources.listAnswer(member, records, request);
     }
-    const rendered = JSON.stringify(body);
+    const rendered = Buffer.from(JSON.stringify(body));
     answers.set(key, rendered);
-    return { status, body, text: rendered };
+    return { status, body, bytes: rendered };
   }
 
   function notFound({ entry, mark }: Member, request: StatefulRequest, id: string): StatefulAnswer {

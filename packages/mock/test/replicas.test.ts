@@ -10,6 +10,7 @@ import { operationsOf } from "@mizan/openapi-tools";
 import { getApi } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../src/index.js";
+import { checkOptions, optionsFromArgs, usage } from "../src/options.js";
 import { createState, openState, type State } from "../src/state.js";
 import { call, statefulFlow } from "./replicas/flow.js";
 import {
@@ -34,6 +35,24 @@ describe("the stateful flow on one mock with the memory store", () => {
     } finally {
       await mock.stop();
     }
+  });
+});
+
+describe("the state store's options", () => {
+  it("takes a Redis URL with --stateful, and a session TTL in seconds", () => {
+    expect(
+      optionsFromArgs({ stateful: true, "state-store": "redis://127.0.0.1:6379/0", "session-ttl": "60" }),
+    ).toMatchObject({ stateful: true, stateStore: "redis://127.0.0.1:6379/0", sessionTtl: 60 });
+    expect(optionsFromArgs({ stateful: true })).toMatchObject({ sessionTtl: 3600 });
+    expect(() => optionsFromArgs({ "state-store": "redis://127.0.0.1:6379/0" })).toThrow(
+      /--state-store needs --stateful/,
+    );
+    expect(() => optionsFromArgs({ stateful: true, "state-store": "http://127.0.0.1:6379" })).toThrow(
+      /--state-store must be a redis:\/\/ or rediss:\/\/ URL, got "http:\/\/127.0.0.1:6379"/,
+    );
+    expect(() => optionsFromArgs({ stateful: true, "session-ttl": "0" })).toThrow(/--session-ttl must be an integer/);
+    expect(() => checkOptions({ stateStore: "redis://h:1/0" })).toThrow(/stateStore needs stateful/);
+    expect(usage()).toMatch(/--state-store <url>[\s\S]*--session-ttl <s>/);
   });
 });
 

@@ -60,8 +60,8 @@ export class MemoryStore implements StateStore {
     this.#recordBytes += bytes;
   }
 
-  #keep(session: Session, data: JsonObject): Kept {
-    const record: Kept = { data, views: {}, bytes: jsonBytes(data), owner: session };
+  #keep(session: Session, data: JsonObject, bytes = jsonBytes(data)): Kept {
+    const record: Kept = { data, views: {}, bytes, owner: session };
     this.#charge(session, record.bytes);
     return record;
   }
@@ -115,8 +115,9 @@ export class MemoryStore implements StateStore {
     do id = formatId(collection.sample, ++collection.counter);
     while (collection.seeded.has(String(id)));
     const data = build(id);
-    if (this.#full(jsonBytes(data))) return { full: "bytes" };
-    collection.records.set(String(id), this.#keep(this.#sessions.get(ref.session)!, data));
+    const bytes = jsonBytes(data);
+    if (this.#full(bytes)) return { full: "bytes" };
+    collection.records.set(String(id), this.#keep(this.#sessions.get(ref.session)!, data, bytes));
     return { id };
   }
 
@@ -131,9 +132,10 @@ export class MemoryStore implements StateStore {
     if (!record) return undefined;
     collection.version = this.#nextVersion();
     const updated = change(record.data);
-    if (this.#full(jsonBytes(updated) - record.bytes)) return { full: "bytes" };
+    const bytes = jsonBytes(updated);
+    if (this.#full(bytes - record.bytes)) return { full: "bytes" };
     this.#charge(record.owner, -record.bytes);
-    collection.records.set(id, this.#keep(record.owner, updated));
+    collection.records.set(id, this.#keep(record.owner, updated, bytes));
     return true;
   }
 

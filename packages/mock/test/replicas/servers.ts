@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tether = path.join(here, "tether.mjs");
+const tether = path.join(here, "..", "..", "scripts", "tether.mjs");
 const cli = path.join(here, "..", "..", "bin", "mizan-mock.js");
 
 /** Where a command is, or undefined (redis-server in /usr/bin, haproxy in /usr/sbin on Debian). */
