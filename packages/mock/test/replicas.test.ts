@@ -229,6 +229,31 @@ describe.skipIf(missing !== undefined)("the Redis store", () => {
     for (let n = 0; n < 20; n++) expect(stored).toContain(`"notes_${n}":"n${n}"`);
   });
 
+  it("gives ids of a documented string form (VMSAlpha's 40 hex digits) to concurrent creates, unique across replicas", async () => {
+    const vms = JSON.parse(readFileSync(getApi("vmsalpha").mockBundle, "utf8"));
+    const vmsEntry = (key: string) => operationsOf(vms).find((e) => e.key === key)!;
+    const vmsRequest = (key: string, pathname: string, body?: unknown) => ({
+      ...request("GET /api2/clients.json", pathname, "vms-race", body),
+      entry: vmsEntry(key),
+    });
+    const [a, b] = [await openState(vms, { stateStore: redis.url }), await openState(vms, { stateStore: redis.url })];
+    states.push(a, b);
+    const added = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        (n % 2 ? a : b).answer(vmsRequest("POST /v1/add/", "/v1/add/", { name: `visitor ${n}`, mobile: "9876500042" })),
+      ),
+    );
+    const ids = added.map((answer) => (answer!.body as { visitor_id: string }).visitor_id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{40}$/);
+    expect(new Set(ids).size).toBe(20);
+    const read = await a.answer(vmsRequest("GET /v1/get/{visitorId}", `/v1/get/${ids[7]}`));
+    expect((read!.body as { data: { name: string }[] }).data[0]!.name).toBe("visitor 7");
+    await b.answer(vmsRequest("GET /v1/exit/{visitorId}", `/v1/exit/${ids[7]}`));
+    const listed = (await a.answer(vmsRequest("GET /v1/get/", "/v1/get/")))!.body as { data: { visitor_id: string }[] };
+    expect(listed.data.map((v) => v.visitor_id)).not.toContain(ids[7]);
+    expect(listed.data.map((v) => v.visitor_id)).toEqual(expect.arrayContaining(ids.filter((_, n) => n !== 7)));
+  });
+
   it("refuses records past its byte budget with 507, keeps reading, and frees it on reset", async () => {
     const state = await open({ maxBytes: 64 * 1024 });
     await state.reset();

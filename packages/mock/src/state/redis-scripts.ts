@@ -109,6 +109,29 @@ account(tonumber(ARGV[10]), 1)
 renew()
 return 'ok'`,
 
+  /**
+   * ARGV: name, record hash, maxRecords, maxBytes, the id's placeholder (quoted, as it is in the
+   * JSON), the JSON, then the seeded ids. Numeric ids in one call: the next number of the counter
+   * that no seeded record had, put where the placeholder is. Answers the id, or why not.
+   */
+  createNumbered: `
+purge()
+local name, rkey = ARGV[4], ARGV[5]
+if redis.call('HEXISTS', meta, 'v|' .. name) == 0 then return 'seed' end
+if redis.call('HLEN', rkey) >= tonumber(ARGV[6]) then return 'records' end
+local seeded = {}
+for i = 10, #ARGV do seeded[ARGV[i]] = true end
+local n
+repeat n = redis.call('HINCRBY', meta, 'n|' .. name, 1) until not seeded[tostring(n)]
+local at = string.find(ARGV[9], ARGV[8], 1, true)
+local json = string.sub(ARGV[9], 1, at - 1) .. n .. string.sub(ARGV[9], at + #ARGV[8])
+if over(#json, ARGV[7]) then return 'bytes' end
+local v = bump(name)
+redis.call('HSET', rkey, tostring(n), v .. '\\n' .. json)
+account(#json, 1)
+renew()
+return n`,
+
   /** ARGV: name, record hash, id. {kept, value or false}. */
   peek: `
 if redis.call('HEXISTS', meta, 'v|' .. ARGV[4]) == 0 then return {0, false} end
