@@ -18,7 +18,6 @@ import {
   dictionary,
   getAt,
   isObject,
-  keysOf,
   merge,
   placed,
   setAt,
@@ -239,7 +238,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       return request.errorShape(400, `The form body could not be read: ${(error as Error).message}`);
     }
     if (!written) return undefined;
-    const idKeys = keysOf(mark.idField);
+    const { idKeys, answerIdKeys } = member;
     let recordId: Json;
     if (mark.action === "create") {
       const created = await store.create(ref, (fresh) => {
@@ -261,7 +260,7 @@ export function createState(doc: unknown, options: StateOptions = {}): State {
       if (updated !== true) return refusal(request, updated, name);
     }
     const body = resources.example(entry, mark.answer);
-    if (mark.answerId) placed(body, keysOf(mark.answerId), recordId);
+    if (answerIdKeys) placed(body, answerIdKeys, recordId);
     return { status, body };
   }
 

@@ -14,6 +14,9 @@ export interface Member {
   mark: MockResource;
   params: (path: string) => Record<string, string> | undefined;
   family: Family;
+  /** `mark.idField` and `mark.answerId` as keys, read once (every write needs them). */
+  idKeys: string[];
+  answerIdKeys?: string[];
 }
 
 /** One resource's operations, by action (the first of each; a suffix-less twin is the same). */
@@ -33,7 +36,14 @@ export function resourcesOf(doc: unknown, onViewRendered?: (record: StoredRecord
     const mark = (entry.op as Record<string, unknown>)[MOCK_RESOURCE] as MockResource | undefined;
     if (!mark) continue;
     const family = families.get(mark.resource) ?? families.set(mark.resource, {}).get(mark.resource)!;
-    const member: Member = { entry, mark, params: pathTemplateMatcher(entry.path), family };
+    const member: Member = {
+      entry,
+      mark,
+      params: pathTemplateMatcher(entry.path),
+      family,
+      idKeys: keysOf(mark.idField),
+      answerIdKeys: mark.answerId ? keysOf(mark.answerId) : undefined,
+    };
     family[mark.action] ??= member;
     byKey.set(entry.key, member);
   }
