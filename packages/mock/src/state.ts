@@ -13,17 +13,7 @@ import type { OperationEntry } from "@mizan/openapi-tools";
 import { readBracketQuery } from "@mizan/openapi-tools/query";
 import { rewrap } from "@mizan/mock-model";
 import { ByteCache, type ByteCacheStats } from "./byte-cache.js";
-import {
-  copy,
-  dictionary,
-  getAt,
-  isObject,
-  merge,
-  placed,
-  setAt,
-  type Json,
-  type JsonObject,
-} from "./state/json.js";
+import { copy, dictionary, getAt, isObject, merge, placed, setAt, type Json, type JsonObject } from "./state/json.js";
 import { MemoryStore } from "./state/memory.js";
 import { resourcesOf, type Member } from "./state/resources.js";
 import { SEED_VERSION, StateStoreError, type Full, type StateStore, type StoredRecord } from "./state/store.js";
