@@ -5,14 +5,12 @@
 // redis-server and haproxy (npm run setup installs them as root on Debian) the Redis part is
 // skipped, saying why.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { operationsOf } from "@mizan/openapi-tools";
-import { getApi } from "@mizan/spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../src/index.js";
 import { checkOptions, optionsFromArgs, usage } from "../src/options.js";
 import { createState, openState, type State } from "../src/state.js";
 import { call, statefulFlow } from "./replicas/flow.js";
+import { stateRequests } from "./state-requests.js";
 import {
   freePort,
   replicaToolsMissing,
@@ -167,17 +165,7 @@ describe.skipIf(missing !== undefined)("three replicas sharing Redis behind HAPr
 });
 
 describe.skipIf(missing !== undefined)("the Redis store", () => {
-  const doc = JSON.parse(readFileSync(getApi("daftra").mockBundle, "utf8"));
-  const entry = (key: string) => operationsOf(doc).find((e) => e.key === key)!;
-  const errorShape = (status: number, message: string) => ({ status, body: { message } });
-  const request = (key: string, pathname: string, session: string, body?: unknown, query = "") => ({
-    entry: entry(key),
-    pathname,
-    query: new URLSearchParams(query),
-    headers: { [SESSION_HEADER]: session },
-    body,
-    errorShape,
-  });
+  const { doc, request } = stateRequests("daftra");
   const create = (state: State, session: string, body: unknown) =>
     state.answer(request("POST /api2/clients.json", "/api2/clients.json", session, body));
   const list = async (state: State, session: string) =>
@@ -230,12 +218,8 @@ describe.skipIf(missing !== undefined)("the Redis store", () => {
   });
 
   it("gives ids of a documented string form (VMSAlpha's 40 hex digits) to concurrent creates, unique across replicas", async () => {
-    const vms = JSON.parse(readFileSync(getApi("vmsalpha").mockBundle, "utf8"));
-    const vmsEntry = (key: string) => operationsOf(vms).find((e) => e.key === key)!;
-    const vmsRequest = (key: string, pathname: string, body?: unknown) => ({
-      ...request("GET /api2/clients.json", pathname, "vms-race", body),
-      entry: vmsEntry(key),
-    });
+    const { doc: vms, request: vmsAsked } = stateRequests("vmsalpha");
+    const vmsRequest = (key: string, pathname: string, body?: unknown) => vmsAsked(key, pathname, "vms-race", body);
     const [a, b] = [await openState(vms, { stateStore: redis.url }), await openState(vms, { stateStore: redis.url })];
     states.push(a, b);
     const added = await Promise.all(

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../src/index.js";
 import { startMock, type RunningMock } from "./serve.js";
 import { createState } from "../src/state.js";
+import { stateRequests } from "./state-requests.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "bin", "mizan-mock.js");
@@ -453,17 +454,7 @@ describe("a stateful VMSAlpha mock (multipart create, an exit that removes)", ()
 
 describe("the stateful mode's limits", () => {
   // The store itself, on the served bundle: filling 1,000 sessions over HTTP would test nothing more.
-  const doc = JSON.parse(readFileSync(getApi("daftra").mockBundle, "utf8"));
-  const entry = (key: string) => operationsOf(doc).find((e) => e.key === key)!;
-  const errorShape = (status: number, message: string) => ({ status, body: { message } });
-  const request = (key: string, pathname: string, session: string, body?: unknown, query = "") => ({
-    entry: entry(key),
-    pathname,
-    query: new URLSearchParams(query),
-    headers: { [SESSION_HEADER]: session },
-    body,
-    errorShape,
-  });
+  const { doc, request } = stateRequests("daftra");
   const LIST = "GET /api2/clients.json";
   const CREATE = "POST /api2/clients.json";
   const createClient = (state: ReturnType<typeof createState>, session: string, name: string) =>
