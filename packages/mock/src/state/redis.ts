@@ -131,7 +131,8 @@ class RedisStore implements StateStore {
   /** Keeps the seed of a collection the session has not written yet (another replica may just have). */
   async #seed(ref: CollectionRef): Promise<Full | undefined> {
     const records: (string | number)[] = [];
-    let order = 0;
+    // Seeded records come first in lists: orders below any version Redis hands out (1 on).
+    let order = -ref.seed.records.size;
     for (const [id, record] of ref.seed.records) {
       const text = JSON.stringify(record.data);
       records.push(id, `${order++}\n${text}`, Buffer.byteLength(text));
