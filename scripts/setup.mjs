@@ -2,7 +2,8 @@
 // `npm run setup`: everything a fresh machine with only Node 20 and npm needs, then the build.
 //   1. the pinned pnpm (into .tools/, see pnpm.mjs) and the workspace's packages;
 //   2. Chromium for the docs' browser test, from Debian, when it is missing;
-//   3. as root on Debian: buildah and mmdebstrap, for the mock's container image and its test;
+//   3. as root on Debian: buildah and mmdebstrap, for the mock's container image and its test,
+//      and redis-server and haproxy, for the test of mock replicas sharing their state;
 //   4. `pnpm build`: spec bundles, client, mock and docs;
 //   5. with those tools: the image's base, made from Debian's and npm's packages (once per recipe).
 import { spawnSync } from "node:child_process";
@@ -65,11 +66,31 @@ function ensureImageTools() {
   return true;
 }
 
+// The mock's replica test runs three replicas sharing Debian's redis-server behind Debian's
+// HAProxy; it starts both itself on free 127.0.0.1 ports. Elsewhere it is skipped, saying why.
+const REPLICA_TOOLS = { "redis-server": "redis-server", haproxy: "haproxy" };
+
+function ensureReplicaTools() {
+  const missing = Object.entries(REPLICA_TOOLS).filter(
+    ([bin]) => !["/usr/bin", "/usr/sbin", "/usr/local/bin"].some((dir) => existsSync(path.join(dir, bin))),
+  );
+  if (!missing.length) return;
+  if (!hasApt || !isRoot) {
+    console.warn(
+      `setup: the mock's replica test needs ${missing.map(([bin]) => bin).join(" and ")}, which setup installs as root on Debian (or Ubuntu); it is skipped here.`,
+    );
+    return;
+  }
+  console.log("setup: installing redis-server and haproxy from Debian for the mock's replica test");
+  aptInstall(missing.map(([, pkg]) => pkg));
+}
+
 pnpm("install", "--frozen-lockfile");
 // Other stacks' generators (orval, hey-api, Spectral) need Node 22+, so they live outside the
 // workspace with their own lockfile; installing them is an install step, not a build task.
 run(process.execPath, [path.join(root, "packages", "other-generators", "scripts", "install-tools.mjs")]);
 ensureChromium();
+ensureReplicaTools();
 const imageTools = ensureImageTools();
 if (!imageTools)
   console.warn(

@@ -3,7 +3,7 @@
 // Their port, health endpoint and image name must agree with the Containerfile's, and every
 // argument they give the image must be one mizan-mock accepts. No buildah needed.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,6 +97,31 @@ describe("the container's deployment examples", () => {
     if (help.includes("--allowed-hosts")) {
       const allowed = mock.command[mock.command.indexOf("--allowed-hosts") + 1] ?? "";
       expect(allowed.split(","), "compose's mock command needs --allowed-hosts with mock").toContain("mock");
+    }
+  });
+
+  it("compose.replicas.yaml runs three replicas of the image on one Redis, behind HAProxy's checked configuration", async () => {
+    const replicas = parse(readFileSync(path.join(appDir, "compose.replicas.yaml"), "utf8")).services;
+    const names = ["mock1", "mock2", "mock3"];
+    for (const name of names) {
+      expect(replicas[name].image).toBe(`\${MIZAN_MOCK_IMAGE:-${DEFAULT_TAG}}`);
+      expect(replicas[name].command).toEqual(replicas.mock1.command);
+    }
+    const command: string[] = replicas.mock1.command;
+    expect(command[command.indexOf("--state-store") + 1]).toBe("redis://redis:6379/0");
+    for (const host of ["balancer", ...names]) expect(command[command.indexOf("--allowed-hosts") + 1]).toContain(host);
+    // It starts without Redis (stateful requests answer 503 until Redis answers).
+    const result = await accepts(command);
+    expect(result.ok, result.why).toBe(true);
+    const config = readFileSync(path.join(appDir, "haproxy.replicas.cfg"), "utf8");
+    for (const name of names) expect(config).toContain(`server ${name} ${name}:${port} check`);
+    expect(config).toMatch(/option httpchk GET \/__mock\/health/);
+    expect(config).toContain(`bind :${port}`);
+    expect(replicas.balancer.ports).toEqual([`127.0.0.1:${port}:${port}`]);
+    const haproxy = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].find((file) => existsSync(file));
+    if (haproxy) {
+      const check = spawnSync(haproxy, ["-c", "-f", path.join(appDir, "haproxy.replicas.cfg")], { encoding: "utf8" });
+      expect(check.status, check.stderr).toBe(0);
     }
   });
 

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 export interface MetricsOptions {
   api: string;
   /** The stateful mode's size, read when scraped; none without state. */
-  stateSize?: () => { sessions: number; records: number };
+  stateSize?: () => Promise<{ sessions: number; records: number }>;
   /** Requests being answered, read when scraped. */
   inFlight: () => number;
 }
@@ -49,16 +49,16 @@ export function createMetrics({ api, stateSize, inFlight }: MetricsOptions) {
       name: "mizan_mock_state_sessions",
       help: "Sessions the stateful mode keeps.",
       registers: [registry],
-      collect() {
-        this.set(stateSize().sessions);
+      async collect() {
+        this.set((await stateSize()).sessions);
       },
     });
     new Gauge({
       name: "mizan_mock_state_records",
       help: "Records the stateful mode keeps, over all sessions.",
       registers: [registry],
-      collect() {
-        this.set(stateSize().records);
+      async collect() {
+        this.set((await stateSize()).records);
       },
     });
   }

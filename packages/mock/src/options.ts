@@ -158,6 +158,28 @@ export const MOCK_OPTIONS = {
     ...integer(1, 1024 * 1024),
   }),
   /**
+   * With `stateful`: keep the sessions in Redis (or Valkey) at this URL instead of this process's
+   * memory, so that replicas behind a load balancer share them (src/state/redis.ts).
+   */
+  stateStore: spec<string>({
+    flag: "state-store",
+    arg: "<url>",
+    help: "With --stateful: keep the records in Redis (redis://host:port/db),\nshared by every replica given the same URL",
+    ...text,
+    check: (url) => {
+      if (typeof url !== "string" || !/^rediss?:\/\/[^/]/.test(url))
+        throw new OptionProblem(`must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
+    },
+  }),
+  /** With `stateStore`: a session is forgotten this many seconds after its last request. Default 3600. */
+  sessionTtl: spec<number>({
+    flag: "session-ttl",
+    arg: "<s>",
+    default: 3600,
+    help: "With --state-store: forget a session this many seconds after its\nlast request",
+    ...integer(1, 365 * 24 * 3600),
+  }),
+  /**
    * Host names the mock answers besides localhost, 127.0.0.1, ::1 and `host` (IP addresses are
    * always answered): a request whose Host header names another is refused with 403, so a web
    * page cannot reach the mock through DNS rebinding. `["*"]` answers any name.
@@ -274,6 +296,8 @@ export function checkOptions(options: MockOptions, naming: Naming = apiNaming): 
     throw new MockOptionError(
       `${naming("stateful")} and ${naming("upstream")} cannot be combined: stateful mode answers from the spec's examples`,
     );
+  if (options.stateStore !== undefined && !options.stateful)
+    throw new MockOptionError(`${naming("stateStore")} needs ${naming("stateful")}`);
   if (options.refuseInvalid && !proxied)
     throw new MockOptionError(`${naming("refuseInvalid")} needs ${naming("upstream")}`);
 }

@@ -35,7 +35,7 @@ import { router, routeTable } from "./pipeline/route.js";
 import { stateful } from "./pipeline/stateful.js";
 import { unknownFields } from "./pipeline/unknown-fields.js";
 import { violationRecorder, type ViolationLog } from "./pipeline/violations.js";
-import { createState } from "./state.js";
+import { openState } from "./state.js";
 
 export interface RunningServer {
   url: string;
@@ -63,7 +63,11 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   const doc = JSON.parse(readFileSync(specFile, "utf8"));
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
   const state = options.stateful
-    ? createState(doc, { maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024 })
+    ? await openState(doc, {
+        maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024,
+        stateStore: options.stateStore,
+        sessionTtlSeconds: optionValue(options, "sessionTtl"),
+      })
     : undefined;
 
   const config: PrismConfig = {
@@ -128,7 +132,7 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   });
   const opsEndpoints = operationsEndpoints({
     metrics,
-    checks: state ? { state: () => state.size() } : {},
+    checks: state ? { state: () => state.check() } : {},
     draining: flight.draining,
   });
 
@@ -183,7 +187,12 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await state?.close();
     },
-    shutdown: () => flight.drain(server, optionValue(options, "shutdownTimeoutMs")!),
+    shutdown: async () => {
+      const cut = await flight.drain(server, optionValue(options, "shutdownTimeoutMs")!);
+      await state?.close();
+      return cut;
+    },
   };
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../src/index.js";
 import { startMock, type RunningMock } from "./serve.js";
 import { createState } from "../src/state.js";
+import { stateRequests } from "./state-requests.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "bin", "mizan-mock.js");
@@ -453,17 +454,7 @@ describe("a stateful VMSAlpha mock (multipart create, an exit that removes)", ()
 
 describe("the stateful mode's limits", () => {
   // The store itself, on the served bundle: filling 1,000 sessions over HTTP would test nothing more.
-  const doc = JSON.parse(readFileSync(getApi("daftra").mockBundle, "utf8"));
-  const entry = (key: string) => operationsOf(doc).find((e) => e.key === key)!;
-  const errorShape = (status: number, message: string) => ({ status, body: { message } });
-  const request = (key: string, pathname: string, session: string, body?: unknown, query = "") => ({
-    entry: entry(key),
-    pathname,
-    query: new URLSearchParams(query),
-    headers: { [SESSION_HEADER]: session },
-    body,
-    errorShape,
-  });
+  const { doc, request } = stateRequests("daftra");
   const LIST = "GET /api2/clients.json";
   const CREATE = "POST /api2/clients.json";
   const createClient = (state: ReturnType<typeof createState>, session: string, name: string) =>
@@ -474,14 +465,14 @@ describe("the stateful mode's limits", () => {
     // Reads keep nothing: a session is made by its first write.
     for (const name of ["one", "two", "three", "four"])
       expect((await state.answer(request(LIST, "/api2/clients.json", name)))!.status).toBe(200);
-    expect(state.stats()).toMatchObject({ sessions: 0, recordBytes: 0 });
+    expect(await state.stats()).toMatchObject({ sessions: 0, recordBytes: 0 });
     await state.answer(request("DELETE /api2/clients/{id}.json", "/api2/clients/1.json", "two"));
     await state.answer(request("DELETE /api2/clients/{id}.json", "/api2/clients/1.json", "three"));
     expect(await createClient(state, "one", "x")).toEqual({
       status: 507,
       body: { message: expect.stringMatching(/at most 2 sessions/) },
     });
-    state.reset("three");
+    await state.reset("three");
     // Two seeded clients, so one more fits.
     expect(
       (await state.answer(
@@ -496,7 +487,7 @@ describe("the stateful mode's limits", () => {
     expect((await state.answer(request("GET /api2/clients.json", "/api2/clients.json", "one")))!.body).toMatchObject({
       pagination: { total_results: 3 },
     });
-    state.reset("one");
+    await state.reset("one");
     expect((await state.answer(request("GET /api2/clients.json", "/api2/clients.json", "one")))!.body).toMatchObject({
       pagination: { total_results: 2 },
     });
@@ -505,17 +496,17 @@ describe("the stateful mode's limits", () => {
   it("keys rendered answers on the parsed request: junk parameters and spellings of one page are one entry", async () => {
     const state = createState(doc);
     for (let n = 0; n < 30; n++) expect((await createClient(state, "s", `client ${n}`))!.status).toBe(202);
-    const before = state.stats().answerCache;
+    const before = (await state.stats()).answerCache;
     const answers = new Set<string>();
     for (let n = 0; n < 300; n++) {
       const query = [`limit=10&_=${n}`, "limit=10&page=1", "page=01&limit=10", "limit=010&page=1&x=y"][n % 4]!;
-      answers.add((await state.answer(request(LIST, "/api2/clients.json", "s", undefined, query)))!.text!);
+      answers.add((await state.answer(request(LIST, "/api2/clients.json", "s", undefined, query)))!.bytes!.toString());
     }
     expect(answers.size).toBe(1);
-    const after = state.stats().answerCache;
+    const after = (await state.stats()).answerCache;
     expect(after.entries - before.entries).toBe(1);
-    // Measured: the one entry is the answer's text at two bytes a character.
-    expect(after.bytes - before.bytes).toBe(2 * [...answers][0]!.length);
+    // Measured: the one entry is the answer's JSON, UTF-8.
+    expect(after.bytes - before.bytes).toBe(Buffer.byteLength([...answers][0]!));
     // A write makes a new version; the old answer is not served again.
     await createClient(state, "s", "late");
     expect((await state.answer(request(LIST, "/api2/clients.json", "s", undefined, "limit=100")))!.body).toMatchObject({
@@ -532,11 +523,11 @@ describe("the stateful mode's limits", () => {
       const answer = await state.answer(
         request(LIST, "/api2/clients.json", "s", undefined, `limit=${(page % 40) + 1}&page=${page % 7}`),
       );
-      largest = Math.max(largest, answer!.text!.length);
-      const { answerCache } = state.stats();
+      largest = Math.max(largest, answer!.bytes!.length);
+      const { answerCache } = await state.stats();
       expect(answerCache.bytes).toBeLessThanOrEqual(limit);
     }
-    const { answerCache } = state.stats();
+    const { answerCache } = await state.stats();
     expect(answerCache.maxBytes).toBe(limit);
     expect(answerCache.bytes).toBeGreaterThan(limit - 2 * 2 * largest);
     expect(answerCache.entries).toBeGreaterThan(1);
@@ -560,14 +551,14 @@ describe("the stateful mode's limits", () => {
       },
     });
     expect(stored).toBeGreaterThan(100);
-    const full = state.stats();
+    const full = await state.stats();
     expect(full.bytes).toBeLessThanOrEqual(maxBytes + 2 * 2048);
     expect(full.recordBytes).toBeGreaterThan(maxBytes / 2);
     expect((await state.answer(request(LIST, "/api2/clients.json", "session 1")))!.status).toBe(200);
-    state.reset("session 1");
-    expect(state.stats().recordBytes).toBeLessThan(full.recordBytes);
-    state.reset();
-    expect(state.stats()).toMatchObject({
+    await state.reset("session 1");
+    expect((await state.stats()).recordBytes).toBeLessThan(full.recordBytes);
+    await state.reset();
+    expect(await state.stats()).toMatchObject({
       sessions: 0,
       recordBytes: 0,
       bytes: 0,

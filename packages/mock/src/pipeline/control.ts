@@ -24,7 +24,7 @@ export function controlEndpoints(options: {
       return true;
     }
     if (pathname === "/__mock/health") sendJson(res, 200, { ok: true, ...options.health() });
-    else if (pathname === "/__mock/reset") handleReset(req, res, options.state);
+    else if (pathname === "/__mock/reset") return handleReset(req, res, options.state).then(() => true);
     else if (pathname === "/__mock/violations" && req.method === "DELETE") {
       options.violations.clear();
       res.writeHead(204).end();

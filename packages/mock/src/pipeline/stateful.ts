@@ -28,7 +28,14 @@ export function stateful({ state, fastVerdictOf, prismResultOf }: StatefulOption
       errorShape: route.errorShape,
     });
     if (!stored) return false;
-    sendJson(exchange.res, stored.status, stored.body, stored.text);
+    // Reads and lists come serialised (from the answer cache): sent as they are, never parsed again.
+    if (stored.bytes) {
+      exchange.res.writeHead(stored.status, {
+        "content-type": "application/json",
+        "content-length": stored.bytes.length,
+      });
+      exchange.res.end(stored.bytes);
+    } else sendJson(exchange.res, stored.status, stored.body);
     return true;
   };
 }
