@@ -108,8 +108,28 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
     const templateStatus = ownStatus ? status : fallbackStatus;
     if (templateStatus === undefined) return { status, body: { status, message } };
     const sentStatus = ownStatus || !errorsWith200 ? status : 200;
-    return { status: sentStatus, body: fillError(templates.get(templateStatus), templateStatus, status, message) };
+    const body = fillError(templates.get(templateStatus), templateStatus, status, message);
+    // A server failure in a request error's frame names no field: its emptied field map (Daftra
+    // v1's validation_errors, optional in its error schema) is left out rather than sent empty.
+    return { status: sentStatus, body: !ownStatus && status >= 500 ? withoutEmptyFieldMaps(body) : body };
   };
+}
+
+/** A body without its empty field maps (`…errors: {}` at the top). */
+function withoutEmptyFieldMaps(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  return Object.fromEntries(
+    Object.entries(body).filter(
+      ([key, value]) =>
+        !(
+          /errors$/i.test(key) &&
+          value &&
+          typeof value === "object" &&
+          !Array.isArray(value) &&
+          !Object.keys(value).length
+        ),
+    ),
+  );
 }
 
 export const MESSAGE_KEY = /^(message|errorMessage|error_description|detail)$/i;
