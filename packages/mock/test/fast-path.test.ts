@@ -55,7 +55,7 @@ function probesOf(doc: unknown, entry: OperationEntry): Probe[] {
     })) {
       if (value === undefined) continue;
       // Simple values only: nested (deepObject) examples are left to the corpus and client tests.
-      if (Array.isArray(value)) value.forEach((v) => query.append(key, String(v)));
+      if (Array.isArray(value)) for (const v of value) query.append(key, String(v));
       else if (!isObject(value)) query.append(key, String(value));
     }
     const body = "body" in change ? change.body : base.body;

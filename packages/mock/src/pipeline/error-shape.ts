@@ -36,10 +36,8 @@ function keyShape(value: unknown): string {
     .join(",");
 }
 
-export interface ErrorShape {
-  /** The status and body of the mock's own error answer for `status`, in the API's own shape (`where`: what was wrong, when known). */
-  (status: number, message: string, where?: ProblemPlace): { status: number; body: unknown };
-}
+/** The status and body of the mock's own error answer for `status`, in the API's own shape (`where`: what was wrong, when known). */
+export type ErrorShape = (status: number, message: string, where?: ProblemPlace) => { status: number; body: unknown };
 
 /**
  * The API's error shape, read from the served bundle so each API answers the mock's own errors
