@@ -6,6 +6,7 @@ import { createServer, request } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../src/metrics.js";
 import { operationsEndpoints } from "../src/pipeline/operations.js";
@@ -85,6 +86,11 @@ describe("readiness and liveness", () => {
 });
 
 describe("metrics", () => {
+  it("says prom-client's content type without loading prom-client first", () => {
+    // The metrics answer's content type is written in src/metrics.ts so prom-client can load late: pinned to prom-client's.
+    expect(createMetrics({ api: "x", inFlight: () => 0 }).contentType).toBe(new Registry().contentType);
+  });
+
   let a: RunningMock;
   let b: RunningMock;
   beforeAll(async () => {
