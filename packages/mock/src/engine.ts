@@ -98,6 +98,8 @@ export interface PrismEngine {
     operations: string[] | undefined,
     mock: Record<string, unknown>,
   ): Promise<PrismResult>;
+  /** Resolves once Prism's thread has loaded Prism; rejects if it could not, or has ended. */
+  loaded(): Promise<void>;
   /** Ends Prism's thread. */
   close(): Promise<void>;
 }
@@ -190,6 +192,10 @@ export function prismEngine(specFile: string, bundleBytes: Buffer, options: Pris
         waiting.set(id, { resolve, reject });
         worker.postMessage(ask);
       });
+    },
+    loaded: async () => {
+      await ready;
+      if (failure) throw failure;
     },
     async close() {
       await worker.terminate();

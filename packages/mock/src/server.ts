@@ -3,9 +3,10 @@
 // alternative credentials are refused; a proxy's violations are logged and listed).
 // serve() reads the options (options.ts) and the bundle once, then answers each request through
 // the pipeline of src/pipeline/: route, guards, responders (stateful, fast path, Prism or proxy).
-// Prism is loaded on the first request that needs it, and what the build prepared of it (its
-// operation model and its answers to valid requests, engine.ts) keeps it off the path to the
-// first answer; the fast path (fast-path.ts) makes valid requests fast.
+// Prism runs in a thread of its own, which loads it while the server already answers (engine.ts,
+// prism-worker.ts); what the build prepared of it (its operation model and its answers to valid
+// requests) keeps it off the path to the first answer; the fast path (fast-path.ts) makes valid
+// requests fast.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
@@ -88,9 +89,10 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
     : undefined;
   const errorShape = errorShapeOf(doc);
   // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
-  // as text), and bodies and x-mock-when conditions. A bundle the build prepared had its schemas
-  // compiled by its tests, so they are not checked against the JSON Schema meta-schema again
-  // (compiling that takes longer than the first request's own validators).
+  // as text), and bodies and x-mock-when conditions. The schemas of a bundle the build prepared
+  // (one of this package's own) are not checked against the JSON Schema meta-schema again:
+  // test/engine.test.ts compiles them all with that check, and compiling the meta-schema takes
+  // longer than the first request's own validators.
   const checked = engine.preparedByBuild ? { validateSchema: false } : {};
   let paramCompiler: ReturnType<typeof documentSchemaCompiler> | undefined;
   const compileQuery = (schema: unknown) =>
@@ -134,7 +136,9 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   });
   const opsEndpoints = operationsEndpoints({
     metrics,
-    checks: state ? { state: () => state.size() } : {},
+    // Ready once Prism's thread has loaded Prism (a probe during the load waits for it), and not
+    // when that thread has failed: the fast path would still answer, Prism's requests would not.
+    checks: { prism: () => engine.loaded(), ...(state ? { state: () => state.size() } : {}) },
     draining: flight.draining,
   });
 

@@ -33,17 +33,17 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe("readiness and liveness", () => {
-  it("is ready once the API is loaded; in stateful mode, once the state store answers", async () => {
+  it("is ready once the API and Prism (in its thread) are loaded; in stateful mode, once the state store answers", async () => {
     const plain = await startMock({ api: "daftra" });
     const stateful = await startMock({ api: "daftra", stateful: true });
     try {
       expect((await fetch(`${plain.url}/__mock/health`)).status).toBe(200);
       const ready = await fetch(`${plain.url}/__mock/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ ready: true, checks: { api: "ok" } });
+      expect(await ready.json()).toEqual({ ready: true, checks: { api: "ok", prism: "ok" } });
       expect(await (await fetch(`${stateful.url}/__mock/ready`)).json()).toEqual({
         ready: true,
-        checks: { api: "ok", state: "ok" },
+        checks: { api: "ok", prism: "ok", state: "ok" },
       });
     } finally {
       await plain.stop();
