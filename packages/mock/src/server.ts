@@ -20,7 +20,7 @@ import { controlEndpoints } from "./pipeline/control.js";
 import { contentTypeCheck } from "./pipeline/content-type.js";
 import { cors } from "./pipeline/cors.js";
 import { oneCredential } from "./pipeline/credentials.js";
-import { errorShapeOf } from "./pipeline/error-shape.js";
+import { errorShapeOf, errorShapeOnFirstUse } from "./pipeline/error-shape.js";
 import type { Exchange, Responder } from "./pipeline/exchange.js";
 import { faultInjection } from "./pipeline/fault-injection.js";
 import { hostCheck } from "./pipeline/host.js";
@@ -87,7 +87,7 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   const state = options.stateful
     ? createState(doc, { maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024 })
     : undefined;
-  const errorShape = errorShapeOf(doc);
+  const errorShape = errorShapeOnFirstUse(() => errorShapeOf(doc));
   // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
   // as text), and bodies and x-mock-when conditions. The schemas of a bundle the build prepared
   // (one of this package's own) are not checked against the JSON Schema meta-schema again:

@@ -130,6 +130,12 @@ function withoutEmptyFieldMaps(body: unknown): unknown {
   );
 }
 
+/** An error shape made the first time it is used (reading one scans the bundle's examples; most runs refuse little). */
+export function errorShapeOnFirstUse(make: () => ErrorShape): ErrorShape {
+  let shape: ErrorShape | undefined;
+  return (status, message, where) => (shape ??= make())(status, message, where);
+}
+
 export const MESSAGE_KEY = /^(message|errorMessage|error_description|detail)$/i;
 export function fillError(template: unknown, templateStatus: number, status: number, message: string): unknown {
   if (Array.isArray(template)) return [];

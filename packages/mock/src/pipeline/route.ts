@@ -6,7 +6,7 @@ import { deref, operationRoutes, pathTemplateMatcher, routeFor, securityAlternat
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
 import { documentedShape } from "../refusals.js";
 import { conditionalExamplesOf } from "./conditional.js";
-import { errorShapeOf, hasErrorExamples, type ErrorShape } from "./error-shape.js";
+import { errorShapeOf, errorShapeOnFirstUse, hasErrorExamples, type ErrorShape } from "./error-shape.js";
 import type { Guard, Route } from "./exchange.js";
 import { sendError } from "./send.js";
 
@@ -40,7 +40,7 @@ export function routeTable(
         security: securityAlternatives(doc, entry.security),
         // Refusals take a status the operation documents (../refusals.ts). Read from the
         // operation's examples on the route's first refusal: most routes never refuse.
-        errorShape: onFirstUse(() =>
+        errorShape: errorShapeOnFirstUse(() =>
           documentedShape(
             hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape,
             Object.keys((entry.op as { responses?: object }).responses ?? {}),
@@ -63,12 +63,6 @@ export function routeTable(
 function once<T>(make: () => T): () => T {
   let made: { value: T } | undefined;
   return () => (made ??= { value: make() }).value;
-}
-
-/** An error shape made the first time it is used. */
-function onFirstUse(make: () => ErrorShape): ErrorShape {
-  let shape: ErrorShape | undefined;
-  return (status, message, where) => (shape ??= make())(status, message, where);
 }
 
 type IdSchema = { type?: unknown; pattern?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
