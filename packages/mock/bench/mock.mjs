@@ -1,12 +1,15 @@
 // Mock figures, all in one run on the Daftra bundle, each server in its own process and the load
 // generator (autocannon) in this one:
 //   - start-up: from spawning the CLI to its first answer, for mizan-mock and for Prism's own
-//     CLI (`prism mock`) on the same bundle, five times each;
+//     CLI (`prism mock`) on the same bundle, five times each; for mizan-mock also to its first
+//     answer made by Prism (a request without credentials), which its worker thread loads after
+//     the server is up;
 //   - throughput and latency at 10 connections for a list GET and a validated create POST, for
 //     mizan-mock, Prism's CLI, and a plain node:http server answering the same bytes (the
 //     ceiling: no routing, validation or mocking at all).
-// Targets (issue #13): start-up median <= 1,500 ms; mizan-mock at >= 0.25 of the plain server's
-// req/s on both requests, with no failed request. Prints figures; exits 1 when one is missed.
+// Targets: start-up median <= 1,500 ms (issue #13; issue #20 aims under 1 s on an idle machine);
+// mizan-mock at >= 0.45 of the plain server's req/s on the list GET and >= 0.35 on the validated
+// POST (issue #20), with no failed request. Prints figures; exits 1 when one is missed.
 // Loopback only.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
@@ -20,9 +23,11 @@ const bundle = path.join(packageDir, "dist", "bundles", "daftra.mock.json");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const STARTS = 5;
 const TARGET_START_MS = 1500;
-const TARGET_RATIO = 0.25;
+const TARGET_RATIO = { GET: 0.45, POST: 0.35 };
 
 const LIST = { method: "GET", path: "/api2/clients.json", headers: { apikey: "bench-key" } };
+/** No credentials: the fast path leaves it to Prism, which refuses it (401). */
+const NEEDS_PRISM = { method: "GET", path: "/api2/clients.json", headers: {} };
 const CREATE = {
   method: "POST",
   path: "/api2/clients.json",
@@ -100,14 +105,22 @@ process.on("exit", () => {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-// Start-up.
-const startups = {};
-for (const [name, command] of Object.entries(servers)) {
-  startups[name] = [];
-  for (let i = 0; i < STARTS; i++) {
+// Start-up, the servers in turns.
+const startups = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
+const prismReady = [];
+for (let i = 0; i < STARTS; i++) {
+  for (const [name, command] of Object.entries(servers)) {
     const port = await freePort();
+    const t0 = performance.now();
     const server = await start(...command(port), port);
     startups[name].push(server.ms);
+    if (name === "mizan-mock") {
+      // The same process, at once: the answer waits until Prism's thread has loaded Prism.
+      const r = await fetch(`http://127.0.0.1:${port}${NEEDS_PRISM.path}`, { headers: NEEDS_PRISM.headers });
+      await r.arrayBuffer();
+      if (r.status !== 401) throw new Error(`Expected 401 without credentials, got ${r.status}`);
+      prismReady.push(performance.now() - t0);
+    }
     await server.stop();
   }
 }
@@ -182,6 +195,9 @@ for (const [name, times] of Object.entries(startups))
   console.log(
     `  ${name.padEnd(11)} median ${median(times).toFixed(0).padStart(5)} ms  [${times.map((t) => t.toFixed(0)).join(", ")}]`,
   );
+console.log(
+  `  mizan-mock, to its first answer made by Prism: median ${median(prismReady).toFixed(0)} ms  [${prismReady.map((t) => t.toFixed(0)).join(", ")}]`,
+);
 console.log(`\nThroughput, 10 connections, ${DURATION} s each, each server in its own process:`);
 console.log("  request                   server        req/s   of plain   p50 ms   p99 ms   failed");
 for (const r of rows) {
@@ -200,8 +216,9 @@ const startMedian = median(startups["mizan-mock"]);
 if (startMedian > TARGET_START_MS) misses.push(`start-up median ${startMedian.toFixed(0)} ms > ${TARGET_START_MS} ms`);
 for (const r of rows.filter((x) => x.server === "mizan-mock")) {
   const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
-  if (r.rps < TARGET_RATIO * plain.rps)
-    misses.push(`${r.scenario}: ${(r.rps / plain.rps).toFixed(2)} of the plain server < ${TARGET_RATIO}`);
+  const target = TARGET_RATIO[r.scenario.split(" ")[0]];
+  if (r.rps < target * plain.rps)
+    misses.push(`${r.scenario}: ${(r.rps / plain.rps).toFixed(2)} of the plain server < ${target}`);
   if (r.failed) misses.push(`${r.scenario}: ${r.failed} failed requests`);
 }
 if (misses.length) {
@@ -209,5 +226,5 @@ if (misses.length) {
   process.exit(1);
 }
 console.log(
-  `Targets met: start-up <= ${TARGET_START_MS} ms, >= ${TARGET_RATIO} of the plain server, no failed request.`,
+  `Targets met: start-up <= ${TARGET_START_MS} ms, >= ${TARGET_RATIO.GET} (GET) and ${TARGET_RATIO.POST} (POST) of the plain server, no failed request.`,
 );

@@ -1,13 +1,15 @@
 // Build step: copies every API's mock bundle (spec/dist/<api>.mock.json, for each API that
 // spec/redocly.yaml lists) into dist/bundles/, so the published package serves them without
-// the workspace, and stores Prism's operation model of each beside it
-// (<api>.mock.operations.json.br, see src/engine.ts), so a start does not rebuild it. The list
-// comes from @mizan/spec; nothing here names an API. Runs after tsc (it uses dist/engine.js).
+// the workspace, and stores beside each what Prism makes of it (see src/engine.ts): its
+// operation model (<api>.mock.operations.json.br), so Prism does not rebuild it, and its answer
+// to a valid request of each operation (<api>.mock.answers.json.br), so the mock answers those
+// without loading Prism. The list comes from @mizan/spec; nothing here names an API. Runs after
+// tsc (it uses dist/engine.js).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { listApis } from "@mizan/spec";
-import { prepareOperations, savePrepared } from "../dist/engine.js";
+import { prepareAnswers, prepareOperations, savePrepared, savePreparedAnswers } from "../dist/engine.js";
 
 const target = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist", "bundles");
 mkdirSync(target, { recursive: true });
@@ -21,8 +23,10 @@ for (const api of apis) {
   }
   const bundle = path.join(target, `${api.name}.mock.json`);
   copyFileSync(api.mockBundle, bundle);
-  savePrepared(bundle, await prepareOperations(bundle));
+  const model = await prepareOperations(bundle);
+  savePrepared(bundle, model);
+  savePreparedAnswers(bundle, await prepareAnswers(model));
 }
 console.log(
-  `copy-bundles: ${apis.map((api) => api.name).join(", ")} (bundles and Prism operation models) -> ${path.relative(process.cwd(), target)}`,
+  `copy-bundles: ${apis.map((api) => api.name).join(", ")} (bundles, Prism operation models and answers) -> ${path.relative(process.cwd(), target)}`,
 );

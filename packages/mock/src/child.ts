@@ -3,6 +3,7 @@
 // line), and ends when asked or when its launcher goes away (lifeline.ts).
 import { endWithLauncher } from "./lifeline.js";
 import { optionValue, type MockOptions } from "./options.js";
+import { stopGracefully } from "./pipeline/lifecycle.js";
 import { serve } from "./server.js";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as MockOptions;
@@ -10,23 +11,10 @@ const say = (message: object) => process.stdout.write(`${JSON.stringify(message)
 
 try {
   const server = await serve(options);
-  endWithLauncher(
-    () => {
-      // Graceful: new connections refused, the requests in flight answered (within the bound).
-      void server
-        .shutdown()
-        .then(
-          (cut) =>
-            cut &&
-            process.stderr.write(
-              `mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`,
-            ),
-        )
-        .finally(() => process.exit(0));
-      setTimeout(() => process.exit(0), optionValue(options, "shutdownTimeoutMs")! + 2000).unref();
-    },
-    { stdinPipe: true },
-  );
+  // Graceful: new connections refused, the requests in flight answered (within the bound).
+  endWithLauncher(() => void stopGracefully(server, optionValue(options, "shutdownTimeoutMs")!), {
+    stdinPipe: true,
+  });
   say({ event: "ready", url: server.url, port: server.port, faultSeed: server.faultSeed });
 } catch (error) {
   say({ event: "error", message: (error as Error).message });

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { endWithLauncher } from "./lifeline.js";
 import { optionsFromArgs, optionValue, parseArgsConfig, usage, type MockOptions } from "./options.js";
+import { stopGracefully } from "./pipeline/lifecycle.js";
 import { serve } from "./server.js";
 
 function fail(message: string): never {
@@ -38,20 +39,8 @@ try {
       `Faults: delay ${delay}, failure rate ${options.failureRate ?? 0}, seed ${server.faultSeed} (--seed ${server.faultSeed} repeats this run)`,
     );
   }
-  endWithLauncher(() => {
-    // Graceful: new connections refused, the requests in flight answered (within the bound).
-    void server
-      .shutdown()
-      .then(
-        (cut) =>
-          cut &&
-          process.stderr.write(
-            `mizan-mock: stopped; ${cut} request(s) still in flight after ${optionValue(options, "shutdownTimeoutMs")} ms were cut\n`,
-          ),
-      )
-      .finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), optionValue(options, "shutdownTimeoutMs")! + 2000).unref();
-  });
+  // Graceful: new connections refused, the requests in flight answered (within the bound).
+  endWithLauncher(() => void stopGracefully(server, optionValue(options, "shutdownTimeoutMs")!));
 } catch (error) {
   console.error(`mizan-mock: ${(error as Error).message}`);
   process.exit(1);

@@ -3,13 +3,15 @@
 // alternative credentials are refused; a proxy's violations are logged and listed).
 // serve() reads the options (options.ts) and the bundle once, then answers each request through
 // the pipeline of src/pipeline/: route, guards, responders (stateful, fast path, Prism or proxy).
-// Running Prism in-process with its operation model prepared at build time (engine.ts) makes
-// start-up fast; the fast path (fast-path.ts) makes valid requests fast.
+// Prism runs in a thread of its own, which loads it while the server already answers (engine.ts,
+// prism-worker.ts); what the build prepared of it (its operation model and its answers to valid
+// requests) keeps it off the path to the first answer; the fast path (fast-path.ts) makes valid
+// requests fast.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { documentSchemaCompiler } from "@mizan/openapi-tools/examples";
 import { mockBundleOf } from "./apis.js";
-import { loadPrism } from "./engine.js";
+import { prismEngine } from "./engine.js";
 import { faultInjector } from "./faults.js";
 import { createMetrics } from "./metrics.js";
 import { checkOptions, optionValue, type MockOptions } from "./options.js";
@@ -18,7 +20,7 @@ import { controlEndpoints } from "./pipeline/control.js";
 import { contentTypeCheck } from "./pipeline/content-type.js";
 import { cors } from "./pipeline/cors.js";
 import { oneCredential } from "./pipeline/credentials.js";
-import { errorShapeOf } from "./pipeline/error-shape.js";
+import { errorShapeOf, errorShapeOnFirstUse } from "./pipeline/error-shape.js";
 import type { Exchange, Responder } from "./pipeline/exchange.js";
 import { faultInjection } from "./pipeline/fault-injection.js";
 import { hostCheck } from "./pipeline/host.js";
@@ -29,7 +31,7 @@ import { requestHandler } from "./pipeline/index.js";
 import { lifecycle } from "./pipeline/lifecycle.js";
 import { observer } from "./pipeline/observe.js";
 import { operationsEndpoints } from "./pipeline/operations.js";
-import { prismStage, type PrismConfig } from "./pipeline/prism.js";
+import { CHECK_CONFIG, MAIN_CONFIG, prismStage, type PrismConfig } from "./pipeline/prism.js";
 import { queryCheck } from "./pipeline/query.js";
 import { router, routeTable } from "./pipeline/route.js";
 import { stateful } from "./pipeline/stateful.js";
@@ -54,22 +56,9 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   checkOptions(options);
   const specFile = options.specFile ?? mockBundleOf(optionValue(options, "api")!);
   const dynamic = !!options.dynamic;
-  const engine = loadPrism({ dynamic });
   const faultSeed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const faults = faultInjector({ delayMs: options.delayMs, failureRate: options.failureRate, seed: faultSeed });
-  const operations = await engine.operationsOf(specFile);
-  if (!operations.length) throw new Error(`No operations found in ${specFile}.`);
-  // Prism has read the file by now, so it is a valid document (Prism's errors say more).
-  const doc = JSON.parse(readFileSync(specFile, "utf8"));
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
-  const state = options.stateful
-    ? await openState(doc, {
-        maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024,
-        stateStore: options.stateStore,
-        sessionTtlSeconds: optionValue(options, "sessionTtl"),
-      })
-    : undefined;
-
   const config: PrismConfig = {
     checkSecurity: true,
     validateRequest: true,
@@ -81,15 +70,42 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
     mock: { dynamic, seed: options.seed },
     ...(upstream ? { isProxy: true, upstream } : { isProxy: false }),
   };
-  const logger = engine.createLogger("mock", { level: options.verbose ? "info" : "silent" });
-  const errorShape = errorShapeOf(doc);
+  const configs: Record<string, PrismConfig> = { [MAIN_CONFIG]: config };
+  // Proxy mode with --proxy-refuse-invalid: requests are validated as the mock would, and only
+  // what the spec accepts is forwarded.
+  if (upstream && options.refuseInvalid)
+    configs[CHECK_CONFIG] = { ...config, validateResponse: false, isProxy: false, upstream: undefined };
+  const bundleBytes = readFileSync(specFile);
+  const engine = prismEngine(specFile, bundleBytes, { configs, logLevel: options.verbose ? "info" : "silent" });
+  const operations = await engine.operationKeys().catch(async (error: Error) => {
+    await engine.close();
+    throw error;
+  });
+  if (!operations.length) throw new Error(`No operations found in ${specFile}.`);
+  // Prism (or the build) has read the file by now, so it is a valid document (Prism's errors say more).
+  const doc = JSON.parse(bundleBytes.toString("utf8"));
+  const state = options.stateful
+    ? await openState(doc, {
+        maxBytes: optionValue(options, "stateMaxMb")! * 1024 * 1024,
+        stateStore: options.stateStore,
+        sessionTtlSeconds: optionValue(options, "sessionTtl"),
+      }).catch(async (error: Error) => {
+        await engine.close();
+        throw error;
+      })
+    : undefined;
+  const errorShape = errorShapeOnFirstUse(() => errorShapeOf(doc));
   // Schemas of the served document, compiled on first use: parameters (with coercion: they arrive
-  // as text), and bodies and x-mock-when conditions.
+  // as text), and bodies and x-mock-when conditions. The schemas of a bundle the build prepared
+  // (one of this package's own) are not checked against the JSON Schema meta-schema again:
+  // test/engine.test.ts compiles them all with that check, and compiling the meta-schema takes
+  // longer than the first request's own validators.
+  const checked = engine.preparedByBuild ? { validateSchema: false } : {};
   let paramCompiler: ReturnType<typeof documentSchemaCompiler> | undefined;
   const compileQuery = (schema: unknown) =>
-    (paramCompiler ??= documentSchemaCompiler(doc, { coerceTypes: true, verbose: true }))(schema);
+    (paramCompiler ??= documentSchemaCompiler(doc, { coerceTypes: true, verbose: true, ...checked }))(schema);
   let compiler: ReturnType<typeof documentSchemaCompiler> | undefined;
-  const compile = (schema: unknown) => (compiler ??= documentSchemaCompiler(doc))(schema);
+  const compile = (schema: unknown) => (compiler ??= documentSchemaCompiler(doc, checked))(schema);
   const routes = routeTable(doc, operations, errorShape, compile, compileQuery);
   const shapeOf = (exchange: Exchange) => exchange.route?.errorShape ?? errorShape;
   const violations = violationRecorder();
@@ -97,9 +113,7 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
 
   const prism = prismStage({
     engine,
-    instance: engine.createInstance(config, { logger }),
     config,
-    operations,
     errorShape,
     violations,
     proxied: !!upstream,
@@ -110,14 +124,11 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
     compile,
     compileQuery,
     prismResultOf: prism.resultOf,
+    preparedAnswer: engine.preparedAnswer,
     serialize: engine.serialize,
   });
   const responders: Responder[] = [];
-  if (upstream && options.refuseInvalid) {
-    // Validate as the mock would, and forward only what the spec accepts.
-    const checkConfig = { ...config, validateResponse: false, isProxy: false, upstream: undefined };
-    responders.push(prism.refuseInvalid(engine.createInstance(checkConfig, { logger }), checkConfig));
-  }
+  if (configs[CHECK_CONFIG]) responders.push(prism.refuseInvalid());
   if (state) responders.push(stateful({ state, fastVerdictOf: fast.verdictOf, prismResultOf: prism.resultOf }));
   responders.push(fast.responder, prism.responder);
 
@@ -132,7 +143,9 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   });
   const opsEndpoints = operationsEndpoints({
     metrics,
-    checks: state ? { state: () => state.check() } : {},
+    // Ready once Prism's thread has loaded Prism (a probe during the load waits for it), and not
+    // when that thread has failed: the fast path would still answer, Prism's requests would not.
+    checks: { prism: () => engine.loaded(), ...(state ? { state: () => state.check() } : {}) },
     draining: flight.draining,
   });
 
@@ -175,6 +188,9 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch(async (error: Error) => {
+    await engine.close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
@@ -187,10 +203,12 @@ export async function serve(options: MockOptions): Promise<RunningServer> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await engine.close();
       await state?.close();
     },
-    shutdown: async () => {
+    async shutdown() {
       const cut = await flight.drain(server, optionValue(options, "shutdownTimeoutMs")!);
+      await engine.close();
       await state?.close();
       return cut;
     },

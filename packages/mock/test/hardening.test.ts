@@ -169,6 +169,17 @@ describe("the mock's own errors in each API's documented shape", () => {
     });
   });
 
+  it("a server failure in a request error's frame leaves out the emptied field map; lists stay", () => {
+    // Daftra v1: a 413 keeps the 400's (empty) validation_errors, a 503 leaves it out (optional in its schema).
+    expect(shapeOf("daftra")(413, "too large").body).toHaveProperty("validation_errors", {});
+    expect(shapeOf("daftra")(503, "down")).toEqual({
+      status: 503,
+      body: { result: "failed", code: 503, message: "down" },
+    });
+    // EnKash's list of sub-errors is part of its frame, also on a 503.
+    expect(shapeOf("enkash-ar")(503, "down").body).toMatchObject({ errorResponse: { apiSubErrors: [] } });
+  });
+
   it.each([
     [
       "vmsalpha",

@@ -12,11 +12,14 @@ import { availableApis, startMock, type RunningMock } from "../dist/index.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "..", "bin", "mizan-mock.js");
 
+/** Whether nothing answers at `url` (the connection is refused); a slow answer is an answer. */
 async function refuses(url: string): Promise<boolean> {
   try {
-    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    // Generous: a busy machine can be slow to answer, and slow is not refused.
+    await fetch(`${url}/__mock/health`, { signal: AbortSignal.timeout(30_000) });
     return false;
-  } catch {
+  } catch (error) {
+    if ((error as Error).name === "TimeoutError") throw error;
     return true;
   }
 }

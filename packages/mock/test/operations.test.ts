@@ -6,6 +6,7 @@ import { createServer, request } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../src/metrics.js";
 import { operationsEndpoints } from "../src/pipeline/operations.js";
@@ -32,17 +33,17 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe("readiness and liveness", () => {
-  it("is ready once the API is loaded; in stateful mode, once the state store answers", async () => {
+  it("is ready once the API and Prism (in its thread) are loaded; in stateful mode, once the state store answers", async () => {
     const plain = await startMock({ api: "daftra" });
     const stateful = await startMock({ api: "daftra", stateful: true });
     try {
       expect((await fetch(`${plain.url}/__mock/health`)).status).toBe(200);
       const ready = await fetch(`${plain.url}/__mock/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ ready: true, checks: { api: "ok" } });
+      expect(await ready.json()).toEqual({ ready: true, checks: { api: "ok", prism: "ok" } });
       expect(await (await fetch(`${stateful.url}/__mock/ready`)).json()).toEqual({
         ready: true,
-        checks: { api: "ok", state: "ok" },
+        checks: { api: "ok", prism: "ok", state: "ok" },
       });
     } finally {
       await plain.stop();
@@ -85,6 +86,11 @@ describe("readiness and liveness", () => {
 });
 
 describe("metrics", () => {
+  it("says prom-client's content type without loading prom-client first", () => {
+    // The metrics answer's content type is written in src/metrics.ts so prom-client can load late: pinned to prom-client's.
+    expect(createMetrics({ api: "x", inFlight: () => 0 }).contentType).toBe(new Registry().contentType);
+  });
+
   let a: RunningMock;
   let b: RunningMock;
   beforeAll(async () => {

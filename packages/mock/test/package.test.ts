@@ -111,17 +111,22 @@ describe("the packed @mizan/mock", () => {
     expect(packed.private).toBeUndefined();
     const bundles = readdirSync(path.join(installed, "dist", "bundles"));
     expect(bundles.sort()).toEqual(
-      apis.flatMap((api) => [`${api}.mock.json`, `${api}.mock.operations.json.br`]).sort(),
+      apis
+        .flatMap((api) => [`${api}.mock.json`, `${api}.mock.operations.json.br`, `${api}.mock.answers.json.br`])
+        .sort(),
     );
-    // Each with Prism's operation model made from those very bytes, so an installed mock starts without rebuilding it.
+    // Each with Prism's operation model and answers made from those very bytes, so an installed
+    // mock starts without rebuilding the one or loading Prism for the other.
     for (const api of apis) {
       const bundle = readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.json`));
-      const model = JSON.parse(
-        brotliDecompressSync(
-          readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.operations.json.br`)),
-        ).toString(),
-      );
-      expect(model.specSha256, api).toBe(createHash("sha256").update(bundle).digest("hex"));
+      for (const prepared of ["operations", "answers"]) {
+        const model = JSON.parse(
+          brotliDecompressSync(
+            readFileSync(path.join(installed, "dist", "bundles", `${api}.mock.${prepared}.json.br`)),
+          ).toString(),
+        );
+        expect(model.specSha256, `${api} ${prepared}`).toBe(createHash("sha256").update(bundle).digest("hex"));
+      }
     }
     // The installed copy resolves nothing from this repository.
     expect(realpathSync(installed).startsWith(repoRoot)).toBe(false);

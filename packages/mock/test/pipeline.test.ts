@@ -66,7 +66,7 @@ const route = (over: Partial<Route> = {}): Route =>
     security: [],
     errorShape: shape,
     statuses: ["200", "404"],
-    conditional: new Map(),
+    conditional: () => new Map(),
     ...over,
   }) as unknown as Route;
 
@@ -271,6 +271,7 @@ describe("responders", () => {
       compile: () => () => true,
       compileQuery: () => () => true,
       prismResultOf: async () => (prismAsked++, result),
+      preparedAnswer: () => undefined,
       serialize: (body) => JSON.stringify(body),
     });
     const r = route();
@@ -287,6 +288,43 @@ describe("responders", () => {
     result = refusedResult;
     expect((await call("/x")).status).toBe(299);
     expect(fast.health().off).toEqual(["GET /things/{id}"]);
+  });
+
+  it("fast path: the build's prepared answer for the request's Accept header is stored and served without asking Prism", async () => {
+    let prismAsked = 0;
+    const asked: [string, string][] = [];
+    const answers = new Map<string, StoredAnswer>();
+    const fast = fastPath({
+      on: true,
+      doc: {},
+      compile: () => () => true,
+      compileQuery: () => () => true,
+      prismResultOf: async () => (prismAsked++, acceptedResult),
+      preparedAnswer: (operation, accept) => {
+        asked.push([operation, accept]);
+        return accept === "*/*"
+          ? { status: 201, headers: [["content-type", "application/json"]], body: '{"from":"build"}' }
+          : undefined;
+      },
+      serialize: (body) => JSON.stringify(body),
+    });
+    const r = route();
+    const { call } = await serveStages([fast.responder], (e) => {
+      e.route = r;
+      const accept = e.req.headers.accept ?? "";
+      e.fast = answers.has(accept) ? { answer: answers.get(accept)! } : { store: (a) => answers.set(accept, a) };
+    });
+    expect(await call("/x", { headers: { accept: "*/*" } })).toMatchObject({ status: 201, body: { from: "build" } });
+    expect(await call("/x", { headers: { accept: "*/*" } })).toMatchObject({ status: 201, body: { from: "build" } });
+    expect(prismAsked).toBe(0);
+    expect(asked).toEqual([["GET /things/{id}", "*/*"]]);
+    // No prepared answer for this Accept header: Prism's turn.
+    expect(await call("/x", { headers: { accept: "application/xml" } })).toMatchObject({
+      status: 200,
+      body: { from: "prism" },
+    });
+    expect(prismAsked).toBe(1);
+    expect(fast.health()).toMatchObject({ stored: 2, answered: 1, off: [] });
   });
 });
 

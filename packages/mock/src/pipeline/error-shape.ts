@@ -36,10 +36,8 @@ function keyShape(value: unknown): string {
     .join(",");
 }
 
-export interface ErrorShape {
-  /** The status and body of the mock's own error answer for `status`, in the API's own shape (`where`: what was wrong, when known). */
-  (status: number, message: string, where?: ProblemPlace): { status: number; body: unknown };
-}
+/** The status and body of the mock's own error answer for `status`, in the API's own shape (`where`: what was wrong, when known). */
+export type ErrorShape = (status: number, message: string, where?: ProblemPlace) => { status: number; body: unknown };
 
 /**
  * The API's error shape, read from the served bundle so each API answers the mock's own errors
@@ -108,8 +106,34 @@ export function errorShapeOf(doc: unknown, entries: OperationEntry[] = operation
     const templateStatus = ownStatus ? status : fallbackStatus;
     if (templateStatus === undefined) return { status, body: { status, message } };
     const sentStatus = ownStatus || !errorsWith200 ? status : 200;
-    return { status: sentStatus, body: fillError(templates.get(templateStatus), templateStatus, status, message) };
+    const body = fillError(templates.get(templateStatus), templateStatus, status, message);
+    // A server failure in a request error's frame names no field: its emptied field map (Daftra
+    // v1's validation_errors, optional in its error schema) is left out rather than sent empty.
+    return { status: sentStatus, body: !ownStatus && status >= 500 ? withoutEmptyFieldMaps(body) : body };
   };
+}
+
+/** A body without its empty field maps (`…errors: {}` at the top). */
+function withoutEmptyFieldMaps(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  return Object.fromEntries(
+    Object.entries(body).filter(
+      ([key, value]) =>
+        !(
+          /errors$/i.test(key) &&
+          value &&
+          typeof value === "object" &&
+          !Array.isArray(value) &&
+          !Object.keys(value).length
+        ),
+    ),
+  );
+}
+
+/** An error shape made the first time it is used (reading one scans the bundle's examples; most runs refuse little). */
+export function errorShapeOnFirstUse(make: () => ErrorShape): ErrorShape {
+  let shape: ErrorShape | undefined;
+  return (status, message, where) => (shape ??= make())(status, message, where);
 }
 
 export const MESSAGE_KEY = /^(message|errorMessage|error_description|detail)$/i;

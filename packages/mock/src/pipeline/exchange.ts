@@ -1,7 +1,6 @@
 // The shapes the request pipeline passes along (see ./index.ts for the pipeline itself).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SchemeInfo, OperationEntry } from "@mizan/openapi-tools";
-import type { PrismOperation } from "../engine.js";
 import type { FastVerdict } from "../fast-path.js";
 import type { Conditional } from "./conditional.js";
 import type { ErrorShape } from "./error-shape.js";
@@ -44,16 +43,14 @@ export interface Route {
   regex: RegExp;
   specificity: number;
   security: SchemeInfo[][];
-  /** Prism's model of the operation. */
-  prism: PrismOperation;
   /** The mock's own errors on this route take the shape its operation documents, else the API's. */
   errorShape: ErrorShape;
   /** The statuses the operation documents ("200", "4XX", "default"...). */
   statuses: string[];
   /** Checks the bracket query parameters (Daftra v2's filter[field][op]=v) Prism does not read. */
   checkQuery?: (query: URLSearchParams) => string | undefined;
-  /** Error examples chosen by the refused request's body (x-mock-when). */
-  conditional: Conditional;
+  /** Error examples chosen by the refused request's body (x-mock-when), read when Prism first refuses one. */
+  conditional: () => Conditional;
   /** The path parameters declared as integers only (not also strings): values beyond 2^53 name no record. */
   integerPathParams: string[];
   /** The path parameters' values in a path (percent-decoded). */

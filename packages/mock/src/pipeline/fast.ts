@@ -20,11 +20,16 @@ export interface FastPathOptions {
   compileQuery: Compile;
   /** Prism's answer to the request (asked once per request; see prism.ts). */
   prismResultOf: (exchange: Exchange) => Promise<PrismResult>;
+  /** Prism's answer to a valid request of an operation ("METHOD /path") with this Accept header, prepared by the build (engine.ts), if any. */
+  preparedAnswer: (
+    operation: string,
+    accept: string,
+  ) => { status: number; headers: StoredAnswer["headers"]; body: string } | undefined;
   serialize: (payload: unknown, contentType: unknown) => string | undefined;
 }
 
 export function fastPath(options: FastPathOptions) {
-  const { on, doc, compile, compileQuery, prismResultOf, serialize } = options;
+  const { on, doc, compile, compileQuery, prismResultOf, preparedAnswer, serialize } = options;
   // Each route's check, compiled on its first request; null when the route has none or is off.
   const checks = new Map<Route, Check | null>();
   const stats = { answered: 0, stored: 0, off: [] as string[] };
@@ -59,7 +64,16 @@ export function fastPath(options: FastPathOptions) {
       sendStored(exchange.res, verdict.answer);
       return true;
     }
-    // The first valid request of its kind: Prism answers it, and its answer is kept.
+    // The first valid request of its kind: Prism's answer prepared by the build, else Prism
+    // answers it; either is kept.
+    const prepared = preparedAnswer(exchange.route!.entry.key, exchange.req.headers.accept ?? "");
+    if (prepared) {
+      const stored: StoredAnswer = { ...prepared, body: Buffer.from(prepared.body) };
+      verdict.store(stored);
+      stats.stored++;
+      sendStored(exchange.res, stored);
+      return true;
+    }
     const result = await prismResultOf(exchange);
     if (accepted(result) && result._tag === "Right" && !result.right.validations.output.length) {
       const { output } = result.right;

@@ -2,7 +2,7 @@
 // against the spec). Prism is asked at most once per request: the stateful and fast-path
 // responders before it ask through `resultOf`, which keeps the answer on the exchange.
 import type { ServerResponse } from "node:http";
-import type { PrismEngine, PrismInstance, PrismOperation } from "../engine.js";
+import type { PrismEngine } from "../engine.js";
 import { withConditionalExample } from "./conditional.js";
 import type { ErrorShape } from "./error-shape.js";
 import type { Exchange, PrismResult, PrismProblem, Responder } from "./exchange.js";
@@ -40,21 +40,25 @@ export const accepted = (result: PrismResult) =>
   !result.right.validations.input.some((v) => v.severity === 0);
 
 export interface PrismStageOptions {
+  /** Prism, in its own thread (engine.ts). */
   engine: PrismEngine;
-  instance: PrismInstance;
+  /** The configuration Prism's instance has (see serve()), of which `mock` is overridden per request. */
   config: PrismConfig;
-  /** Every operation, for requests no route template matches (Prism then says why). */
-  operations: PrismOperation[];
   errorShape: ErrorShape;
   violations: ViolationRecorder;
   /** Proxy mode: answers come from upstream; their violations are also written to stderr. */
   proxied: boolean;
 }
 
+/** The engine's name of the main configuration (the mock's, or the proxy's). */
+export const MAIN_CONFIG = "main";
+/** The engine's name of the configuration that checks requests in proxy mode (--proxy-refuse-invalid). */
+export const CHECK_CONFIG = "check";
+
 export function prismStage(options: PrismStageOptions) {
   const { engine, errorShape, violations, proxied } = options;
 
-  async function ask(exchange: Exchange, instance = options.instance, config = options.config): Promise<PrismResult> {
+  async function ask(exchange: Exchange, configName = MAIN_CONFIG): Promise<PrismResult> {
     const { req, url, pathname, body, route } = exchange;
     const input = {
       method: exchange.method.toLowerCase(),
@@ -64,16 +68,11 @@ export function prismStage(options: PrismStageOptions) {
     };
     const requestConfig = engine.getHttpConfigFromRequest(input);
     if (requestConfig._tag === "Left") return requestConfig as PrismResult;
-    const mock = {
-      ...config.mock,
-      ...Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined)),
-    };
-    const toTry = exchange.candidates?.length ? exchange.candidates.map((r) => r.prism) : options.operations;
-    const asked = () => instance.request(input, toTry, { ...config, mock })() as Promise<PrismResult>;
-    // Generated answers need json-schema-faker's options, set only while Prism generates (engine.ts).
-    const result = mock.dynamic ? await engine.generating(asked) : await asked();
-    if (route?.conditional.size && result._tag === "Right" && !/example=/.test(String(req.headers.prefer ?? "")))
-      return withConditionalExample(route.conditional, result, body, req.headers["content-type"]);
+    const mock = Object.fromEntries(Object.entries(requestConfig.right).filter(([, v]) => v !== undefined));
+    const toTry = exchange.candidates?.length ? exchange.candidates.map((r) => r.entry.key) : undefined;
+    const result = await engine.request(configName, input, toTry, mock);
+    if (route?.conditional().size && result._tag === "Right" && !/example=/.test(String(req.headers.prefer ?? "")))
+      return withConditionalExample(route.conditional(), result, body, req.headers["content-type"]);
     return result;
   }
 
@@ -85,7 +84,10 @@ export function prismStage(options: PrismStageOptions) {
     const { res, method, pathname } = exchange;
     const shape = exchange.route?.errorShape ?? errorShape;
     const named = asDeclared(exchange);
-    if (result._tag === "Left") return sendProblem(res, result.left, shape, named);
+    if (result._tag === "Left") {
+      sendProblem(res, result.left, shape, named);
+      return;
+    }
     const { output, validations } = result.right;
     const found = [
       ...validations.input.map((v) => named(toViolation("request", v))),
@@ -122,7 +124,8 @@ export function prismStage(options: PrismStageOptions) {
       const refusal = shape(output.statusCode, summary, "path");
       if (refusal.status !== output.statusCode) {
         res.removeHeader("content-type");
-        return sendJson(res, refusal.status, explainViolations(refusal.body, requestErrors));
+        sendJson(res, refusal.status, explainViolations(refusal.body, requestErrors));
+        return;
       }
     }
     const payload =
@@ -140,15 +143,15 @@ export function prismStage(options: PrismStageOptions) {
     return true;
   };
 
-  /** Proxy mode: validates as the mock would (with a mock-mode instance) and answers an invalid request itself. */
-  const refuseInvalid =
-    (instance: PrismInstance, config: PrismConfig): Responder =>
-    async (exchange) => {
-      const checked = await ask(exchange, instance, config);
+  /** Proxy mode: validates as the mock would (with the mock-mode configuration CHECK_CONFIG) and answers an invalid request itself. */
+  const refuseInvalid = (): Responder => {
+    return async (exchange) => {
+      const checked = await ask(exchange, CHECK_CONFIG);
       if (checked._tag === "Right" && !checked.right.validations.input.some((v) => v.severity === 0)) return false;
       answer(exchange, checked, true);
       return true;
     };
+  };
 
   return { resultOf, answer, responder, refuseInvalid };
 }

@@ -4,10 +4,9 @@
 // the most specific one for its method is the request's route.
 import { deref, operationRoutes, pathTemplateMatcher, routeFor, securityAlternatives } from "@mizan/openapi-tools";
 import { bracketQueryChecker } from "@mizan/openapi-tools/query";
-import type { PrismOperation } from "../engine.js";
 import { documentedShape } from "../refusals.js";
 import { conditionalExamplesOf } from "./conditional.js";
-import { errorShapeOf, hasErrorExamples, type ErrorShape } from "./error-shape.js";
+import { errorShapeOf, errorShapeOnFirstUse, hasErrorExamples, type ErrorShape } from "./error-shape.js";
 import type { Guard, Route } from "./exchange.js";
 import { sendError } from "./send.js";
 
@@ -21,18 +20,17 @@ export interface RouteTable {
 
 type Compile = (schema: unknown) => (value: unknown) => boolean;
 
-/** The routes of a bundle that Prism's model knows. `compileQuery` coerces (parameters arrive as text). */
+/** The routes of a bundle that Prism's model knows (its operations' "METHOD /path"). `compileQuery` coerces (parameters arrive as text). */
 export function routeTable(
   doc: unknown,
-  prismOperations: PrismOperation[],
+  prismOperations: string[],
   errorShape: ErrorShape,
   compile: Compile,
   compileQuery: Compile,
 ): RouteTable {
-  const byKey = new Map(prismOperations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
+  const known = new Set(prismOperations);
   const routes = operationRoutes(doc).flatMap((entry): Route[] => {
-    const prism = byKey.get(entry.key);
-    if (!prism) return [];
+    if (!known.has(entry.key)) return [];
     return [
       {
         entry,
@@ -40,11 +38,13 @@ export function routeTable(
         regex: entry.regex,
         specificity: entry.specificity,
         security: securityAlternatives(doc, entry.security),
-        prism,
-        // Refusals take a status the operation documents (../refusals.ts).
-        errorShape: documentedShape(
-          hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape,
-          Object.keys((entry.op as { responses?: object }).responses ?? {}),
+        // Refusals take a status the operation documents (../refusals.ts). Read from the
+        // operation's examples on the route's first refusal: most routes never refuse.
+        errorShape: errorShapeOnFirstUse(() =>
+          documentedShape(
+            hasErrorExamples(doc, entry) ? errorShapeOf(doc, [entry]) : errorShape,
+            Object.keys((entry.op as { responses?: object }).responses ?? {}),
+          ),
         ),
         statuses: Object.keys((entry.op as { responses?: object }).responses ?? {}),
         integerPathParams: (entry.parameters as { in: string; name: string; schema?: unknown }[])
@@ -52,11 +52,17 @@ export function routeTable(
           .map((p) => p.name),
         pathParams: pathTemplateMatcher(entry.path),
         checkQuery: bracketQueryChecker(doc, entry.parameters, compileQuery),
-        conditional: conditionalExamplesOf(doc, entry, compile),
+        conditional: once(() => conditionalExamplesOf(doc, entry, compile)),
       },
     ];
   });
   return { routes, find: routeIndex(routes) };
+}
+
+/** A value made the first time it is asked for (Prism's refusals only need it). */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 type IdSchema = { type?: unknown; pattern?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
