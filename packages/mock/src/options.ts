@@ -85,7 +85,6 @@ export const MOCK_OPTIONS = {
     flag: "port",
     arg: "<n>",
     default: 0,
-    // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the CLI when it runs, not an input of any task
     cliDefault: () => Number(process.env.PORT ?? 4010),
     help: "Port, 0 for a free one. Default: 4010 (or $PORT)",
     ...integer(0, 65535),
