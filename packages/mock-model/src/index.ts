@@ -1,7 +1,7 @@
 // @mizan/mock-model: the mock's model of an API, applied to a bundle at bundle time by the spec
 // build (spec/scripts/bundle.mjs calls `mockBundleHook`) and read at run time by @mizan/mock.
 // It owns every `x-mock-*` extension: the coercion rules (coercions.ts), the resources of the
-// stateful mode (resources.ts), the conditional error examples (`x-mock-when`) and the list
+// stateful mode (resources.ts, its run-time contract in contract.ts), the conditional error examples (`x-mock-when`) and the list
 // filters (`x-mock-filter`, `x-mock-sort`), which the published bundles do not carry.
 import { forEachObject } from "@mizan/openapi-tools";
 import { addSuffixlessAliases } from "@mizan/openapi-tools/transform";
@@ -17,16 +17,15 @@ export {
   type MockCoercion,
 } from "./coercions.js";
 export {
-  markMockResources,
   MOCK_RESOURCE,
   MOCK_RESOURCE_ACTIONS,
-  pathRole,
   rewrap,
   type MockAction,
   type MockAnswer,
   type MockResource,
   type PagingRole,
-} from "./resources.js";
+} from "./contract.js";
+export { markMockResources, pathRole } from "./resources.js";
 
 /** Every extension of the mock's model starts so. */
 export const MOCK_EXTENSION_PREFIX = "x-mock-";

@@ -1,81 +1,21 @@
 // The mock's resource model: which operations create, read, list, update and delete a
-// resource's records, where ids sit and how records are wrapped, derived from a bundle's paths
-// and examples and written on each operation as `x-mock-resource` (a MockResource), so the
-// stateful mock (@mizan/mock, src/state.ts) has no per-resource code. Bundle time writes it; run
-// time reads it: the MockResource type below is the contract between the two.
+// resource's records, where ids sit and how records are wrapped, derived once from a bundle's
+// paths and examples and written on each operation as `x-mock-resource` (a MockResource,
+// contract.ts), so the stateful mock has no per-resource code.
 import { jsonExamples, operationsOf, type OperationEntry } from "@mizan/openapi-tools";
 import { declaredOperators, FILTER_OPERATORS } from "@mizan/openapi-tools/query";
+import {
+  MOCK_RESOURCE,
+  MOCK_RESOURCE_ACTIONS,
+  rewrap,
+  type MockAction,
+  type MockAnswer,
+  type MockResource,
+  type PagingRole,
+} from "./contract.js";
 
 // Documents and their examples are walked as plain JSON of any shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
-
-/** A documented answer: a response status and, when the response has named examples, which one. */
-export interface MockAnswer {
-  status: string;
-  example?: string;
-}
-
-export type MockAction = "create" | "read" | "list" | "update" | "delete";
-
-/**
- * What `markMockResources` writes on each operation of a resource (JSON pointers, RFC 6901).
- * A record is kept as the request bodies write it (Daftra v1: `{"Client": {...}}`).
- */
-export interface MockResource {
-  /** The resource's collection path (`/api2/clients`, `/v2/api/entity/brand`); `{name}` parts are filled from the request. */
-  resource: string;
-  action: MockAction;
-  /** Where a record holds its id (`/Client/id`, `/id`). */
-  idField: string;
-  /** read, update, delete: the path parameter that holds the id. */
-  idParam?: string;
-  /** The documented success answer the mock fills in. */
-  answer: MockAnswer;
-  /** create (and update, when its answer has one): where the answer carries the record's id. */
-  answerId?: string;
-  /** create/update: the request body's wrapper names that differ from the record's (written in the description). */
-  wrappers?: Record<string, string>;
-  /** read: where the record sits in the answer (`/data`, `` for the root, `/data/0`). */
-  record?: string;
-  /** list: the array of records in the answer. */
-  items?: string;
-  /** list: the filter parameters (`x-mock-filter`) and the sort parameter (`x-mock-sort`) it honours. */
-  query?: { filters: { param: string; match: "all" | "any" }[]; sort?: string };
-  /** list: the page and size query parameters and the answer's paging fields (pointer -> role). */
-  paging?: {
-    page?: string;
-    size?: string;
-    defaultSize: number;
-    fields: Record<string, PagingRole>;
-  };
-  /** read, update, delete: the documented answer for an id that does not exist, if there is one. */
-  notFound?: MockAnswer;
-}
-
-export type PagingRole =
-  | "page"
-  | "pageCount"
-  | "total"
-  | "size"
-  | "from"
-  | "to"
-  | "next"
-  | "prev"
-  | "first"
-  | "last"
-  | "path"
-  | "links";
-
-/*
- * The mock's stateful mode needs to know, for each resource, which operation creates, reads,
- * lists, updates and deletes its records, where the id is and how records are wrapped. That is
- * derived here from the document, once, and written on each operation as `x-mock-resource`
- * (the mock bundle only), so the mock itself has no per-resource code.
- */
-/** The name of the operation extension the mock's stateful mode reads. */
-export const MOCK_RESOURCE = "x-mock-resource";
-export const MOCK_RESOURCE_ACTIONS: readonly MockAction[] = ["create", "read", "list", "update", "delete"];
 
 const TEMPLATE_SEGMENT = /^\{([^}]+)\}$/;
 // A whole path segment naming a record: `{id}`, `{bookingId}`, `{visitor_id}`.
@@ -157,15 +97,6 @@ function successExamples(doc: Node, op: Node): { status: string | undefined; exa
     .filter((code) => /^2\d\d$/.test(code))
     .sort()[0];
   return status ? { status, examples: jsonExamples(doc, op.responses[status]) } : { status: undefined, examples: [] };
-}
-
-/** A body with its top-level wrappers renamed (`{FollowUpReminder: {...}}` -> `{ClientAppointment: {...}}`). */
-export function rewrap<T>(body: T, wrappers: Record<string, string> | undefined): T {
-  if (!wrappers || !isObject(body)) return body;
-  // Own keys only: a body's `constructor` key must not be renamed to the Object function's text.
-  return Object.fromEntries(
-    Object.entries(body).map(([key, value]) => [Object.hasOwn(wrappers, key) ? wrappers[key] : key, value]),
-  ) as T;
 }
 
 /** The first example of a request body's documented (first) media type. */
