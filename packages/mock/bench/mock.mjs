@@ -7,7 +7,8 @@
 //   - throughput and latency at 10 connections for a list GET and a validated create POST, for
 //     mizan-mock, Prism's CLI, and a plain node:http server answering the same bytes (the
 //     ceiling: no routing, validation or mocking at all).
-// Targets: start-up median <= 1,500 ms (issue #13; issue #20 aims under 1 s on an idle machine);
+// Targets: start-up median under 1,000 ms (issue #20; judge it on an idle machine, as a busy
+// one can double it);
 // mizan-mock at >= 0.45 of the plain server's req/s on the list GET and >= 0.35 on the validated
 // POST (issue #20), with no failed request. Prints figures; exits 1 when one is missed.
 // Loopback only.
@@ -22,7 +23,7 @@ const packageDir = path.join(here, "..");
 const bundle = path.join(packageDir, "dist", "bundles", "daftra.mock.json");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const STARTS = 5;
-const TARGET_START_MS = 1500;
+const TARGET_START_MS = 1000;
 const TARGET_RATIO = { GET: 0.45, POST: 0.35 };
 
 const LIST = { method: "GET", path: "/api2/clients.json", headers: { apikey: "bench-key" } };
@@ -213,7 +214,7 @@ for (const scenario of new Set(rows.map((r) => r.scenario)))
 
 const misses = [];
 const startMedian = median(startups["mizan-mock"]);
-if (startMedian > TARGET_START_MS) misses.push(`start-up median ${startMedian.toFixed(0)} ms > ${TARGET_START_MS} ms`);
+if (startMedian >= TARGET_START_MS) misses.push(`start-up median ${startMedian.toFixed(0)} ms >= ${TARGET_START_MS} ms`);
 for (const r of rows.filter((x) => x.server === "mizan-mock")) {
   const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
   const target = TARGET_RATIO[r.scenario.split(" ")[0]];
@@ -226,5 +227,5 @@ if (misses.length) {
   process.exit(1);
 }
 console.log(
-  `Targets met: start-up <= ${TARGET_START_MS} ms, >= ${TARGET_RATIO.GET} (GET) and ${TARGET_RATIO.POST} (POST) of the plain server, no failed request.`,
+  `Targets met: start-up < ${TARGET_START_MS} ms, >= ${TARGET_RATIO.GET} (GET) and ${TARGET_RATIO.POST} (POST) of the plain server, no failed request.`,
 );
