@@ -214,7 +214,8 @@ for (const scenario of new Set(rows.map((r) => r.scenario)))
 
 const misses = [];
 const startMedian = median(startups["mizan-mock"]);
-if (startMedian >= TARGET_START_MS) misses.push(`start-up median ${startMedian.toFixed(0)} ms >= ${TARGET_START_MS} ms`);
+if (startMedian >= TARGET_START_MS)
+  misses.push(`start-up median ${startMedian.toFixed(0)} ms >= ${TARGET_START_MS} ms`);
 for (const r of rows.filter((x) => x.server === "mizan-mock")) {
   const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
   const target = TARGET_RATIO[r.scenario.split(" ")[0]];
