@@ -105,14 +105,19 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
     const term = tag.name.split(" ").at(-1).toLowerCase().replace(/s$/, "");
     const expected = opsOf(tag).filter((op) => op.summary.toLowerCase().includes(term));
     expect(expected.length).toBeGreaterThan(0);
+    // The search icon opens a dialog whose input React focuses a moment later; keys typed before
+    // that are lost on a busy machine, so fill the input itself once it is there.
     await tab.locator('[data-component-name*="Search"]').first().click();
+    const input = tab.locator('[data-component-name="Search/SearchInput"] input');
     try {
-      await tab.keyboard.type(term);
-      await expect
-        .poll(() => tab.locator('[data-component-name="Search/SearchItem"]').count(), { timeout: 10_000 })
-        .toBeGreaterThan(0);
-      const results = (await tab.locator('[data-component-name="Search/SearchItem"]').allTextContents()).join("\n");
-      expect(expected.map((op) => op.summary).filter((s) => !results.includes(s))).toEqual([]);
+      await input.fill(term, { timeout: 30_000 });
+      expect(await input.inputValue()).toBe(term);
+      // Results come a moment after the input changes: allow a slow, shared CI machine 30 s.
+      const missing = async () => {
+        const results = (await tab.locator('[data-component-name="Search/SearchItem"]').allTextContents()).join("\n");
+        return expected.map((op) => op.summary).filter((s) => !results.includes(s));
+      };
+      await expect.poll(missing, { timeout: 30_000 }).toEqual([]);
     } finally {
       await tab.keyboard.press("Escape");
     }
