@@ -165,8 +165,9 @@ describe.each(listApis().map((api) => [api.name, `${api.name}.html`]))("%s refer
       .locator('[data-component-name="Menu/MenuItem"] a', { hasText: new RegExp(`^${escapeRegex(tag.name)}$`) })
       .first()
       .click();
+    // Generous for a shared CI machine, where the clicked section can take seconds to render.
     await expect
-      .poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 10_000 })
+      .poll(() => tab.locator("main >> text=Assumption (not confirmed by the vendor)").count(), { timeout: 30_000 })
       .toBeGreaterThan(0);
   });
 });
