@@ -8,7 +8,7 @@
 //     bundle (same SHA-256) by this very prism-http version.
 //   - Loading prism-http takes ~1.2 s on an idle machine, 0.7 s of it @faker-js/faker with all
 //     its locales, which prism-http requires when it loads. Prism runs in a worker thread
-//     (prism-worker.ts) that loads it while the server already answers: the build also stores
+//     (prism-worker.cjs) that loads it while the server already answers: the build also stores
 //     Prism's answer to a valid request of every operation (`<api>.mock.answers.json.br`), which
 //     the fast path serves as Prism's own, and a request that needs Prism waits for its thread
 //     without holding up the others.
@@ -19,7 +19,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import type { PrismResult } from "./pipeline/exchange.js";
-import { PRISM_WORKER_SOURCE, type PrismAsk, type PrismWorkerData, type PrismWorkerMessage } from "./prism-worker.js";
+import type { PrismAsk, PrismWorkerData, PrismWorkerMessage } from "./prism-thread.js";
 import { getHttpConfigFromRequest, serialize } from "./vendor/prism-http-server.js";
 
 const require = createRequire(import.meta.url);
@@ -146,7 +146,7 @@ export function prismEngine(specFile: string, bundleBytes: Buffer, options: Pris
     ),
     logLevel: options.logLevel,
   };
-  const worker = new Worker(PRISM_WORKER_SOURCE, { eval: true, workerData });
+  const worker = new Worker(new URL("./prism-worker.cjs", import.meta.url), { workerData });
   // The server keeps the process alive, not Prism's thread.
   worker.unref();
   let failure: Error | undefined;

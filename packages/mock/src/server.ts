@@ -4,7 +4,7 @@
 // serve() reads the options (options.ts) and the bundle once, then answers each request through
 // the pipeline of src/pipeline/: route, guards, responders (stateful, fast path, Prism or proxy).
 // Prism runs in a thread of its own, which loads it while the server already answers (engine.ts,
-// prism-worker.ts); what the build prepared of it (its operation model and its answers to valid
+// prism-thread.ts); what the build prepared of it (its operation model and its answers to valid
 // requests) keeps it off the path to the first answer; the fast path (fast-path.ts) makes valid
 // requests fast.
 import { readFileSync } from "node:fs";

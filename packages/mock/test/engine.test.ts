@@ -164,7 +164,7 @@ describe("prepared answers", () => {
   });
 });
 
-describe("json-schema-faker's option, as the mock sets it (in Prism's thread, prism-worker.ts)", () => {
+describe("json-schema-faker's option, as the mock sets it (in Prism's thread, prism-worker.cjs)", () => {
   // The mock reads and sets `fillProperties` with json-schema-faker's option(name) and
   // option(name, value), on the copy prism-http uses: pinned here, for the next release of either.
   const require = createRequire(import.meta.url);
