@@ -1,6 +1,7 @@
 // mizan-mock: serve a bundled API description (or proxy a real account) with Prism. The options,
 // their parsing and the usage text come from options.ts; the server runs in this process (no
 // second process to start, which keeps start-up short) and ends with its launcher (lifeline.ts).
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { endWithLauncher } from "./lifeline.js";
 import { optionsFromArgs, optionValue, parseArgsConfig, usage, type MockOptions } from "./options.js";
@@ -17,6 +18,11 @@ try {
   const { values } = parseArgs({ options: parseArgsConfig(), strict: true });
   if (values.help) {
     console.log(usage());
+    process.exit(0);
+  }
+  if (values.version) {
+    // package.json sits one level up from both src/ and dist/.
+    console.log(createRequire(import.meta.url)("../package.json").version);
     process.exit(0);
   }
   options = optionsFromArgs(values);

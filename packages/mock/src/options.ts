@@ -316,6 +316,7 @@ export function optionValue<K extends keyof Schema>(
 export function parseArgsConfig() {
   const config: Record<string, { type: "string" | "boolean"; short?: string }> = {
     help: { type: "boolean", short: "h" },
+    version: { type: "boolean" },
   };
   for (const name of names) {
     const option = specOf(name);
@@ -373,6 +374,7 @@ Serves a mock of an API from the OpenAPI document bundled in this package.
 Options:
 ${lines.join("\n")}
   -h, --help         Show this help
+  --version          Show this package's version
 
 Ask for a documented answer with a header: \`Prefer: code=404\` or \`Prefer: example=<name>\`.
 Per request: \`Prefer: delay=<ms>\` answers late, \`Prefer: code=503\` fails even where the

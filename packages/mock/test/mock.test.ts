@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -267,6 +267,15 @@ describe("CLI", () => {
     expect(res.stdout).toMatch(/--port/);
     expect(res.stdout).toMatch(/--max-body <bytes>.*10485760/);
     expect(res.stdout).toMatch(/forwarded too, unless --proxy-refuse-invalid/);
+    expect(res.stdout).toMatch(/--version/);
+  });
+
+  it("prints its version, the package's", () => {
+    const res = run("--version");
+    expect(res.status).toBe(0);
+    expect(res.stdout.trim()).toBe(
+      JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version,
+    );
   });
 
   it.each([

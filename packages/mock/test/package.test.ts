@@ -141,9 +141,11 @@ describe("the packed @mizan/mock", () => {
     expect(said).toContain("npm install --save-dev openapi-typescript@7.13.0 typescript@5.9.3");
   });
 
-  it("prints its usage through npx, naming every API", async () => {
+  it("prints its usage and its version through npx, naming every API", async () => {
     const usage = await run("npx", ["--no-install", "mizan-mock", "--help"], consumer, 60_000);
     for (const api of apis) expect(usage).toContain(api);
+    const version = await run("npx", ["--no-install", "mizan-mock", "--version"], consumer, 60_000);
+    expect(version.trim()).toBe(manifest.version);
   }, 90_000);
 
   it.each(apis)(

@@ -333,7 +333,7 @@ describe("options", () => {
     const flags = Object.values(MOCK_OPTIONS).flatMap((o) => ("flag" in o && o.flag ? [o.flag] : []));
     const text = usage();
     for (const flag of flags) expect(text).toContain(`--${flag}`);
-    expect(Object.keys(parseArgsConfig()).sort()).toEqual([...flags, "help"].sort());
+    expect(Object.keys(parseArgsConfig()).sort()).toEqual([...flags, "help", "version"].sort());
   });
 
   it("reads a command line into the options startMock() takes", () => {
