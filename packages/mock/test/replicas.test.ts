@@ -135,7 +135,7 @@ describe.skipIf(!runRedis)("three replicas sharing Redis behind HAProxy", () => 
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys)
       expect(key).toMatch(
-        /^mizan-mock:[0-9a-f]{12}:(version|sessions|sbytes|srecords|bytes|records|s:[0-9a-f]{32}:(meta|colls|r:[0-9a-f]{32}))$/,
+        /^mizan-mock:[0-9a-f]{12}:(version|epoch|sessions|sbytes|srecords|bytes|records|s:[0-9a-f]{32}:(meta|colls|r:[0-9a-f]{32}))$/,
       );
     // Every session key has the session's time to live (one hour by default).
     for (const key of keys.filter((k) => k.includes(":s:"))) {
@@ -253,6 +253,22 @@ describe.skipIf(!runRedis)("the Redis store", () => {
     const listed = (await a.answer(vmsRequest("GET /v1/get/", "/v1/get/")))!.body as { data: { visitor_id: string }[] };
     expect(listed.data.map((v) => v.visitor_id)).not.toContain(ids[7]);
     expect(listed.data.map((v) => v.visitor_id)).toEqual(expect.arrayContaining(ids.filter((_, n) => n !== 7)));
+  });
+
+  it("serves no cached answer from before Redis lost its data (FLUSHDB, or a restart without persistence)", async () => {
+    const [a, b] = [await open(), await open()];
+    const names = async (state: State) =>
+      (await list(state, "flushed")).data
+        .map((item) => item.Client.business_name)
+        .filter((n) => /^f\d$/.test(String(n)));
+    expect((await create(a, "flushed", { Client: { business_name: "f1" } }))!.status).toBe(202);
+    // b renders and keeps the list at the collection's version.
+    expect(await names(b)).toEqual(["f1"]);
+    expect(redisCli(redis.port, "flushdb")).toBe("OK");
+    // The counter restarts in an empty Redis: the next write must not reuse a version b has cached.
+    expect((await create(a, "flushed", { Client: { business_name: "f2" } }))!.status).toBe(202);
+    expect(await names(b)).toEqual(["f2"]);
+    expect(await names(a)).toEqual(["f2"]);
   });
 
   it("refuses records past its byte budget with 507, keeps reading, and frees it on reset", async () => {

@@ -4,6 +4,7 @@
 //
 // Keys, under the prefix P (the served API's):
 //   P version            the last version handed out: collection versions and record order
+//   P epoch              when that counter began (µs), the first part of every collection version
 //   P sessions           zset: session hash -> the time it expires (ms)
 //   P sbytes, P srecords hashes: session hash -> its bytes, its records (the budget's count)
 //   P bytes, P records   totals over the sessions
@@ -47,9 +48,17 @@ end
 local function over(more, maxBytes)
   return tonumber(redis.call('GET', P .. 'bytes') or '0') + more > tonumber(maxBytes)
 end
+-- A collection's version is "<epoch>.<n>": n alone restarts at 1 when Redis loses its data
+-- (FLUSHDB, a restart without persistence), and a replica's cached answer of an old "n" would be
+-- served again. The epoch is the time the counter began, so it differs after such a loss.
 local function bump(name)
+  local e = redis.call('GET', P .. 'epoch')
+  if not e then
+    redis.call('SET', P .. 'epoch', t[1] .. string.format('%06d', tonumber(t[2])), 'NX')
+    e = redis.call('GET', P .. 'epoch')
+  end
   local v = redis.call('INCR', P .. 'version')
-  redis.call('HSET', meta, 'v|' .. name, v)
+  redis.call('HSET', meta, 'v|' .. name, e .. '.' .. v)
   return v
 end
 `;

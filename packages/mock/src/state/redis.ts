@@ -245,14 +245,14 @@ class RedisStore implements StateStore {
       await this.#call("reset", session);
       return;
     }
-    // Every key under the prefix but the version counter: versions stay unique, so no replica's
+    // Every key under the prefix but the version counter and its epoch: versions stay unique, so no replica's
     // cached answer of a forgotten collection is served again.
     await this.#guard(async () => {
       let cursor = "0";
       do {
         const [next, keys] = await this.#redis.scan(cursor, "MATCH", `${this.#prefix}*`, "COUNT", 500);
         cursor = next;
-        const doomed = keys.filter((key) => key !== `${this.#prefix}version`);
+        const doomed = keys.filter((key) => key !== `${this.#prefix}version` && key !== `${this.#prefix}epoch`);
         if (doomed.length) await this.#redis.unlink(...doomed);
       } while (cursor !== "0");
     });
