@@ -18,7 +18,7 @@ import autocannon from "autocannon";
 import { SESSION_HEADER, startMock } from "../dist/index.js";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 2);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const RATIO = 0.8;
 const run = (opts) =>
   new Promise((resolve, reject) =>
