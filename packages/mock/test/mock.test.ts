@@ -166,7 +166,9 @@ describe("dynamic responses", () => {
     expect(JSON.parse(bodies[0]!).data.Client).toBeDefined();
     expect(bodies[1]).toBe(bodies[0]);
     expect(bodies[2]).not.toBe(bodies[0]);
-  });
+    // Three mocks that each load Prism and faker for their dynamic answer: 25 s on a loaded CI
+    // machine, so 60 s was too close; the limit only catches a hang.
+  }, 300_000);
 });
 
 describe("proxy mode", () => {
