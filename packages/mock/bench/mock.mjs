@@ -6,7 +6,8 @@
 //     the server is up;
 //   - throughput and latency at 10 connections for a list GET and a validated create POST, for
 //     mizan-mock, Prism's CLI, and a plain node:http server answering the same bytes (the
-//     ceiling: no routing, validation or mocking at all).
+//     ceiling: no routing, validation or mocking at all), mizan-mock and the plain server in
+//     alternating rounds.
 // Targets: start-up median under 1,000 ms (issue #20; judge it on an idle machine, as a busy
 // one can double it);
 // mizan-mock at >= 0.45 of the plain server's req/s on the list GET and >= 0.35 on the validated
@@ -21,7 +22,8 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.join(here, "..");
 const bundle = path.join(packageDir, "dist", "bundles", "daftra.mock.json");
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STARTS = 5;
 const TARGET_START_MS = 1000;
 const TARGET_RATIO = { GET: 0.45, POST: 0.35 };
@@ -162,32 +164,38 @@ const load = (opts) =>
   new Promise((resolve, reject) =>
     autocannon({ connections: 10, duration: DURATION, ...opts }, (e, r) => (e ? reject(e) : resolve(r))),
   );
+// mizan-mock and the plain server take turns, ROUNDS times, and the target is judged on the
+// median of the per-round ratios: a shared machine's speed moves by half between minutes (the
+// plain server alone went from 23,000 to 44,000 req/s), and turns a few seconds apart see the
+// same machine. Prism's CLI, shown for comparison only, has one round.
 const rows = [];
 for (const scenario of [LIST, CREATE]) {
-  for (const [server, { url }] of Object.entries(running)) {
-    // A second's warm-up (compiled validators, JIT), then the measured run.
-    await load({
-      url: url + scenario.path,
-      method: scenario.method,
-      headers: scenario.headers,
-      body: scenario.body,
-      duration: 1,
-    });
-    const r = await load({
-      url: url + scenario.path,
-      method: scenario.method,
-      headers: scenario.headers,
-      body: scenario.body,
-    });
+  const request = { method: scenario.method, headers: scenario.headers, body: scenario.body };
+  // A second's warm-up each (compiled validators, JIT).
+  for (const { url } of Object.values(running)) await load({ url: url + scenario.path, ...request, duration: 1 });
+  const rounds = Object.fromEntries(Object.keys(running).map((server) => [server, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [server, { url }] of Object.entries(running)) {
+      if (server === "prism CLI" && round > 0) continue;
+      const r = await load({ url: url + scenario.path, ...request });
+      rounds[server].push({
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        failed: r.non2xx + r.errors + r.timeouts,
+      });
+    }
+  const ratios = rounds["mizan-mock"].map((r, i) => r.rps / rounds["plain node"][i].rps);
+  for (const [server, list] of Object.entries(rounds))
     rows.push({
       scenario: `${scenario.method.padEnd(4)} ${scenario.path}`,
       server,
-      rps: r.requests.average,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      failed: r.non2xx + r.errors + r.timeouts,
+      rps: median(list.map((r) => r.rps)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      failed: list.reduce((n, r) => n + r.failed, 0),
+      ...(server === "mizan-mock" ? { ratio: median(ratios), ratios } : {}),
     });
-  }
 }
 await Promise.all(Object.values(running).map((s) => s.stop()));
 
@@ -199,12 +207,16 @@ for (const [name, times] of Object.entries(startups))
 console.log(
   `  mizan-mock, to its first answer made by Prism: median ${median(prismReady).toFixed(0)} ms  [${prismReady.map((t) => t.toFixed(0)).join(", ")}]`,
 );
-console.log(`\nThroughput, 10 connections, ${DURATION} s each, each server in its own process:`);
+console.log(
+  `\nThroughput, 10 connections, each server in its own process; mizan-mock and plain node in ${ROUNDS} alternating rounds of ${DURATION} s (medians; "of plain" is the median of the per-round ratios), Prism's CLI one round:`,
+);
 console.log("  request                   server        req/s   of plain   p50 ms   p99 ms   failed");
 for (const r of rows) {
   const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
+  const ratio = r.ratio ?? r.rps / plain.rps;
+  const spread = r.ratios ? `   (rounds ${Math.min(...r.ratios).toFixed(2)}-${Math.max(...r.ratios).toFixed(2)})` : "";
   console.log(
-    `  ${r.scenario.padEnd(25)} ${r.server.padEnd(11)} ${r.rps.toFixed(0).padStart(7)} ${(r.rps / plain.rps).toFixed(2).padStart(10)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.failed).padStart(8)}`,
+    `  ${r.scenario.padEnd(25)} ${r.server.padEnd(11)} ${r.rps.toFixed(0).padStart(7)} ${ratio.toFixed(2).padStart(10)} ${String(r.p50).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.failed).padStart(8)}${spread}`,
   );
 }
 const ours = (scenario) => rows.find((r) => r.scenario === scenario && r.server === "mizan-mock");
@@ -217,10 +229,8 @@ const startMedian = median(startups["mizan-mock"]);
 if (startMedian >= TARGET_START_MS)
   misses.push(`start-up median ${startMedian.toFixed(0)} ms >= ${TARGET_START_MS} ms`);
 for (const r of rows.filter((x) => x.server === "mizan-mock")) {
-  const plain = rows.find((x) => x.scenario === r.scenario && x.server === "plain node");
   const target = TARGET_RATIO[r.scenario.split(" ")[0]];
-  if (r.rps < target * plain.rps)
-    misses.push(`${r.scenario}: ${(r.rps / plain.rps).toFixed(2)} of the plain server < ${target}`);
+  if (r.ratio < target) misses.push(`${r.scenario}: ${r.ratio.toFixed(2)} of the plain server < ${target}`);
   if (r.failed) misses.push(`${r.scenario}: ${r.failed} failed requests`);
 }
 if (misses.length) {
