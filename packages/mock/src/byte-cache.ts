@@ -12,6 +12,9 @@ export interface ByteCacheStats {
 export class ByteCache<V> {
   readonly #entries = new Map<string, { value: V; bytes: number }>();
   #bytes = 0;
+  /** The key last put at the end of #entries. It may be gone since, which is harmless: a key
+   * only comes back through set(), which makes it the newest again. */
+  #newest: string | undefined;
 
   constructor(
     readonly maxBytes: number,
@@ -23,8 +26,12 @@ export class ByteCache<V> {
   get(key: string): V | undefined {
     const found = this.#entries.get(key);
     if (!found) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, found);
+    // Already the newest (a key read again and again): moving it to the end would change nothing.
+    if (key !== this.#newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, found);
+      this.#newest = key;
+    }
     return found.value;
   }
 
@@ -34,6 +41,7 @@ export class ByteCache<V> {
     const bytes = this.sizeOf(value);
     if (bytes > this.maxBytes) return;
     this.#entries.set(key, { value, bytes });
+    this.#newest = key;
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
