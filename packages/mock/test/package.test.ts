@@ -160,6 +160,10 @@ describe("the packed @mizan/mock", () => {
         const body = await response.json();
         expect(response.status, `${request.key}: ${JSON.stringify(body)}`).toBe(request.status);
         if (request.schema) expect(schemaValidator(doc)(request.schema, body)).toEqual([]);
+        // Ready once Prism has loaded in its worker thread, from the installed package's own file.
+        const ready = await fetch(`${url}/__mock/ready`);
+        expect(await ready.json()).toMatchObject({ ready: true, checks: { prism: "ok" } });
+        expect(ready.status).toBe(200);
       } finally {
         await stopChild(child);
       }
