@@ -40,7 +40,8 @@ class Model {
   }
 }
 
-const key = fc.constantFrom("a", "b", "ab", "c", "ca", "d");
+// Keys come from requests (session names, paths): an object's own names among them.
+const key = fc.constantFrom("a", "b", "ab", "c", "ca", "__proto__", "constructor");
 const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("get" as const), key }), weight: 4 },
   {

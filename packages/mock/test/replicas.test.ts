@@ -114,7 +114,17 @@ describe.skipIf(!runRedis)("three replicas sharing Redis behind HAProxy", () => 
   });
 
   it("keeps every key under its prefix, named by hashes: a session name reaches no other key", async () => {
-    const hostile = ["*", "mizan-mock:*", "a:meta", "s:x:colls", "\\x00", "../version", "x".repeat(200)];
+    const hostile = [
+      "*",
+      "mizan-mock:*",
+      "a:meta",
+      "s:x:colls",
+      "\\x00",
+      "../version",
+      "epoch",
+      "__proto__",
+      "x".repeat(200),
+    ];
     const url = replicas[0]!.url;
     const nameOf = (i: number) => `hostile ${i}`;
     for (const [i, session] of hostile.entries()) {

@@ -245,8 +245,8 @@ class RedisStore implements StateStore {
       await this.#call("reset", session);
       return;
     }
-    // Every key under the prefix but the version counter and its epoch: versions stay unique, so no replica's
-    // cached answer of a forgotten collection is served again.
+    // Every key under the prefix but the version counter and its epoch: versions stay unique, so
+    // no replica's cached answer of a forgotten collection is served again.
     await this.#guard(async () => {
       let cursor = "0";
       do {
